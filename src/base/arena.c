@@ -103,7 +103,8 @@ void *arena_alloc(struct arena *a, size_t n)
 			memset(b->data, 0, need);
 			return b->data;
 		}
-		b = block_new(a, BLOCK_SIZE);
+		size_t left = a->cap - a->total, bs = BLOCK_SIZE < left ? BLOCK_SIZE : left;
+		b = block_new(a, bs < need ? need : bs);
 		if (!b)
 			return NULL;
 	}
