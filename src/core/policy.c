@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/* The permission matrix as one declarative table of rules. A request is allowed when one rule
+ * names the actor's role and the action, includes the relation of the target, and — for account
+ * actions — includes the target's role. Anything not granted is refused (default deny).
+ * The certification chain (regulation 2.2.2, R1.1): operator → agency_manager → agency_staff,
+ * project_manager → project_staff, contractor_manager → contractor_staff. */
+#include "core/policy.h"
+
+#include <string.h>
+
+#define R(x)  (1u << (x))
+#define ANYR  0xFFFFu /* any target role */
+#define NOROL 0u      /* the action takes no account target */
+
+/* Relation sets, widest scope each role may reach. */
+#define SELF_ONLY   R(REL_SELF)
+#define IN_ORG      (R(REL_SELF) | R(REL_SAME_ORG))
+#define IN_PROJECT  (IN_ORG | R(REL_SAME_PROJECT))
+#define IN_AGENCY   (IN_PROJECT | R(REL_SAME_AGENCY))
+#define ANYWHERE    (IN_AGENCY | R(REL_OTHER))
+#define NOT_SELF(x) ((x) & ~R(REL_SELF))
+
+struct rule {
+	enum role actor;
+	enum action action;
+	unsigned relations;    /* bit per enum relation */
+	unsigned target_roles; /* bit per enum role; ANYR; or NOROL for non-account targets */
+};
+
+/* Roles each manager certifies (R1.1). */
+#define CERT_BY_OPERATOR  (R(ROLE_OPERATOR) | R(ROLE_AGENCY_MANAGER))
+#define CERT_BY_AGENCY    (R(ROLE_AGENCY_STAFF) | R(ROLE_PROJECT_MANAGER))
+#define CERT_BY_PROJECT   (R(ROLE_PROJECT_STAFF) | R(ROLE_CONTRACTOR_MANAGER))
+#define CERT_BY_CONTRACT  R(ROLE_CONTRACTOR_STAFF)
+
+static const struct rule rules[] = {
+    /* Every role: its home page, its own settings (3.2.1: nothing beyond the services). */
+    {ROLE_OPERATOR, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_HOME_VIEW, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+    {ROLE_AGENCY_STAFF, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+    {ROLE_PROJECT_MANAGER, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+    {ROLE_PROJECT_STAFF, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+    {ROLE_CONTRACTOR_MANAGER, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+    {ROLE_CONTRACTOR_STAFF, ACT_SELF_MANAGE, SELF_ONLY, ANYR},
+
+    /* Organisations. The operator registers agencies; an agency's manager creates its project
+     * teams; a project's manager (or the agency's) attaches contractors. */
+    {ROLE_OPERATOR, ACT_ORG_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_ORG_VIEW, IN_AGENCY, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_ORG_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_ORG_VIEW, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_ORG_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ORG_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_ORG_VIEW, IN_ORG, NOROL},
+    {ROLE_OPERATOR, ACT_ORG_CREATE_AGENCY, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_ORG_CREATE_PROJECT, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_ORG_CREATE_PROJECT, IN_ORG, NOROL},
+    {ROLE_OPERATOR, ACT_ORG_CREATE_CONTRACTOR, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_ORG_CREATE_CONTRACTOR, NOT_SELF(IN_AGENCY), NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_ORG_CREATE_CONTRACTOR, IN_ORG, NOROL},
+    {ROLE_OPERATOR, ACT_ORG_UPDATE, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_ORG_UPDATE, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_ORG_UPDATE, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ORG_UPDATE, IN_ORG, NOROL},
+
+    /* Seeing accounts (R7.1): the person's project team and its agency's managers and staff;
+     * nothing crosses agencies. The operator sees all (R7.2 records why, later). */
+    {ROLE_OPERATOR, ACT_ACCOUNT_VIEW, ANYWHERE, ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_VIEW, IN_AGENCY, ANYR},
+    {ROLE_AGENCY_STAFF, ACT_ACCOUNT_VIEW, IN_AGENCY, ANYR},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_VIEW, IN_PROJECT, ANYR},
+    {ROLE_PROJECT_STAFF, ACT_ACCOUNT_VIEW, IN_PROJECT, ANYR},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_VIEW, IN_PROJECT, ANYR},
+    {ROLE_CONTRACTOR_STAFF, ACT_ACCOUNT_VIEW, SELF_ONLY, ANYR},
+
+    /* Issuing and managing accounts follows the certification chain (R1.1). */
+    {ROLE_OPERATOR, ACT_ACCOUNT_CREATE, NOT_SELF(ANYWHERE), CERT_BY_OPERATOR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_CREATE, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_CREATE, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_CREATE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    {ROLE_OPERATOR, ACT_ACCOUNT_UPDATE, NOT_SELF(ANYWHERE), CERT_BY_OPERATOR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_UPDATE, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_UPDATE, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_UPDATE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    /* The operator may suspend any account other than its own (5.4.3 emergency restriction). */
+    {ROLE_OPERATOR, ACT_ACCOUNT_DISABLE, NOT_SELF(ANYWHERE), ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_DISABLE, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_DISABLE, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_DISABLE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    {ROLE_OPERATOR, ACT_ACCOUNT_ENABLE, NOT_SELF(ANYWHERE), ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_ENABLE, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_ENABLE, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_ENABLE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    {ROLE_OPERATOR, ACT_ACCOUNT_DELETE, NOT_SELF(ANYWHERE), CERT_BY_OPERATOR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_DELETE, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_DELETE, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_DELETE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    /* Lost second factor: the operator's helpdesk and the certifying manager may reset. */
+    {ROLE_OPERATOR, ACT_ACCOUNT_RESET_FACTORS, NOT_SELF(ANYWHERE), ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_ACCOUNT_RESET_FACTORS, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_ACCOUNT_RESET_FACTORS, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_RESET_FACTORS, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+
+    /* Groups (別表2 ②, S2): the agency manager runs the PMO group, the project manager the
+     * system group; the contractor manager manages its own staff within the system group. */
+    {ROLE_OPERATOR, ACT_GROUP_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_GROUP_VIEW, IN_AGENCY, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_GROUP_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_GROUP_VIEW, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_GROUP_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_GROUP_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_GROUP_VIEW, IN_PROJECT, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_GROUP_MEMBER_MANAGE, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_GROUP_MEMBER_MANAGE, IN_ORG, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_GROUP_MEMBER_MANAGE, R(REL_SAME_PROJECT), NOROL},
+
+    /* Audit (R6.4, 4.6): the operator sees and exports all; an agency's manager its agency's. */
+    {ROLE_OPERATOR, ACT_AUDIT_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_AUDIT_VIEW, IN_AGENCY, NOROL},
+    {ROLE_OPERATOR, ACT_AUDIT_EXPORT, ANYWHERE, NOROL},
+};
+
+static int eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+enum relation policy_relation(const struct subject *s, const struct target *t)
+{
+	if (!t)
+		return REL_OTHER;
+	if (t->account_id && eq(s->account_id, t->account_id))
+		return REL_SELF;
+	if (eq(s->org_id, t->org_id))
+		return REL_SAME_ORG;
+	if (eq(s->project_id, t->project_id))
+		return REL_SAME_PROJECT;
+	if (eq(s->agency_id, t->agency_id))
+		return REL_SAME_AGENCY;
+	return REL_OTHER;
+}
+
+int policy_cell(enum role actor, enum action a, enum relation rel, int has_role, enum role target)
+{
+	if ((unsigned)actor >= ROLE__MAX || (unsigned)a >= ACT__MAX || (unsigned)rel >= REL__MAX)
+		return 0;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct rule *r = &rules[i];
+		if (r->actor != actor || r->action != a || !(r->relations & R(rel)))
+			continue;
+		if (r->target_roles == NOROL)
+			return !has_role;
+		if (!has_role || (unsigned)target >= ROLE__MAX)
+			continue;
+		if (r->target_roles & R(target))
+			return 1;
+	}
+	return 0;
+}
+
+int policy_allows(const struct subject *s, enum action a, const struct target *t)
+{
+	static const struct target none = {0};
+	if (!s)
+		return 0;
+	if (!t)
+		t = &none;
+	return policy_cell(s->role, a, policy_relation(s, t), t->has_role, t->role);
+}
+
+int policy_role_can(enum role actor, enum action a)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].actor == actor && rules[i].action == a)
+			return 1;
+	return 0;
+}
+
+static const char *const action_names[ACT__MAX] = {
+    [ACT_HOME_VIEW] = "home.view",
+    [ACT_ORG_VIEW] = "org.view",
+    [ACT_ORG_CREATE_AGENCY] = "org.create_agency",
+    [ACT_ORG_CREATE_PROJECT] = "org.create_project",
+    [ACT_ORG_CREATE_CONTRACTOR] = "org.create_contractor",
+    [ACT_ORG_UPDATE] = "org.update",
+    [ACT_ACCOUNT_VIEW] = "account.view",
+    [ACT_ACCOUNT_CREATE] = "account.create",
+    [ACT_ACCOUNT_UPDATE] = "account.update",
+    [ACT_ACCOUNT_DISABLE] = "account.disable",
+    [ACT_ACCOUNT_ENABLE] = "account.enable",
+    [ACT_ACCOUNT_DELETE] = "account.delete",
+    [ACT_ACCOUNT_RESET_FACTORS] = "account.reset_factors",
+    [ACT_GROUP_VIEW] = "group.view",
+    [ACT_GROUP_MEMBER_MANAGE] = "group.member_manage",
+    [ACT_AUDIT_VIEW] = "audit.view",
+    [ACT_AUDIT_EXPORT] = "audit.export",
+    [ACT_SELF_MANAGE] = "self.manage",
+};
+
+const char *action_name(enum action a)
+{
+	return (unsigned)a < ACT__MAX ? action_names[a] : "unknown";
+}
+
+int action_parse(const char *s)
+{
+	for (int i = 0; i < ACT__MAX; i++)
+		if (s && strcmp(action_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *relation_name(enum relation r)
+{
+	static const char *const n[REL__MAX] = {"self", "same_org", "same_project", "same_agency",
+	                                        "other"};
+	return (unsigned)r < REL__MAX ? n[r] : "unknown";
+}

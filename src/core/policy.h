@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* The permission matrix: role × action × relation of the target to the actor (× the target's
+ * role, for actions on accounts, which is how the certification chain of R1.1 is encoded).
+ * Every use case asks policy_allows() before it touches anything. Pure: no I/O. */
+#ifndef GCAS_CORE_POLICY_H
+#define GCAS_CORE_POLICY_H
+
+#include "core/roles.h"
+
+enum action {
+	ACT_HOME_VIEW,             /* the signed-in home page: every role */
+	ACT_ORG_VIEW,              /* see an organisation */
+	ACT_ORG_CREATE_AGENCY,     /* register a user agency (target: none) */
+	ACT_ORG_CREATE_PROJECT,    /* create a project team (target: the parent agency) */
+	ACT_ORG_CREATE_CONTRACTOR, /* attach a contractor (target: the parent project team) */
+	ACT_ORG_UPDATE,            /* rename / edit an organisation */
+	ACT_ACCOUNT_VIEW,          /* see an account's details (R7.1) */
+	ACT_ACCOUNT_CREATE,        /* issue an account (target: the would-be account) */
+	ACT_ACCOUNT_UPDATE,        /* change name, email */
+	ACT_ACCOUNT_DISABLE,       /* suspend: ends sessions at once */
+	ACT_ACCOUNT_ENABLE,        /* re-enable */
+	ACT_ACCOUNT_DELETE,        /* delete (tombstone) */
+	ACT_ACCOUNT_RESET_FACTORS, /* clear a locked-out user's second factors */
+	ACT_GROUP_VIEW,            /* see a PMO / system group and its members */
+	ACT_GROUP_MEMBER_MANAGE,   /* S2: add / remove members of a group one manages */
+	ACT_AUDIT_VIEW,            /* read the audit log (R6.4) */
+	ACT_AUDIT_EXPORT,          /* export for independent auditors */
+	ACT_SELF_MANAGE,           /* own password, factors, API tokens */
+	ACT__MAX
+};
+
+/* How the target relates to the actor, most specific first. */
+enum relation {
+	REL_SELF,         /* the target is the actor's own account */
+	REL_SAME_ORG,     /* same organisation (agency, project team or contractor) */
+	REL_SAME_PROJECT, /* same project team, e.g. a contractor of the actor's project */
+	REL_SAME_AGENCY,  /* same agency, other project team or the agency itself */
+	REL_OTHER,        /* another agency, or no relation */
+	REL__MAX
+};
+
+/* Who is acting: their role and where they sit. Ids are NULL when not applicable
+ * (the operator has no agency; agency roles have no project). */
+struct subject {
+	enum role role;
+	const char *account_id;
+	const char *org_id;
+	const char *agency_id;
+	const char *project_id;
+};
+
+/* What is acted on. For accounts, role is the target account's role; for other targets it is
+ * ignored (set has_role = 0). An absent target (e.g. creating an agency) has all ids NULL. */
+struct target {
+	int has_role;
+	enum role role;
+	const char *account_id;
+	const char *org_id;
+	const char *agency_id;
+	const char *project_id;
+};
+
+/* The relation of t to s (pure; compares ids). */
+enum relation policy_relation(const struct subject *s, const struct target *t);
+/* 1 when the matrix allows s to do a on t; 0 otherwise. */
+int policy_allows(const struct subject *s, enum action a, const struct target *t);
+/* Lower-level: the matrix cell itself, for tests and for the UI (what may this role do). */
+int policy_cell(enum role actor, enum action a, enum relation rel, int has_role, enum role target);
+/* 1 when the role may do action a on some target at all (to decide what a home page offers). */
+int policy_role_can(enum role actor, enum action a);
+
+const char *action_name(enum action a);
+int action_parse(const char *s);
+const char *relation_name(enum relation r);
+
+#endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* PostgreSQL driver over libpq: statements of the closed table are prepared once per connection
+ * (named "s<id>") and run with text parameters. SQLSTATE 40001 (serialization_failure) and
+ * 40P01 (deadlock_detected) are transient and reported as GCAS_ERR_BUSY so store_tx retries;
+ * 23505 (unique_violation) is a conflict. */
+#include <libpq-fe.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+
+struct db_pg {
+	struct db base;
+	PGconn *conn;
+	unsigned char prepared[STMT__MAX];
+	char err[256];
+};
+
+static const char *pg_errmsg(struct db *db)
+{
+	return ((struct db_pg *)db)->err;
+}
+
+static enum gcas_err map_result(struct db_pg *d, PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(d->conn);
+	snprintf(d->err, sizeof(d->err), "%s%s%s", state ? state : "", state ? ": " : "",
+	         msg ? msg : "");
+	size_t n = strlen(d->err);
+	while (n && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
+		d->err[--n] = '\0';
+	if (!state)
+		return GCAS_ERR_DB;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0)
+		return GCAS_ERR_BUSY;
+	if (strcmp(state, "23505") == 0)
+		return GCAS_ERR_CONFLICT;
+	if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
+		return GCAS_ERR_INVALID;
+	return GCAS_ERR_DB;
+}
+
+static void quiet_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static enum gcas_err pg_open(const char *dsn, struct db **out, char *why, size_t why_len)
+{
+	struct db_pg *d = calloc(1, sizeof(*d));
+	if (!d)
+		return GCAS_ERR_NOMEM;
+	d->base.drv = &db_pg_driver;
+	d->conn = PQconnectdb(dsn);
+	if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
+		snprintf(why, why_len, "cannot connect to PostgreSQL: %s",
+		         d->conn ? PQerrorMessage(d->conn) : "out of memory");
+		PQfinish(d->conn);
+		free(d);
+		return GCAS_ERR_DB;
+	}
+	PQsetNoticeProcessor(d->conn, quiet_notice, NULL);
+	PGresult *r = PQexec(d->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok) {
+		snprintf(why, why_len, "cannot configure PostgreSQL session: %s",
+		         PQerrorMessage(d->conn));
+		PQfinish(d->conn);
+		free(d);
+		return GCAS_ERR_DB;
+	}
+	*out = &d->base;
+	return GCAS_OK;
+}
+
+static void pg_close(struct db *db)
+{
+	struct db_pg *d = (struct db_pg *)db;
+	if (!d)
+		return;
+	PQfinish(d->conn);
+	free(d);
+}
+
+static enum gcas_err prepare(struct db_pg *d, enum stmt_id id)
+{
+	char name[16];
+	if (d->prepared[id])
+		return GCAS_OK;
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	PGresult *r = PQprepare(d->conn, name, stmt_table[id].sql, 0, NULL);
+	enum gcas_err e = GCAS_OK;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		e = map_result(d, r);
+	PQclear(r);
+	if (e) {
+		char tmp[sizeof(d->err)];
+		memcpy(tmp, d->err, sizeof(tmp));
+		snprintf(d->err, sizeof(d->err), "prepare %s: %.200s", stmt_table[id].name, tmp);
+		return e;
+	}
+	d->prepared[id] = 1;
+	return GCAS_OK;
+}
+
+static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_param *p, int np,
+                             db_row_fn cb, void *ctx, int64_t *changes)
+{
+	struct db_pg *d = (struct db_pg *)db;
+	char name[16], nums[32][24];
+	const char *vals[32];
+	if (np > 32)
+		return GCAS_ERR_INTERNAL;
+	enum gcas_err e = prepare(d, id);
+	if (e)
+		return e;
+	for (int i = 0; i < np; i++) {
+		switch (p[i].type) {
+		case DBP_NULL:
+			vals[i] = NULL;
+			break;
+		case DBP_TEXT:
+			vals[i] = p[i].s;
+			break;
+		case DBP_INT:
+			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, p[i].i);
+			vals[i] = nums[i];
+			break;
+		}
+	}
+	snprintf(name, sizeof(name), "s%d", (int)id);
+	PGresult *r = PQexecPrepared(d->conn, name, np, vals, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		e = map_result(d, r);
+		PQclear(r);
+		return e;
+	}
+	if (changes) {
+		const char *t = PQcmdTuples(r);
+		*changes = t && *t ? strtoll(t, NULL, 10) : 0;
+	}
+	if (cb && st == PGRES_TUPLES_OK) {
+		int rows = PQntuples(r), cols = PQnfields(r);
+		const char *row[64];
+		if (cols > 64)
+			cols = 64;
+		for (int i = 0; i < rows; i++) {
+			for (int c = 0; c < cols; c++)
+				row[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+			if (cb(ctx, cols, row))
+				break;
+		}
+	}
+	PQclear(r);
+	return GCAS_OK;
+}
+
+static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, size_t why_len)
+{
+	struct db_pg *d = (struct db_pg *)db;
+	PGresult *r = PQexec(d->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	enum gcas_err e = GCAS_OK;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+		e = map_result(d, r);
+		if (why)
+			snprintf(why, why_len, "%s", d->err);
+	}
+	PQclear(r);
+	return e;
+}
+
+const struct db_driver db_pg_driver = {
+    .engine = DB_PG,
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .exec_script = pg_exec_script,
+    .errmsg = pg_errmsg,
+};

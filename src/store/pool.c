@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* The store handle: a fixed pool of connections to one database, handed to one thread at a time,
+ * and store_tx(), which runs a use case in one transaction and retries it on transient
+ * conflicts (SQLITE_BUSY, PostgreSQL serialization failure / deadlock). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/rand.h"
+#include "base/str.h"
+#include "store/internal.h"
+
+struct store {
+	const struct db_driver *drv;
+	char *dsn;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int size, nfree;
+	struct db **free_list;
+	struct db **all;
+};
+
+static const char *strip_sqlite_prefix(const char *dsn)
+{
+	if (str_starts(dsn, "sqlite://"))
+		return dsn + 9;
+	if (str_starts(dsn, "sqlite:"))
+		return dsn + 7;
+	return dsn;
+}
+
+struct store *store_open(const char *dsn, int pool, char *why, size_t why_len)
+{
+	int is_pg = str_starts(dsn, "postgresql://") || str_starts(dsn, "postgres://");
+	struct store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return NULL;
+	st->drv = is_pg ? &db_pg_driver : &db_sqlite_driver;
+	st->dsn = strdup(is_pg ? dsn : strip_sqlite_prefix(dsn));
+	st->size = pool < 1 ? 1 : pool;
+	st->free_list = calloc((size_t)st->size, sizeof(*st->free_list));
+	st->all = calloc((size_t)st->size, sizeof(*st->all));
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	if (!st->dsn || !st->free_list || !st->all) {
+		snprintf(why, why_len, "out of memory");
+		store_close(st);
+		return NULL;
+	}
+	for (int i = 0; i < st->size; i++) {
+		if (st->drv->open(st->dsn, &st->all[i], why, why_len)) {
+			store_close(st);
+			return NULL;
+		}
+		st->free_list[st->nfree++] = st->all[i];
+	}
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < st->size && st->all; i++)
+		if (st->all[i])
+			st->drv->close(st->all[i]);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	free(st->all);
+	free(st->free_list);
+	free(st->dsn);
+	free(st);
+}
+
+const char *store_engine(const struct store *st)
+{
+	return st->drv->engine == DB_PG ? "postgresql" : "sqlite";
+}
+
+struct db *store_acquire(struct store *st)
+{
+	pthread_mutex_lock(&st->mu);
+	while (st->nfree == 0)
+		pthread_cond_wait(&st->cv, &st->mu);
+	struct db *db = st->free_list[--st->nfree];
+	pthread_mutex_unlock(&st->mu);
+	return db;
+}
+
+void store_release(struct store *st, struct db *db)
+{
+	pthread_mutex_lock(&st->mu);
+	st->free_list[st->nfree++] = db;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+}
+
+static void backoff(int attempt)
+{
+	/* 2, 4, 8 ... ms, randomised so two retrying nodes do not collide again. */
+	long ms = (1L << (attempt + 1)) + (long)rand_uniform((uint32_t)(1u << (attempt + 1)));
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx)
+{
+	enum gcas_err e = GCAS_ERR_BUSY;
+	struct db *db = store_acquire(st);
+	const char *begin = st->drv->engine == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN";
+	for (int attempt = 0; attempt < 8; attempt++) {
+		if (attempt)
+			backoff(attempt);
+		e = st->drv->exec_script(db, begin, NULL, 0);
+		if (e == GCAS_ERR_BUSY)
+			continue;
+		if (e)
+			break;
+		e = fn(db, ctx);
+		if (e == GCAS_OK) {
+			e = st->drv->exec_script(db, "COMMIT", NULL, 0);
+			if (e == GCAS_OK)
+				break;
+		}
+		st->drv->exec_script(db, "ROLLBACK", NULL, 0);
+		if (e != GCAS_ERR_BUSY)
+			break;
+	}
+	if (e == GCAS_ERR_DB || e == GCAS_ERR_BUSY)
+		log_msg(LOG_ERROR, "transaction failed", "error", gcas_err_name(e), "db",
+		        st->drv->errmsg(db), NULL);
+	store_release(st, db);
+	return e;
+}
+
+enum gcas_err store_run(struct store *st, store_tx_fn fn, void *ctx)
+{
+	struct db *db = store_acquire(st);
+	enum gcas_err e = fn(db, ctx);
+	if (e == GCAS_ERR_DB)
+		log_msg(LOG_ERROR, "query failed", "db", st->drv->errmsg(db), NULL);
+	store_release(st, db);
+	return e;
+}

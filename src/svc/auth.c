@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: MIT */
+/* Sign-in, second factors and sessions. The expensive password check runs outside any
+ * transaction; the outcome (throttle state, session, audit record) is written in one. */
+#include "svc/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/codec.h"
+#include "base/log.h"
+#include "base/rand.h"
+#include "base/str.h"
+#include "core/throttle.h"
+#include "core/validate.h"
+#include "svc/audit.h"
+
+static struct throttle_rule rule_account(const struct env *env)
+{
+	return (struct throttle_rule){env->cfg->throttle_free, env->cfg->throttle_max_delay, 86400};
+}
+
+static struct throttle_rule rule_ip(const struct env *env)
+{
+	return (struct throttle_rule){env->cfg->throttle_ip_free, env->cfg->throttle_max_delay,
+	                              3600};
+}
+
+static struct actor actor_for(const struct client *cl, const struct account *acc,
+                              const char *label)
+{
+	struct actor ac = {0};
+	if (acc)
+		actor_from_account(&ac, acc);
+	else
+		ac.label = label;
+	ac.ip = cl ? cl->ip : NULL;
+	ac.request_id = cl ? cl->request_id : NULL;
+	return ac;
+}
+
+/* A new session row for acc; the cookie value goes to token, only its hash to the store. */
+static enum gcas_err session_new(struct db *db, const struct env *env, const struct account *acc,
+                                 const char *ip, const char *lang, int64_t mfa_at, char *token)
+{
+	char hash[SHA256_HEX_SIZE], csrf[SESSION_TOKEN_SIZE];
+	int64_t now = clock_now();
+	if (token_new(token, SESSION_TOKEN_SIZE, "") || token_hash(token, hash) ||
+	    token_new(csrf, sizeof(csrf), ""))
+		return GCAS_ERR_CRYPTO;
+	struct session s = {
+	    .id_hash = hash,
+	    .account_id = acc->id,
+	    .csrf = csrf,
+	    .lang = lang,
+	    .ip = ip,
+	    .created_at = now,
+	    .last_seen_at = now,
+	    .expires_at = now + env->cfg->session_abs_ttl,
+	    .mfa_at = mfa_at,
+	    .reauth_at = mfa_at,
+	};
+	return store_session_insert(db, &s);
+}
+
+/* ---- password step ---- */
+
+struct pw_read {
+	struct arena *a;
+	const char *email, *ip;
+	struct account acc;
+	int found;
+	struct throttle_state t_acc, t_ip;
+	int has_totp;
+};
+
+static enum gcas_err pw_read_tx(struct db *db, void *ctx)
+{
+	struct pw_read *c = ctx;
+	enum gcas_err e = store_account_get_by_email(db, c->a, c->email, &c->acc);
+	if (e && e != GCAS_ERR_NOTFOUND)
+		return e;
+	c->found = e == GCAS_OK;
+	char key[320];
+	snprintf(key, sizeof(key), "acct:%s", c->email);
+	if ((e = store_throttle_get(db, key, &c->t_acc)))
+		return e;
+	snprintf(key, sizeof(key), "ip:%s", c->ip ? c->ip : "-");
+	return store_throttle_get(db, key, &c->t_ip);
+}
+
+struct pw_write {
+	const struct env *env;
+	struct arena *a;
+	const struct client *cl;
+	struct pw_read *r;
+	int ok;
+	const char *why; /* internal reason, audit only */
+	const char *rehash;
+	char *token;
+	int need_enrol;
+};
+
+static int has_confirmed_totp(struct db *db, struct arena *a, const char *account_id)
+{
+	struct factor *f;
+	size_t n;
+	if (store_factor_list(db, a, account_id, &f, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].kind == FACTOR_TOTP && f[i].confirmed)
+			return 1;
+	return 0;
+}
+
+static enum gcas_err pw_write_tx(struct db *db, void *ctx)
+{
+	struct pw_write *c = ctx;
+	struct pw_read *r = c->r;
+	int64_t now = clock_now();
+	char kacc[320], kip[128];
+	snprintf(kacc, sizeof(kacc), "acct:%s", r->email);
+	snprintf(kip, sizeof(kip), "ip:%s", c->cl->ip ? c->cl->ip : "-");
+	const struct account *acc = r->found ? &r->acc : NULL;
+	struct actor ac = actor_for(c->cl, acc, r->email);
+	enum gcas_err e;
+	if (!c->ok) {
+		/* Re-read inside the transaction so concurrent failures all count. */
+		struct throttle_state ta, ti;
+		if ((e = store_throttle_get(db, kacc, &ta)) || (e = store_throttle_get(db, kip, &ti)))
+			return e;
+		struct throttle_rule ra = rule_account(c->env), ri = rule_ip(c->env);
+		if (!throttle_locked(&ta, now))
+			throttle_fail(&ta, &ra, now);
+		if (!throttle_locked(&ti, now))
+			throttle_fail(&ti, &ri, now);
+		if ((e = store_throttle_put(db, kacc, &ta)) || (e = store_throttle_put(db, kip, &ti)))
+			return e;
+		char detail[160];
+		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\",\"failures\":%lld}", c->why,
+		         (long long)ta.failures);
+		struct audit_event ev = {"signin.failure", "account", acc ? acc->id : NULL,
+		                         acc ? acc->agency_id : NULL, "failure", detail};
+		return audit_append(db, c->a, &ac, &ev);
+	}
+	if ((e = store_throttle_clear(db, kacc)))
+		return e;
+	if (c->rehash && (e = store_account_set_password(db, acc->id, c->rehash, now)))
+		return e;
+	if ((e = session_new(db, c->env, acc, c->cl->ip, NULL, 0, c->token)))
+		return e;
+	c->need_enrol = !has_confirmed_totp(db, c->a, acc->id);
+	struct audit_event ev = {"signin.password", "account", acc->id, acc->agency_id, NULL, NULL};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+enum gcas_err svc_signin_password(const struct env *env, const struct client *cl,
+                                  const char *email, const char *password, char *token,
+                                  int *need_enrol)
+{
+	char norm[256];
+	enum gcas_err e;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	/* An address that is not even valid cannot be an account, but still costs a hash. */
+	if (!email || !password || validate_email(email, norm, sizeof(norm)) != VP_OK)
+		str_copy(norm, sizeof(norm), "invalid@invalid.invalid");
+	struct pw_read r = {.a = a, .email = norm, .ip = cl->ip};
+	if ((e = store_run(env->st, pw_read_tx, &r)))
+		goto out;
+	int64_t now = clock_now();
+	struct pw_write w = {.env = env, .a = a, .cl = cl, .r = &r, .token = token};
+	/* One argon2id computation on every path, so timing says nothing about the account. */
+	if (throttle_locked(&r.t_acc, now) || throttle_locked(&r.t_ip, now)) {
+		password_verify_dummy(password ? password : "", &env->cfg->pw);
+		w.why = "throttled";
+	} else if (!r.found || !r.acc.password_hash) {
+		password_verify_dummy(password ? password : "", &env->cfg->pw);
+		w.why = r.found ? "no_password" : "unknown_account";
+	} else if (password_verify(r.acc.password_hash, password ? password : "") != GCAS_OK) {
+		w.why = "bad_password";
+	} else if (r.acc.status != ACCOUNT_ACTIVE && r.acc.status != ACCOUNT_PENDING) {
+		w.why = "account_disabled";
+	} else {
+		w.ok = 1;
+		if (password_needs_rehash(r.acc.password_hash, &env->cfg->pw)) {
+			char *h = arena_alloc(a, PASSWORD_HASH_SIZE);
+			if (h && password_hash(password, &env->cfg->pw, h) == GCAS_OK)
+				w.rehash = h;
+		}
+	}
+	if ((e = store_tx(env->st, pw_write_tx, &w)))
+		goto out;
+	e = w.ok ? GCAS_OK : GCAS_ERR_AUTH;
+	if (need_enrol)
+		*need_enrol = w.need_enrol;
+out:
+	arena_free(a);
+	return e;
+}
+
+/* ---- sessions ---- */
+
+struct resolve_ctx {
+	const struct env *env;
+	struct arena *a;
+	const char *hash;
+	struct session_view *out;
+	int touch;
+};
+
+static enum gcas_err resolve_tx(struct db *db, void *ctx)
+{
+	struct resolve_ctx *c = ctx;
+	int64_t now = clock_now();
+	enum gcas_err e = store_session_get(db, c->a, c->hash, &c->out->s);
+	if (e)
+		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_AUTH : e;
+	const struct session *s = &c->out->s;
+	if (s->expires_at <= now || s->last_seen_at + c->env->cfg->session_idle_ttl <= now)
+		return GCAS_ERR_AUTH;
+	if ((e = store_account_get(db, c->a, s->account_id, &c->out->acc)))
+		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_AUTH : e;
+	if (c->out->acc.status != ACCOUNT_ACTIVE && c->out->acc.status != ACCOUNT_PENDING)
+		return GCAS_ERR_AUTH;
+	c->out->mfa_done = s->mfa_at > 0;
+	c->out->has_totp = has_confirmed_totp(db, c->a, s->account_id);
+	/* Touch at most once a minute: the idle timeout does not need more precision, and
+	 * every write costs a transaction. */
+	c->touch = now - s->last_seen_at >= 60;
+	return GCAS_OK;
+}
+
+static enum gcas_err touch_tx(struct db *db, void *ctx)
+{
+	struct resolve_ctx *c = ctx;
+	return store_session_touch(db, c->hash, clock_now());
+}
+
+static enum gcas_err delete_tx(struct db *db, void *ctx)
+{
+	return store_session_delete(db, ctx);
+}
+
+enum gcas_err svc_session_resolve(const struct env *env, struct arena *a, const char *token,
+                                  struct session_view *out)
+{
+	char hash[SHA256_HEX_SIZE];
+	memset(out, 0, sizeof(*out));
+	if (!token || strlen(token) < 20 || strlen(token) > 128 || token_hash(token, hash))
+		return GCAS_ERR_AUTH;
+	struct resolve_ctx c = {env, a, hash, out, 0};
+	enum gcas_err e = store_run(env->st, resolve_tx, &c);
+	if (e == GCAS_ERR_AUTH) {
+		/* Server-side end: a dead session is removed, not just ignored. */
+		store_tx(env->st, delete_tx, hash);
+		return e;
+	}
+	if (e)
+		return e;
+	if (c.touch)
+		store_tx(env->st, touch_tx, &c);
+	return GCAS_OK;
+}
+
+/* ---- second factor ---- */
+
+struct factor_ctx {
+	const struct env *env;
+	struct arena *a;
+	const struct client *cl;
+	struct session_view *sv;
+	const char *code;
+	char *token;
+	int ok;
+	const char *why;
+	/* enrolment */
+	const char *secret;
+	char (*codes)[RECOVERY_CODE_SIZE];
+};
+
+static int digits_only(const char *s)
+{
+	int n = 0;
+	for (; *s; s++) {
+		if (*s == ' ')
+			continue;
+		if (*s < '0' || *s > '9')
+			return 0;
+		n++;
+	}
+	return n == 6;
+}
+
+/* Try the code against the account's factors inside the transaction (so a code is consumed
+ * exactly once even with two requests racing). */
+static enum gcas_err check_factor(struct db *db, struct factor_ctx *c)
+{
+	struct factor *f;
+	size_t n;
+	int64_t now = clock_now();
+	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
+	if (e)
+		return e;
+	if (digits_only(c->code)) {
+		for (size_t i = 0; i < n; i++) {
+			int64_t step;
+			if (f[i].kind != FACTOR_TOTP || !f[i].confirmed)
+				continue;
+			if (totp_verify(f[i].secret, c->code, now, f[i].last_used_step, &step))
+				continue;
+			e = store_factor_use_step(db, f[i].id, step, now);
+			if (e == GCAS_ERR_CONFLICT) {
+				c->why = "totp_reused";
+				return GCAS_OK;
+			}
+			if (e)
+				return e;
+			c->ok = 1;
+			c->why = "totp";
+			return GCAS_OK;
+		}
+		c->why = "totp_wrong";
+		return GCAS_OK;
+	}
+	char norm[RECOVERY_CODE_SIZE], h[SHA256_HEX_SIZE];
+	if (recovery_code_normalise(c->code, norm) || token_hash(norm, h)) {
+		c->why = "malformed_code";
+		return GCAS_OK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].kind != FACTOR_RECOVERY || f[i].used_at || !f[i].secret ||
+		    !ct_streq(f[i].secret, h))
+			continue;
+		if ((e = store_factor_use_once(db, f[i].id, now)) == GCAS_ERR_CONFLICT) {
+			c->why = "recovery_reused";
+			return GCAS_OK;
+		}
+		if (e)
+			return e;
+		c->ok = 1;
+		c->why = "recovery_code";
+		return GCAS_OK;
+	}
+	c->why = "recovery_wrong";
+	return GCAS_OK;
+}
+
+/* Finish the sign-in: a new session id with the second factor recorded (OWASP: renew the
+ * session id at any privilege change), the old one deleted, the account marked signed in. */
+static enum gcas_err complete_signin(struct db *db, struct factor_ctx *c)
+{
+	int64_t now = clock_now();
+	enum gcas_err e = store_session_delete(db, c->sv->s.id_hash);
+	if (!e)
+		e = session_new(db, c->env, &c->sv->acc, c->cl->ip, c->sv->s.lang, now, c->token);
+	if (!e)
+		e = store_account_signed_in(db, c->sv->acc.id, now);
+	return e;
+}
+
+static enum gcas_err factor_tx(struct db *db, void *ctx)
+{
+	struct factor_ctx *c = ctx;
+	char key[64];
+	int64_t now = clock_now();
+	struct throttle_state t;
+	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
+	snprintf(key, sizeof(key), "mfa:%s", c->sv->acc.id);
+	enum gcas_err e = store_throttle_get(db, key, &t);
+	if (e)
+		return e;
+	c->ok = 0;
+	if (throttle_locked(&t, now))
+		c->why = "throttled";
+	else if ((e = check_factor(db, c)))
+		return e;
+	if (!c->ok) {
+		struct throttle_rule r = rule_account(c->env);
+		if (!throttle_locked(&t, now))
+			throttle_fail(&t, &r, now);
+		if ((e = store_throttle_put(db, key, &t)))
+			return e;
+		char detail[96];
+		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\"}", c->why);
+		struct audit_event ev = {"signin.factor_failure", "account", c->sv->acc.id,
+		                         c->sv->acc.agency_id, "failure", detail};
+		return audit_append(db, c->a, &ac, &ev);
+	}
+	if ((e = store_throttle_clear(db, key)) || (e = complete_signin(db, c)))
+		return e;
+	char detail[96];
+	snprintf(detail, sizeof(detail), "{\"factor\":\"%s\"}", c->why);
+	struct audit_event ev = {"signin.success", "account", c->sv->acc.id, c->sv->acc.agency_id,
+	                         NULL, detail};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+enum gcas_err svc_signin_factor(const struct env *env, const struct client *cl,
+                                struct session_view *sv, const char *code, char *token)
+{
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct factor_ctx c = {env, a, cl, sv, code ? code : "", token, 0, NULL, NULL, NULL};
+	enum gcas_err e = store_tx(env->st, factor_tx, &c);
+	arena_free(a);
+	if (e)
+		return e;
+	return c.ok ? GCAS_OK : GCAS_ERR_AUTH;
+}
+
+/* ---- TOTP enrolment ---- */
+
+struct begin_ctx {
+	struct arena *a;
+	struct session_view *sv;
+	const char *secret;
+};
+
+static enum gcas_err begin_tx(struct db *db, void *ctx)
+{
+	struct begin_ctx *c = ctx;
+	struct factor *f;
+	size_t n;
+	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
+	if (e)
+		return e;
+	/* Keep showing the same pending secret until it is confirmed, so reloading the page does
+	 * not invalidate an authenticator that was already scanned. */
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].kind == FACTOR_TOTP && !f[i].confirmed) {
+			c->secret = f[i].secret;
+			return GCAS_OK;
+		}
+	}
+	char id[33], secret[TOTP_SECRET_B32_SIZE];
+	if (rand_id(id) || totp_secret_new(secret))
+		return GCAS_ERR_CRYPTO;
+	struct factor nf = {.id = id,
+	                    .account_id = c->sv->acc.id,
+	                    .kind = FACTOR_TOTP,
+	                    .label = "authenticator",
+	                    .secret = secret,
+	                    .created_at = clock_now()};
+	if ((e = store_factor_insert(db, &nf)))
+		return e;
+	c->secret = arena_strdup(c->a, secret);
+	return c->secret ? GCAS_OK : GCAS_ERR_NOMEM;
+}
+
+enum gcas_err svc_totp_begin(const struct env *env, struct arena *a, struct session_view *sv,
+                             struct totp_enrolment *out)
+{
+	struct begin_ctx c = {a, sv, NULL};
+	enum gcas_err e = store_tx(env->st, begin_tx, &c);
+	if (e)
+		return e;
+	out->secret_b32 = c.secret;
+	out->uri = totp_uri(a, env->cfg->issuer, sv->acc.email, c.secret);
+	return out->uri ? GCAS_OK : GCAS_ERR_NOMEM;
+}
+
+static enum gcas_err confirm_tx(struct db *db, void *ctx)
+{
+	struct factor_ctx *c = ctx;
+	struct factor *f;
+	size_t n;
+	int64_t now = clock_now(), step;
+	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
+	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
+	if (e)
+		return e;
+	const struct factor *pending = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].kind == FACTOR_TOTP && !f[i].confirmed)
+			pending = &f[i];
+	c->ok = 0;
+	if (!pending || totp_verify(pending->secret, c->code, now, 0, &step))
+		return GCAS_OK;
+	/* One authenticator per account: the new one replaces any earlier one, and new recovery
+	 * codes replace the old ones. */
+	for (size_t i = 0; i < n; i++)
+		if (&f[i] != pending && (f[i].kind == FACTOR_TOTP || f[i].kind == FACTOR_RECOVERY) &&
+		    (e = store_factor_delete(db, f[i].id, c->sv->acc.id)))
+			return e;
+	if ((e = store_factor_confirm(db, pending->id, now)) ||
+	    (e = store_factor_use_step(db, pending->id, step, now)))
+		return e;
+	if (recovery_codes_new(c->codes))
+		return GCAS_ERR_CRYPTO;
+	for (int i = 0; i < RECOVERY_CODES; i++) {
+		char id[33], norm[RECOVERY_CODE_SIZE], h[SHA256_HEX_SIZE];
+		if (rand_id(id) || recovery_code_normalise(c->codes[i], norm) || token_hash(norm, h))
+			return GCAS_ERR_CRYPTO;
+		struct factor rf = {.id = id,
+		                    .account_id = c->sv->acc.id,
+		                    .kind = FACTOR_RECOVERY,
+		                    .label = "recovery",
+		                    .secret = h,
+		                    .confirmed = 1,
+		                    .created_at = now};
+		if ((e = store_factor_insert(db, &rf)))
+			return e;
+	}
+	struct audit_event ev = {"factor.totp_enrolled", "account", c->sv->acc.id,
+	                         c->sv->acc.agency_id, NULL, NULL};
+	if ((e = audit_append(db, c->a, &ac, &ev)))
+		return e;
+	c->ok = 1;
+	if (c->sv->mfa_done) {
+		c->token[0] = '\0';
+		return GCAS_OK;
+	}
+	if ((e = complete_signin(db, c)))
+		return e;
+	struct audit_event ev2 = {"signin.success", "account", c->sv->acc.id, c->sv->acc.agency_id,
+	                          NULL, "{\"factor\":\"totp_enrolment\"}"};
+	return audit_append(db, c->a, &ac, &ev2);
+}
+
+enum gcas_err svc_totp_confirm(const struct env *env, const struct client *cl,
+                               struct session_view *sv, const char *code,
+                               char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE], char *token)
+{
+	/* Changing factors of a signed-in account needs a fresh re-authentication (issue §4). */
+	if (sv->mfa_done && !svc_reauth_fresh(env, sv))
+		return GCAS_ERR_DENIED;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct factor_ctx c = {env, a, cl, sv, code ? code : "", token, 0, NULL, NULL, codes};
+	enum gcas_err e = store_tx(env->st, confirm_tx, &c);
+	arena_free(a);
+	if (e)
+		return e;
+	return c.ok ? GCAS_OK : GCAS_ERR_AUTH;
+}
+
+/* ---- sign-out, re-authentication, password change ---- */
+
+struct simple_ctx {
+	struct arena *a;
+	const struct client *cl;
+	const struct session_view *sv;
+	const char *action;
+};
+
+static enum gcas_err signout_tx(struct db *db, void *ctx)
+{
+	struct simple_ctx *c = ctx;
+	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
+	enum gcas_err e = store_session_delete(db, c->sv->s.id_hash);
+	if (e)
+		return e;
+	struct audit_event ev = {c->action, "account", c->sv->acc.id, c->sv->acc.agency_id, NULL,
+	                         NULL};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+enum gcas_err svc_signout(const struct env *env, const struct client *cl,
+                          const struct session_view *sv)
+{
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct simple_ctx c = {a, cl, sv, "signout"};
+	enum gcas_err e = store_tx(env->st, signout_tx, &c);
+	arena_free(a);
+	return e;
+}
+
+int svc_reauth_fresh(const struct env *env, const struct session_view *sv)
+{
+	return sv->s.reauth_at > 0 && clock_now() - sv->s.reauth_at <= env->cfg->reauth_ttl;
+}
+
+static enum gcas_err reauth_tx(struct db *db, void *ctx)
+{
+	struct simple_ctx *c = ctx;
+	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
+	int ok = strcmp(c->action, "reauth.success") == 0;
+	enum gcas_err e = ok ? store_session_reauth(db, c->sv->s.id_hash, clock_now()) : GCAS_OK;
+	if (e)
+		return e;
+	struct audit_event ev = {c->action, "account", c->sv->acc.id, c->sv->acc.agency_id,
+	                         ok ? NULL : "failure", NULL};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+enum gcas_err svc_reauth(const struct env *env, const struct client *cl,
+                         struct session_view *sv, const char *password)
+{
+	int ok = sv->acc.password_hash && password &&
+	         password_verify(sv->acc.password_hash, password) == GCAS_OK;
+	if (!sv->acc.password_hash)
+		password_verify_dummy(password ? password : "", &env->cfg->pw);
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct simple_ctx c = {a, cl, sv, ok ? "reauth.success" : "reauth.failure"};
+	enum gcas_err e = store_tx(env->st, reauth_tx, &c);
+	arena_free(a);
+	if (!e && ok)
+		sv->s.reauth_at = clock_now();
+	return e ? e : ok ? GCAS_OK : GCAS_ERR_AUTH;
+}
+
+int svc_password_acceptable(const struct account *acc, const char *password, struct verrs *ve)
+{
+	char local[128] = "";
+	const char *words[6] = {0};
+	int nw = 0;
+	if (acc) {
+		const char *at = acc->email ? strchr(acc->email, '@') : NULL;
+		if (at && (size_t)(at - acc->email) < sizeof(local)) {
+			memcpy(local, acc->email, (size_t)(at - acc->email));
+			local[at - acc->email] = '\0';
+			words[nw++] = local;
+		}
+		if (acc->family_name)
+			words[nw++] = acc->family_name;
+		if (acc->given_name)
+			words[nw++] = acc->given_name;
+		if (acc->family_kana)
+			words[nw++] = acc->family_kana;
+		if (acc->given_kana)
+			words[nw++] = acc->given_kana;
+	}
+	enum pw_problem p = password_check_policy(password ? password : "", words);
+	if (p == PW_OK)
+		return 1;
+	verr_add(ve, "password", password_problem_msg(p, 0), password_problem_msg(p, 1));
+	return 0;
+}
+
+struct pwchange_ctx {
+	struct arena *a;
+	const struct env *env;
+	const struct client *cl;
+	const struct account *acc;
+	const char *hash;
+	const char *keep_session; /* id hash of the session that stays, or NULL */
+	const char *link_hash;    /* set-up link being used, or NULL */
+	const char *action;
+};
+
+static enum gcas_err pwchange_tx(struct db *db, void *ctx)
+{
+	struct pwchange_ctx *c = ctx;
+	int64_t now = clock_now();
+	struct actor ac = actor_for(c->cl, c->acc, NULL);
+	enum gcas_err e;
+	if (c->link_hash) {
+		const char *acc_id;
+		if ((e = store_link_use(db, c->a, c->link_hash, now, &acc_id)))
+			return e;
+		if (strcmp(acc_id, c->acc->id) != 0)
+			return GCAS_ERR_CONFLICT;
+	}
+	if ((e = store_account_set_password(db, c->acc->id, c->hash, now)))
+		return e;
+	/* A changed password ends every other session of the account. */
+	if ((e = store_session_delete_account(db, c->acc->id)))
+		return e;
+	struct audit_event ev = {c->action, "account", c->acc->id, c->acc->agency_id, NULL, NULL};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+enum gcas_err svc_password_change(const struct env *env, const struct client *cl,
+                                  struct session_view *sv, const char *new_password,
+                                  struct verrs *ve)
+{
+	if (!svc_reauth_fresh(env, sv))
+		return GCAS_ERR_DENIED;
+	if (!svc_password_acceptable(&sv->acc, new_password, ve))
+		return GCAS_ERR_INVALID;
+	char hash[PASSWORD_HASH_SIZE];
+	if (password_hash(new_password, &env->cfg->pw, hash))
+		return GCAS_ERR_CRYPTO;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct pwchange_ctx c = {a, env, cl, &sv->acc, hash, sv->s.id_hash, NULL, "password.change"};
+	enum gcas_err e = store_tx(env->st, pwchange_tx, &c);
+	arena_free(a);
+	return e;
+}
+
+struct peek_ctx {
+	struct arena *a;
+	const char *hash;
+	struct account *out;
+};
+
+static enum gcas_err peek_tx(struct db *db, void *ctx)
+{
+	struct peek_ctx *c = ctx;
+	const char *acc_id;
+	enum gcas_err e = store_link_peek(db, c->a, c->hash, clock_now(), &acc_id);
+	if (e)
+		return e;
+	if ((e = store_account_get(db, c->a, acc_id, c->out)))
+		return e;
+	return c->out->status == ACCOUNT_PENDING || c->out->status == ACCOUNT_ACTIVE
+	           ? GCAS_OK
+	           : GCAS_ERR_NOTFOUND;
+}
+
+enum gcas_err svc_setup_peek(const struct env *env, struct arena *a, const char *link_token,
+                             struct account *out)
+{
+	char hash[SHA256_HEX_SIZE];
+	if (!link_token || strlen(link_token) > 128 || token_hash(link_token, hash))
+		return GCAS_ERR_NOTFOUND;
+	struct peek_ctx c = {a, arena_strdup(a, hash), out};
+	return store_run(env->st, peek_tx, &c);
+}
+
+enum gcas_err svc_setup_complete(const struct env *env, const struct client *cl,
+                                 const char *link_token, const char *password, struct verrs *ve)
+{
+	struct arena *a = arena_new(0);
+	struct account acc;
+	char hash[SHA256_HEX_SIZE], pw[PASSWORD_HASH_SIZE];
+	enum gcas_err e = a ? svc_setup_peek(env, a, link_token, &acc) : GCAS_ERR_NOMEM;
+	if (e)
+		goto out;
+	if (!svc_password_acceptable(&acc, password, ve)) {
+		e = GCAS_ERR_INVALID;
+		goto out;
+	}
+	if (token_hash(link_token, hash) || password_hash(password, &env->cfg->pw, pw)) {
+		e = GCAS_ERR_CRYPTO;
+		goto out;
+	}
+	struct pwchange_ctx c = {a, env, cl, &acc, pw, NULL, hash, "password.setup"};
+	e = store_tx(env->st, pwchange_tx, &c);
+out:
+	arena_free(a);
+	return e;
+}
+
+struct sweep_ctx {
+	int64_t now, idle_before, deleted;
+};
+
+static enum gcas_err sweep_tx(struct db *db, void *ctx)
+{
+	struct sweep_ctx *c = ctx;
+	return store_session_sweep(db, c->now, c->idle_before, &c->deleted);
+}
+
+enum gcas_err svc_session_sweep(const struct env *env, int64_t *deleted)
+{
+	int64_t now = clock_now();
+	struct sweep_ctx c = {now, now - env->cfg->session_idle_ttl, 0};
+	enum gcas_err e = store_tx(env->st, sweep_tx, &c);
+	*deleted = c.deleted;
+	return e;
+}

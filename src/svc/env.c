@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Configuration defaults, the system actor, and field-error lists. */
+#include "svc/env.h"
+
+#include <string.h>
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = "sqlite:var/gcas.db";
+	c->listen = "127.0.0.1";
+	c->port = 8080;
+	c->threads = 4;
+	c->trusted_proxies = "";
+	c->base_url = "http://127.0.0.1:8080";
+	c->issuer = "GCAS";
+	c->log_level = "info";
+	c->session_idle_ttl = 30 * 60;
+	c->session_abs_ttl = 12 * 3600;
+	c->reauth_ttl = 5 * 60;
+	c->setup_link_ttl = 72 * 3600;
+	c->token_max_ttl = 365 * 86400;
+	c->throttle_free = 5;
+	c->throttle_ip_free = 50;
+	c->throttle_max_delay = 15 * 60;
+	c->max_body = 1024 * 1024;
+	c->pw = password_params_default();
+}
+
+struct actor actor_system(const char *label)
+{
+	struct actor ac = {0};
+	ac.subj.role = ROLE_OPERATOR;
+	ac.label = label ? label : "system";
+	return ac;
+}
+
+void actor_from_account(struct actor *ac, const struct account *acc)
+{
+	ac->acc = acc;
+	ac->label = acc->email;
+	ac->subj.role = acc->role;
+	ac->subj.account_id = acc->id;
+	ac->subj.org_id = acc->org_id;
+	ac->subj.agency_id = acc->agency_id;
+	ac->subj.project_id = acc->project_id;
+}
+
+void verr_add(struct verrs *v, const char *field, const char *ja, const char *en)
+{
+	if (v->n >= VERR_MAX)
+		return;
+	v->e[v->n++] = (struct verr){field, ja, en};
+}

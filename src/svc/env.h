@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* What every use case is given: the store, the configuration, and who is acting. A use case is
+ * authorise → validate → one transaction (change + audit record) → result. */
+#ifndef GCAS_SVC_ENV_H
+#define GCAS_SVC_ENV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "core/model.h"
+#include "core/policy.h"
+#include "crypto/password.h"
+#include "store/store.h"
+
+struct config {
+	const char *db;            /* DSN: sqlite:PATH or postgresql://... */
+	const char *listen;        /* address to bind, e.g. 127.0.0.1 */
+	int port;
+	int threads;               /* HTTP worker threads = database connections */
+	const char *tls_cert;      /* PEM files; both set → serve HTTPS */
+	const char *tls_key;
+	const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-* is trusted */
+	const char *base_url;      /* public URL, for links shown to people */
+	const char *issuer;        /* name shown in authenticator apps */
+	const char *log_level;
+	int64_t session_idle_ttl;  /* seconds; R3 / issue: 30 minutes */
+	int64_t session_abs_ttl;   /* seconds; 12 hours */
+	int64_t reauth_ttl;        /* a re-authentication is fresh for this long */
+	int64_t setup_link_ttl;    /* account set-up links */
+	int64_t token_max_ttl;     /* personal API tokens may not outlive this */
+	int throttle_free;         /* failures per account before delays start */
+	int throttle_ip_free;      /* failures per client address before delays start */
+	int64_t throttle_max_delay; /* seconds */
+	size_t max_body;           /* request body cap, bytes */
+	struct pw_params pw;
+};
+
+/* Defaults for every field (the INI file, environment and flags override them). */
+void config_defaults(struct config *c);
+
+struct env {
+	struct store *st;
+	const struct config *cfg;
+};
+
+/* Who is acting, resolved from a session or an API token (or the system for jobs and CLI). */
+struct actor {
+	struct subject subj;
+	const struct account *acc; /* NULL for the system */
+	const char *label;         /* email at the time, or "system" */
+	const char *ip;
+	const char *request_id;
+	const char *scopes; /* API token scopes ("read write"); NULL for a browser session */
+};
+
+/* The system actor for the CLI and jobs: operator rights, labelled "system". */
+struct actor actor_system(const char *label);
+/* Fill subj from an account. */
+void actor_from_account(struct actor *ac, const struct account *acc);
+
+/* Why a use case refused its input: one entry per field, in Japanese and English. */
+struct verr {
+	const char *field;
+	const char *ja, *en;
+};
+#define VERR_MAX 16
+struct verrs {
+	struct verr e[VERR_MAX];
+	size_t n;
+};
+void verr_add(struct verrs *v, const char *field, const char *ja, const char *en);
+
+#endif
