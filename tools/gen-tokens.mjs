@@ -87,10 +87,10 @@ const spacing = [
   ['spacing-80', '5rem'],
 ];
 const measures = [
-  ['gcas-content-max', '75rem'], // page frame
+  ['gcas-content-max', '80rem'], // page frame
   ['gcas-prose-max', '45rem'], // ~40 full-width characters at 18px: a readable line
   ['gcas-card-max', '30rem'], // sign-in card
-  ['gcas-nav-width', '15rem'],
+  ['gcas-nav-width', '13rem'],
   ['gcas-target-min', '2.75rem'], // 44px: beyond WCAG 2.5.8's 24px minimum (2.5.5 AAA size)
   ['gcas-target-sm', '2.25rem'], // 36px for compact buttons, still >= 24px
   ['gcas-border-thin', '1px'],
@@ -128,7 +128,7 @@ const alias = [
   ['gcas-color-success', need('color-semantic-success-2')],
   ['gcas-color-success-text', need('color-primitive-green-900')],
   ['gcas-color-success-bg', need('color-primitive-green-50')],
-  ['gcas-color-warning', need('color-semantic-warning-yellow-1')],
+  ['gcas-color-warning', need('color-semantic-warning-yellow-2')], // 3.4:1 on yellow-50,
   ['gcas-color-warning-text', need('color-primitive-yellow-1200')],
   ['gcas-color-warning-bg', need('color-primitive-yellow-50')],
   ['gcas-color-info', need('color-primitive-light-blue-900')],
@@ -158,7 +158,6 @@ const alias = [
   ['gcas-radius', need('border-radius-8')],
   ['gcas-radius-lg', need('border-radius-12')],
   ['gcas-radius-pill', need('border-radius-full')],
-  ['gcas-shadow-card', need('elevation-1')],
 ];
 
 function render() {

@@ -3,6 +3,7 @@
 #include "svc/audit.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -13,6 +14,26 @@
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+char *audit_json(struct arena *a, ...)
+{
+	json_t *o = json_object();
+	va_list ap;
+	va_start(ap, a);
+	for (;;) {
+		const char *k = va_arg(ap, const char *);
+		if (!k)
+			break;
+		const char *v = va_arg(ap, const char *);
+		json_object_set_new(o, k, str_or_null(v));
+	}
+	va_end(ap);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	char *copy = s ? arena_strdup(a, s) : NULL;
+	free(s);
+	return copy;
 }
 
 char *audit_canonical(struct arena *a, const struct audit_rec *r)

@@ -31,6 +31,10 @@ enum gcas_err audit_denied(const struct env *env, const struct actor *ac, enum a
                            const char *target_type, const char *target_id,
                            const char *agency_id);
 
+/* A detail object from string pairs ending in NULL: audit_json(a, "reason", r, NULL). NULL
+ * values are written as null. Arena-allocated; NULL on OOM. */
+char *audit_json(struct arena *a, ...) __attribute__((sentinel));
+
 /* Canonical JSON of a record (sorted keys, compact; hashes excluded), arena-allocated. */
 char *audit_canonical(struct arena *a, const struct audit_rec *r);
 

@@ -29,16 +29,16 @@ enum gcas_err cookie_parse(struct arena *a, const char *header, size_t len, stru
 const char *cookie_get(const struct kv_list *l, const char *name);
 
 enum cookie_samesite {
-        COOKIE_SAMESITE_LAX = 0, /* the default of a zeroed struct */
-        COOKIE_SAMESITE_STRICT,
-        COOKIE_SAMESITE__MAX
+	COOKIE_SAMESITE_LAX = 0, /* the default of a zeroed struct */
+	COOKIE_SAMESITE_STRICT,
+	COOKIE_SAMESITE__MAX
 };
 
 struct cookie_attrs {
-        const char *path;      /* Path=; NULL omits it */
-        int64_t max_age;       /* > 0: Max-Age=n; 0: session cookie; < 0: Max-Age=0 (delete) */
-        int http_only, secure; /* non-zero adds the attribute */
-        enum cookie_samesite same_site; /* always written */
+	const char *path;      /* Path=; NULL omits it */
+	int64_t max_age;       /* > 0: Max-Age=n; 0: session cookie; < 0: Max-Age=0 (delete) */
+	int http_only, secure; /* non-zero adds the attribute */
+	enum cookie_samesite same_site; /* always written */
 };
 
 /* Append a Set-Cookie field value ("name=value; Path=/; Max-Age=60; HttpOnly; Secure;

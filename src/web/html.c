@@ -71,8 +71,7 @@ static void escape_n(struct buf *b, const char *s, size_t n)
 			p = start + 1;
 			continue;
 		}
-		/* C0 controls (other than the three above), DEL and C1 controls: one U+FFFD each.
-		 */
+		/* C0 controls (bar \t \n \r), DEL and C1 controls: one U+FFFD each. */
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
 			buf_puts(b, replacement);
 			continue;
@@ -88,7 +87,7 @@ void html_text(struct buf *b, const char *s)
 	escape_n(b, s, strlen(s));
 }
 
-void html_lit(struct buf *b, const char *literal)
+void html_lit_checked(struct buf *b, const char *literal)
 {
 	if (!literal)
 		return;

@@ -19,9 +19,12 @@
 void html_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void html_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
-/* Append raw markup. Pass only string literals: anything that came from a user, the database
- * or a request goes through html_text or html_printf instead. */
-void html_lit(struct buf *b, const char *literal);
+/* Append raw markup. Only string literals are accepted, and the compiler checks it: the macro
+ * pastes "" on both sides, which is a syntax error for anything but a literal (or a macro that
+ * expands to one). Anything from a user, the database or a request goes through html_text or
+ * html_printf instead. html_lit_checked is the function behind it; do not call it directly. */
+#define html_lit(b, literal) html_lit_checked((b), "" literal "")
+void html_lit_checked(struct buf *b, const char *literal);
 
 /* Append s escaped as html_printf's %s does. NULL appends nothing. */
 void html_text(struct buf *b, const char *s);

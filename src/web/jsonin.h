@@ -17,17 +17,17 @@
 #define JSONIN_MAX_ITEMS  1024            /* hard cap on a JF_STRING_ARRAY */
 
 enum jf_type {
-        JF_STRING,       /* target: const char * (arena copy; NULL when absent) */
-        JF_INT,          /* target: int64_t (0 when absent) */
-        JF_BOOL,         /* target: int, 0 or 1 (0 when absent) */
-        JF_STRING_ARRAY, /* target: struct jstr_array ({NULL, 0} when absent) */
-        JF__MAX
+	JF_STRING,       /* target: const char * (arena copy; NULL when absent) */
+	JF_INT,          /* target: int64_t (0 when absent) */
+	JF_BOOL,         /* target: int, 0 or 1 (0 when absent) */
+	JF_STRING_ARRAY, /* target: struct jstr_array ({NULL, 0} when absent) */
+	JF__MAX
 };
 
 /* A decoded array of strings: items[0..n) are arena copies, items[n] is NULL. */
 struct jstr_array {
-        const char **items;
-        size_t n;
+	const char **items;
+	size_t n;
 };
 
 /* One accepted member of the request object.
@@ -39,19 +39,19 @@ struct jstr_array {
  *           (max 0 = JSONIN_MAX_ITEMS).
  * offset    offsetof(target struct, field). */
 struct jfield {
-        const char *name;
-        enum jf_type type;
-        int required;
-        size_t max_len;
-        int64_t min, max;
-        size_t offset;
+	const char *name;
+	enum jf_type type;
+	int required;
+	size_t max_len;
+	int64_t min, max;
+	size_t offset;
 };
 
 /* One refusal. pointer: RFC 6901 JSON Pointer into the body ("" = the whole body, "/email",
  * "/tags/2"); detail: short English sentence. Both live in the arena. */
 struct jerr {
-        const char *pointer;
-        const char *detail;
+	const char *pointer;
+	const char *detail;
 };
 
 /* Decode body[0..len) per spec[0..nspec) into target, whose first member must be a

@@ -163,7 +163,10 @@ static void write_nav(struct buf *b, const struct page_ctx *p)
 		int active = p->active_href && it->href && strcmp(p->active_href, it->href) == 0;
 		html_lit(b, "<li><a class=\"site-nav__link\" href=\"");
 		html_attr_url(b, it->href);
-		html_lit(b, active ? "\" aria-current=\"page\">" : "\">");
+		if (active)
+			html_lit(b, "\" aria-current=\"page\">");
+		else
+			html_lit(b, "\">");
 		html_printf(b, "%s</a></li>\n", tr(p->lang, it->ja, it->en));
 	}
 	html_lit(b, "</ul></nav>\n");

@@ -15,14 +15,14 @@
 /* One decoded name/value pair. key and val are NUL-terminated arena copies; since NUL bytes are
  * refused, val_len == strlen(val). */
 struct kv {
-        const char *key, *val;
-        size_t val_len;
+	const char *key, *val;
+	size_t val_len;
 };
 
 /* Pairs in input order; repeated keys are kept (n may be 0, items then NULL). */
 struct kv_list {
-        struct kv *items;
-        size_t n;
+	struct kv *items;
+	size_t n;
 };
 
 #define PARAMS_MAX_PAIRS 256

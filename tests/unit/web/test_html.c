@@ -490,6 +490,43 @@ static void test_components(void)
 	is_int(b.len, 0, "one page: no pagination");
 }
 
+static void test_qr(void)
+{
+	fresh();
+	int rc = ui_qr_box(&b, LANG_JA,
+	                   "otpauth://totp/GCAS:a%40b.jp?secret=JBSWY3DPEHPK3PXP&issuer=GCAS",
+	                   "JBSWY3DPEHPK3PXP<x");
+	const char *h = out();
+	is_int(rc, 0, "ui_qr_box encodes an otpauth URI");
+	has_str(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"-4 -4 ",
+	        "QR drawn as inline SVG with a quiet zone");
+	has_str(h, "role=\"img\" aria-label=\"認証アプリ用のQRコード\"", "the QR has a text label");
+	has_str(h, "<path fill=\"#000\" d=\"M0 0h7v1h-7z", "finder pattern row drawn as one run");
+	has_str(h, "<code class=\"qr-box__secret\">JBSW Y3DP EHPK 3PXP &lt;x</code>",
+	        "manual key in groups of four, escaped");
+	no_script_no_style(h, "qr box");
+	balanced(h, "div");
+
+	char big[4000];
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fresh();
+	rc = ui_qr_box(&b, LANG_EN, big, "ABCD");
+	is_int(rc, -1, "a URI too long for any QR version is refused");
+	ok(!strstr(out(), "<svg") && strstr(out(), "ABCD"), "the manual key is still shown");
+
+	struct form_field code = {.name = "code",
+	                          .label = "Code",
+	                          .width_chars = 6,
+	                          .monospace = 1,
+	                          .inputmode = "numeric",
+	                          .maxlength = 6};
+	fresh();
+	form_field(&b, LANG_EN, &code);
+	has_str(out(), "class=\"input input--w8 input--code\"", "narrow monospace code input");
+	has_str(out(), "inputmode=\"numeric\" maxlength=\"6\"", "inputmode and maxlength");
+}
+
 static void test_static_assets(void)
 {
 	const struct static_asset *a = static_asset_find("/static/gcas.css");
@@ -535,6 +572,7 @@ int main(void)
 	test_lang_url();
 	test_forms();
 	test_components();
+	test_qr();
 	test_static_assets();
 	buf_free(&b);
 	return tap_done();

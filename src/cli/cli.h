@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the subcommands of the gcas binary: parsed configuration, an arena, the store. */
+#ifndef GCAS_CLI_CLI_H
+#define GCAS_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "svc/config_load.h"
+#include "svc/env.h"
+
+struct cli {
+	struct config cfg;
+	struct arena *a;
+	struct env env;
+	/* the subcommand's own arguments, configuration flags removed */
+	int argc;
+	char **argv;
+};
+
+/* Open the store named by the configuration (creating var/ for the default SQLite path). With
+ * check_schema, refuse a database whose schema differs from the binary's. 0 or exit status. */
+int cli_open_store(struct cli *c, int check_schema);
+void cli_close_store(struct cli *c);
+/* Find "--name value" or "--name=value" among the subcommand's arguments; NULL when absent. */
+const char *cli_opt(struct cli *c, const char *name);
+/* 1 when the bare flag "--name" is present. */
+int cli_flag(struct cli *c, const char *name);
+/* The i-th positional argument (not starting with "--"), or NULL. */
+const char *cli_arg(struct cli *c, int i);
+/* Print use-case field errors, one per line, in English then Japanese. */
+void cli_print_verrs(const struct verrs *ve);
+/* Message and exit status for a use-case error. */
+int cli_fail(const char *what, enum gcas_err e, const struct verrs *ve);
+
+int cmd_serve(struct cli *c);
+int cmd_init(struct cli *c);
+int cmd_db(struct cli *c);
+int cmd_org(struct cli *c);
+int cmd_user(struct cli *c);
+int cmd_audit(struct cli *c);
+int cmd_config(struct cli *c);
+int cmd_jobs(struct cli *c);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* The job loop. A job runs only while this node holds its lease (store_job_lease), so running
+ * `gcas serve` on several nodes against one PostgreSQL does each sweep once per period. */
+#include "jobs/jobs.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/rand.h"
+#include "svc/auth.h"
+
+struct job {
+	const char *name;
+	int64_t period; /* seconds between runs */
+	enum gcas_err (*run)(const struct env *env, int64_t *count);
+};
+
+static enum gcas_err sweep_sessions(const struct env *env, int64_t *n)
+{
+	return svc_session_sweep(env, n);
+}
+
+static const struct job jobs_table[] = {
+    {"session_sweep", 300, sweep_sessions},
+};
+
+struct jobs {
+	const struct env *env;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	char owner[40];
+};
+
+struct lease_ctx {
+	const char *name, *owner;
+	int64_t now, until;
+};
+
+static enum gcas_err lease_tx(struct db *db, void *ctx)
+{
+	struct lease_ctx *c = ctx;
+	return store_job_lease(db, c->name, c->owner, c->now, c->until);
+}
+
+int jobs_run_once(const struct env *env, const char *owner)
+{
+	int ran = 0;
+	for (size_t i = 0; i < sizeof(jobs_table) / sizeof(jobs_table[0]); i++) {
+		const struct job *j = &jobs_table[i];
+		int64_t now = clock_now();
+		/* The lease lasts one period: the holder renews it each run, and another node
+		 * takes over only after it lapses. */
+		struct lease_ctx lc = {j->name, owner, now, now + j->period};
+		if (store_tx(env->st, lease_tx, &lc) != GCAS_OK)
+			continue;
+		int64_t count = 0;
+		enum gcas_err e = j->run(env, &count);
+		char n[24];
+		snprintf(n, sizeof(n), "%lld", (long long)count);
+		log_msg(e ? LOG_ERROR : LOG_INFO, "job", "name", j->name, "result", gcas_err_name(e),
+		        "count", n, NULL);
+		ran++;
+	}
+	return ran;
+}
+
+static void *loop(void *arg)
+{
+	struct jobs *j = arg;
+	pthread_mutex_lock(&j->mu);
+	while (!j->stop) {
+		pthread_mutex_unlock(&j->mu);
+		jobs_run_once(j->env, j->owner);
+		pthread_mutex_lock(&j->mu);
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 60;
+		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return NULL;
+}
+
+struct jobs *jobs_start(const struct env *env)
+{
+	struct jobs *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->env = env;
+	char host[64] = "node";
+	gethostname(host, sizeof(host) - 1);
+	snprintf(j->owner, sizeof(j->owner), "%.24s-%d", host, (int)getpid());
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	if (pthread_create(&j->th, NULL, loop, j)) {
+		log_msg(LOG_ERROR, "cannot start the job thread", NULL);
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void jobs_stop(struct jobs *j)
+{
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->stop = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+	pthread_join(j->th, NULL);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+}

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: MIT */
+/* Account use cases. Each: validate → authorise against the matrix → one transaction with the
+ * change and its audit record. */
+#include "svc/accounts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/rand.h"
+#include "core/validate.h"
+#include "crypto/token.h"
+#include "svc/audit.h"
+#include "svc/auth.h"
+
+struct target account_target(const struct account *acc)
+{
+	struct target t = {.has_role = 1,
+	                   .role = acc->role,
+	                   .account_id = acc->id,
+	                   .org_id = acc->org_id,
+	                   .agency_id = acc->agency_id,
+	                   .project_id = acc->project_id};
+	return t;
+}
+
+static void check_person(struct arena *a, struct account_input *in, struct verrs *ve,
+                         char *email_out, size_t email_cap)
+{
+	enum vproblem p = validate_email(in->email, email_out, email_cap);
+	if (p)
+		verr_add(ve, "email", validate_msg(p, 0), validate_msg(p, 1));
+	else if (validate_email_is_role_address(email_out))
+		/* R2.8: only a personal address; shared and list addresses are refused. */
+		verr_add(ve, "email", validate_msg(VP_EMAIL_ROLE, 0), validate_msg(VP_EMAIL_ROLE, 1));
+	static const char *const fields[] = {"family_name", "given_name", "family_kana",
+	                                     "given_kana"};
+	const char **vals[] = {&in->family_name, &in->given_name, &in->family_kana,
+	                       &in->given_kana};
+	for (int i = 0; i < 4; i++) {
+		int kana = i >= 2;
+		p = validate_person_name(*vals[i], kana);
+		if (p) {
+			verr_add(ve, fields[i], validate_msg(p, 0), validate_msg(p, 1));
+			continue;
+		}
+		if (!kana)
+			continue;
+		/* Readings are kept in katakana whichever kana was typed. */
+		size_t cap = strlen(*vals[i]) + 1;
+		char *k = arena_alloc(a, cap);
+		if (k && validate_kana_normalise(*vals[i], k, cap) == VP_OK)
+			*vals[i] = k;
+	}
+}
+
+static enum gcas_err new_setup_link(struct db *db, const struct env *env, struct arena *a,
+                                    const char *account_id, const char **link)
+{
+	char tok[64], hash[SHA256_HEX_SIZE];
+	int64_t now = clock_now();
+	if (token_new(tok, sizeof(tok), "") || token_hash(tok, hash))
+		return GCAS_ERR_CRYPTO;
+	enum gcas_err e = store_link_revoke_account(db, account_id, now);
+	if (!e)
+		e = store_link_insert(db, hash, account_id, "setup", now,
+		                      now + env->cfg->setup_link_ttl);
+	if (e)
+		return e;
+	*link = arena_strdup(a, tok);
+	return *link ? GCAS_OK : GCAS_ERR_NOMEM;
+}
+
+struct create_ctx {
+	const struct env *env;
+	const struct actor *ac;
+	struct arena *a;
+	const struct account_input *in;
+	enum role role;
+	const char *email;
+	struct account *out;
+	const char **link;
+	struct verrs *ve;
+	const char *password_hash; /* bootstrap only */
+	int bootstrap;
+	const char *denied_agency;
+};
+
+static enum gcas_err create_tx(struct db *db, void *ctx)
+{
+	struct create_ctx *c = ctx;
+	struct org o;
+	int64_t now = clock_now();
+	enum gcas_err e;
+	if (c->bootstrap) {
+		int64_t nops;
+		if ((e = store_operator_count(db, &nops)))
+			return e;
+		if (nops > 0)
+			return GCAS_ERR_CONFLICT;
+		e = store_org_operator(db, c->a, &o);
+		if (e == GCAS_ERR_NOTFOUND) {
+			char *oid = arena_alloc(c->a, 33);
+			if (!oid || rand_id(oid))
+				return GCAS_ERR_NOMEM;
+			o = (struct org){.id = oid,
+			                 .kind = ORG_OPERATOR,
+			                 .name = "ガバメントクラウドチーム",
+			                 .created_at = now,
+			                 .updated_at = now};
+			e = store_org_insert(db, &o);
+		}
+		if (e)
+			return e;
+	} else {
+		e = store_org_get(db, c->a, c->in->org_id ? c->in->org_id : "", &o);
+		if (e == GCAS_ERR_NOTFOUND) {
+			verr_add(c->ve, "org_id", "所属組織が見つかりません",
+			         "The organisation was not found");
+			return GCAS_ERR_INVALID;
+		}
+		if (e)
+			return e;
+	}
+	/* R1.2: a role lives in one kind of organisation; project roles in one project team. */
+	if (role_org_kind(c->role) != o.kind) {
+		verr_add(c->ve, "role", "この役割はこの組織に所属できません",
+		         "This role cannot belong to this kind of organisation");
+		return GCAS_ERR_INVALID;
+	}
+	char *id = arena_alloc(c->a, 33);
+	if (!id || rand_id(id))
+		return GCAS_ERR_NOMEM;
+	struct account *acc = c->out;
+	*acc = (struct account){.id = id,
+	                        .email = c->email,
+	                        .family_name = c->in->family_name,
+	                        .given_name = c->in->given_name,
+	                        .family_kana = c->in->family_kana,
+	                        .given_kana = c->in->given_kana,
+	                        .role = c->role,
+	                        .org_id = o.id,
+	                        .agency_id = o.agency_id,
+	                        .project_id = o.project_id,
+	                        .status = ACCOUNT_PENDING,
+	                        .password_hash = c->password_hash,
+	                        .created_at = now,
+	                        .updated_at = now,
+	                        .version = 1};
+	struct target t = account_target(acc);
+	t.account_id = NULL; /* the account does not exist yet: never "self" */
+	if (!c->bootstrap && !policy_allows(&c->ac->subj, ACT_ACCOUNT_CREATE, &t)) {
+		c->denied_agency = o.agency_id;
+		return GCAS_ERR_DENIED;
+	}
+	e = store_account_insert(db, acc);
+	if (e == GCAS_ERR_CONFLICT) {
+		verr_add(c->ve, "email", "このメールアドレスは既に使われています",
+		         "This email address is already in use");
+		return e;
+	}
+	if (e)
+		return e;
+	/* Members of an agency join its PMO group; project and contractor roles the system
+	 * group of their project team (別表2 ②). */
+	const char *group_org = o.kind == ORG_CONTRACTOR ? o.project_id : o.id;
+	struct group g;
+	if (o.kind != ORG_OPERATOR) {
+		if ((e = store_group_of_org(db, c->a, group_org, &g)))
+			return e;
+		struct membership m = {.group_id = g.id,
+		                       .account_id = id,
+		                       .added_by = c->ac->acc ? c->ac->acc->id : NULL,
+		                       .added_at = now};
+		if ((e = store_member_add(db, &m)))
+			return e;
+	}
+	if (c->link && (e = new_setup_link(db, c->env, c->a, id, c->link)))
+		return e;
+	char *detail = arena_printf(c->a, "{\"role\":\"%s\",\"org_id\":\"%s\"}", role_name(c->role),
+	                            o.id);
+	struct audit_event ev = {c->bootstrap ? "account.bootstrap" : "account.create", "account",
+	                         id, o.agency_id, NULL, detail};
+	return audit_append(db, c->a, c->ac, &ev);
+}
+
+static enum gcas_err create(const struct env *env, const struct actor *ac, struct arena *a,
+                            const struct account_input *in_orig, struct account *out,
+                            const char **link, struct verrs *ve, const char *password_hash,
+                            int bootstrap)
+{
+	struct account_input in = *in_orig;
+	char *email = arena_alloc(a, 256);
+	int role = bootstrap ? ROLE_OPERATOR : role_parse(in.role);
+	if (!email)
+		return GCAS_ERR_NOMEM;
+	if (role < 0)
+		verr_add(ve, "role", "役割を選んでください", "Choose a role");
+	else if (!bootstrap && !policy_role_can(ac->subj.role, ACT_ACCOUNT_CREATE))
+		return audit_denied(env, ac, ACT_ACCOUNT_CREATE, "account", NULL, NULL);
+	check_person(a, &in, ve, email, 256);
+	if (ve->n)
+		return GCAS_ERR_INVALID;
+	struct create_ctx c = {env,   ac, a,  &in, (enum role)role, email, out, link,
+	                       ve,    password_hash, bootstrap, NULL};
+	enum gcas_err e = store_tx(env->st, create_tx, &c);
+	if (e == GCAS_ERR_DENIED)
+		return audit_denied(env, ac, ACT_ACCOUNT_CREATE, "account", NULL, c.denied_agency);
+	return e;
+}
+
+enum gcas_err svc_account_create(const struct env *env, const struct actor *ac, struct arena *a,
+                                 const struct account_input *in, struct account *out,
+                                 const char **setup_link, struct verrs *ve)
+{
+	return create(env, ac, a, in, out, setup_link, ve, NULL, 0);
+}
+
+enum gcas_err svc_bootstrap_operator(const struct env *env, struct arena *a,
+                                     const struct account_input *in, const char *password,
+                                     struct account *out, struct verrs *ve)
+{
+	struct account probe = {.email = in->email,
+	                        .family_name = in->family_name,
+	                        .given_name = in->given_name};
+	char hash[PASSWORD_HASH_SIZE];
+	if (!svc_password_acceptable(&probe, password, ve))
+		return GCAS_ERR_INVALID;
+	if (password_hash(password, &env->cfg->pw, hash))
+		return GCAS_ERR_CRYPTO;
+	struct actor sys = actor_system("gcas init");
+	return create(env, &sys, a, in, out, NULL, ve, arena_strdup(a, hash), 1);
+}
+
+/* Load the target account and ask the matrix; DENIED is audited by the caller. */
+struct op_ctx {
+	const struct env *env;
+	const struct actor *ac;
+	struct arena *a;
+	const char *id;
+	enum action act;
+	struct account acc;
+	const char *denied_agency;
+	/* operation specifics */
+	int64_t version;
+	const struct account_input *in;
+	const char *email;
+	enum account_op op;
+	const char *reason;
+	const char **link;
+	struct verrs *ve;
+};
+
+static enum gcas_err load_allowed(struct db *db, struct op_ctx *c)
+{
+	enum gcas_err e = store_account_get(db, c->a, c->id, &c->acc);
+	if (e)
+		return e;
+	if (c->acc.status == ACCOUNT_DELETED && c->act != ACT_ACCOUNT_VIEW)
+		return GCAS_ERR_NOTFOUND;
+	struct target t = account_target(&c->acc);
+	if (!policy_allows(&c->ac->subj, c->act, &t)) {
+		c->denied_agency = c->acc.agency_id;
+		return GCAS_ERR_DENIED;
+	}
+	return GCAS_OK;
+}
+
+static enum gcas_err run_op(struct op_ctx *c, store_tx_fn fn, int write)
+{
+	enum gcas_err e = write ? store_tx(c->env->st, fn, c) : store_run(c->env->st, fn, c);
+	if (e == GCAS_ERR_DENIED)
+		return audit_denied(c->env, c->ac, c->act, "account", c->id, c->denied_agency);
+	return e;
+}
+
+static enum gcas_err get_tx(struct db *db, void *ctx)
+{
+	return load_allowed(db, ctx);
+}
+
+enum gcas_err svc_account_get(const struct env *env, const struct actor *ac, struct arena *a,
+                              const char *id, struct account *out)
+{
+	struct op_ctx c = {.env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_VIEW};
+	enum gcas_err e = run_op(&c, get_tx, 0);
+	if (!e)
+		*out = c.acc;
+	return e;
+}
+
+static enum gcas_err update_tx(struct db *db, void *ctx)
+{
+	struct op_ctx *c = ctx;
+	enum gcas_err e = load_allowed(db, c);
+	if (e)
+		return e;
+	struct account upd = c->acc;
+	upd.email = c->email;
+	upd.family_name = c->in->family_name;
+	upd.given_name = c->in->given_name;
+	upd.family_kana = c->in->family_kana;
+	upd.given_kana = c->in->given_kana;
+	upd.version = c->version;
+	e = store_account_update(db, &upd, clock_now());
+	if (e == GCAS_ERR_CONFLICT) {
+		/* Either the email is taken or someone changed the account meanwhile. */
+		struct account other;
+		if (store_account_get_by_email(db, c->a, c->email, &other) == GCAS_OK &&
+		    strcmp(other.id, c->acc.id) != 0)
+			verr_add(c->ve, "email", "このメールアドレスは既に使われています",
+			         "This email address is already in use");
+		else
+			verr_add(c->ve, "version",
+			         "他の人がこのアカウントを変更しました。読み込み直してください",
+			         "Someone else changed this account; reload and try again");
+		return e;
+	}
+	if (e)
+		return e;
+	char *detail = arena_printf(c->a, "{\"email_changed\":%s}",
+	                            strcmp(c->acc.email, c->email) ? "true" : "false");
+	struct audit_event ev = {"account.update", "account", c->id, c->acc.agency_id, NULL, detail};
+	return audit_append(db, c->a, c->ac, &ev);
+}
+
+enum gcas_err svc_account_update(const struct env *env, const struct actor *ac, struct arena *a,
+                                 const char *id, int64_t version,
+                                 const struct account_input *in_orig, struct verrs *ve)
+{
+	struct account_input in = *in_orig;
+	char *email = arena_alloc(a, 256);
+	if (!email)
+		return GCAS_ERR_NOMEM;
+	check_person(a, &in, ve, email, 256);
+	if (ve->n)
+		return GCAS_ERR_INVALID;
+	struct op_ctx c = {.env = env,
+	                   .ac = ac,
+	                   .a = a,
+	                   .id = id,
+	                   .act = ACT_ACCOUNT_UPDATE,
+	                   .version = version,
+	                   .in = &in,
+	                   .email = email,
+	                   .ve = ve};
+	return run_op(&c, update_tx, 1);
+}
+
+static enum gcas_err status_tx(struct db *db, void *ctx)
+{
+	struct op_ctx *c = ctx;
+	enum gcas_err e = load_allowed(db, c);
+	int64_t now = clock_now();
+	if (e)
+		return e;
+	static const enum account_status next[] = {ACCOUNT_DISABLED, ACCOUNT_ACTIVE,
+	                                           ACCOUNT_DELETED};
+	static const char *const names[] = {"account.disable", "account.enable", "account.delete"};
+	enum account_status to = next[c->op];
+	/* Re-enabling a never-activated account returns it to pending, not active. */
+	if (c->op == ACCOUNT_OP_ENABLE) {
+		if (c->acc.status != ACCOUNT_DISABLED) {
+			verr_add(c->ve, "status", "無効なアカウントではありません",
+			         "The account is not disabled");
+			return GCAS_ERR_CONFLICT;
+		}
+		if (!c->acc.activated_at)
+			to = ACCOUNT_PENDING;
+	} else if (c->op == ACCOUNT_OP_DISABLE && c->acc.status == ACCOUNT_DISABLED) {
+		verr_add(c->ve, "status", "既に無効です", "The account is already disabled");
+		return GCAS_ERR_CONFLICT;
+	}
+	if ((e = store_account_set_status(db, c->id, to,
+	                                  c->op == ACCOUNT_OP_ENABLE ? NULL : c->reason, now)))
+		return e;
+	if (c->op != ACCOUNT_OP_ENABLE) {
+		/* Disabling ends access at once, server-side: sessions, API tokens, set-up links. */
+		if ((e = store_session_delete_account(db, c->id)) ||
+		    (e = store_token_revoke_account(db, c->id, now)) ||
+		    (e = store_link_revoke_account(db, c->id, now)))
+			return e;
+	}
+	if (c->op == ACCOUNT_OP_DELETE && (e = store_member_remove_all(db, c->id)))
+		return e;
+	char *detail = audit_json(c->a, "reason", c->reason, NULL);
+	struct audit_event ev = {names[c->op], "account", c->id, c->acc.agency_id, NULL, detail};
+	return audit_append(db, c->a, c->ac, &ev);
+}
+
+static const enum action op_action[] = {ACT_ACCOUNT_DISABLE, ACT_ACCOUNT_ENABLE,
+                                        ACT_ACCOUNT_DELETE};
+
+enum gcas_err svc_account_set_status(const struct env *env, const struct actor *ac,
+                                     struct arena *a, const char *id, enum account_op op,
+                                     const char *reason, struct verrs *ve)
+{
+	if ((unsigned)op > ACCOUNT_OP_DELETE)
+		return GCAS_ERR_INVALID;
+	if (op != ACCOUNT_OP_ENABLE) {
+		enum vproblem p = validate_text(reason, 500, 1);
+		if (p || !reason || !*reason)
+			verr_add(ve, "reason", "理由を入力してください（500文字以内）",
+			         "Give a reason (at most 500 characters)");
+		else if (validate_individual_number_in(reason))
+			verr_add(ve, "reason", validate_msg(VP_INDIVIDUAL_NUMBER, 0),
+			         validate_msg(VP_INDIVIDUAL_NUMBER, 1));
+		if (ve->n)
+			return GCAS_ERR_INVALID;
+	}
+	struct op_ctx c = {.env = env,
+	                   .ac = ac,
+	                   .a = a,
+	                   .id = id,
+	                   .act = op_action[op],
+	                   .op = op,
+	                   .reason = reason,
+	                   .ve = ve};
+	return run_op(&c, status_tx, 1);
+}
+
+static enum gcas_err reset_tx(struct db *db, void *ctx)
+{
+	struct op_ctx *c = ctx;
+	enum gcas_err e = load_allowed(db, c);
+	if (e)
+		return e;
+	if ((e = store_factor_delete_all(db, c->id, -1)) ||
+	    (e = store_session_delete_account(db, c->id)))
+		return e;
+	struct audit_event ev = {"account.reset_factors", "account", c->id, c->acc.agency_id, NULL,
+	                         NULL};
+	return audit_append(db, c->a, c->ac, &ev);
+}
+
+enum gcas_err svc_account_reset_factors(const struct env *env, const struct actor *ac,
+                                        struct arena *a, const char *id)
+{
+	struct op_ctx c = {.env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_RESET_FACTORS};
+	return run_op(&c, reset_tx, 1);
+}
+
+static enum gcas_err link_tx(struct db *db, void *ctx)
+{
+	struct op_ctx *c = ctx;
+	enum gcas_err e = load_allowed(db, c);
+	if (e)
+		return e;
+	if (c->acc.status != ACCOUNT_PENDING && c->acc.status != ACCOUNT_ACTIVE)
+		return GCAS_ERR_CONFLICT;
+	if ((e = new_setup_link(db, c->env, c->a, c->id, c->link)))
+		return e;
+	struct audit_event ev = {"account.setup_link", "account", c->id, c->acc.agency_id, NULL,
+	                         NULL};
+	return audit_append(db, c->a, c->ac, &ev);
+}
+
+enum gcas_err svc_account_setup_link(const struct env *env, const struct actor *ac,
+                                     struct arena *a, const char *id, const char **link)
+{
+	/* Issuing a set-up link lets someone choose the account's password: the same right as
+	 * changing the account. */
+	struct op_ctx c = {
+	    .env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_UPDATE, .link = link};
+	return run_op(&c, link_tx, 1);
+}
+
+struct list_ctx {
+	struct arena *a;
+	struct account_filter *f;
+	struct page *pg;
+	struct account *out;
+	size_t n;
+};
+
+static enum gcas_err list_tx(struct db *db, void *ctx)
+{
+	struct list_ctx *c = ctx;
+	return store_account_list(db, c->a, c->f, c->pg, &c->out, &c->n);
+}
+
+enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, struct arena *a,
+                               struct account_filter *f, struct page *pg, struct account **out,
+                               size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	/* Narrow the query to the widest scope the role can see (R7.1), then let the matrix
+	 * decide row by row. */
+	switch (ac->subj.role) {
+	case ROLE_OPERATOR:
+		break;
+	case ROLE_AGENCY_MANAGER:
+	case ROLE_AGENCY_STAFF:
+		f->agency_id = ac->subj.agency_id;
+		break;
+	case ROLE_CONTRACTOR_STAFF:
+		f->org_id = ac->subj.org_id;
+		f->agency_id = ac->subj.agency_id;
+		break;
+	default:
+		f->agency_id = ac->subj.agency_id;
+		f->project_id = ac->subj.project_id;
+		break;
+	}
+	if (ac->subj.role != ROLE_OPERATOR && !f->agency_id)
+		return GCAS_OK;
+	struct list_ctx c = {a, f, pg, NULL, 0};
+	enum gcas_err e = store_run(env->st, list_tx, &c);
+	if (e)
+		return e;
+	size_t k = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		struct target t = account_target(&c.out[i]);
+		if (policy_allows(&ac->subj, ACT_ACCOUNT_VIEW, &t))
+			c.out[k++] = c.out[i];
+	}
+	*out = c.out;
+	*n = k;
+	return GCAS_OK;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Member management of PMO and system groups (S2, R2.5): a manager adds and removes people of
+ * their own scope; nobody adds anyone across agencies. */
+#ifndef GCAS_SVC_GROUPS_H
+#define GCAS_SVC_GROUPS_H
+
+#include "svc/env.h"
+
+enum gcas_err svc_group_list(const struct env *env, const struct actor *ac, struct arena *a,
+                             struct page *pg, struct group **out, size_t *n);
+enum gcas_err svc_group_get(const struct env *env, const struct actor *ac, struct arena *a,
+                            const char *id, struct group *out, struct membership **members,
+                            size_t *nmembers);
+/* ends_at: 0 = no end date. */
+enum gcas_err svc_group_member_add(const struct env *env, const struct actor *ac,
+                                   struct arena *a, const char *group_id, const char *account_id,
+                                   int64_t ends_at, struct verrs *ve);
+enum gcas_err svc_group_member_remove(const struct env *env, const struct actor *ac,
+                                      struct arena *a, const char *group_id,
+                                      const char *account_id);
+
+struct target group_target(const struct group *g);
+
+#endif

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/* Sign-in pages: password, second factor, TOTP enrolment with recovery codes, sign-out, the
+ * one-time set-up link, and re-authentication before sensitive changes. Every failure of the
+ * password step shows the same message (no account enumeration). */
+#include <string.h>
+
+#include "base/str.h"
+#include "web/handlers.h"
+#include "web/html.h"
+
+/* Sign-in pages are narrow cards with the heading inside. */
+static void card_begin(struct web_ctx *c, const char *tja, const char *ten)
+{
+	web_page_begin(c, tja, ten);
+	html_printf(&c->resp->body, "<div class=\"card card--narrow\"><h1>%s</h1>", T(c, tja, ten));
+}
+
+static void card_end(struct web_ctx *c)
+{
+	html_lit(&c->resp->body, "</div>");
+	web_page_end(c);
+}
+
+static void field(struct web_ctx *c, const char *name, const char *type, const char *label_ja,
+                  const char *label_en, const char *value, const char *error,
+                  const char *autocomplete, const char *inputmode, int mono)
+{
+	struct form_field f = {.name = name,
+	                       .type = type,
+	                       .label = T(c, label_ja, label_en),
+	                       .value = value,
+	                       .error = error,
+	                       .required = 1,
+	                       .autocomplete = autocomplete,
+	                       .inputmode = inputmode,
+	                       .monospace = mono,
+	                       .width_chars = mono ? 12 : 0};
+	form_field(&c->resp->body, c->lang, &f);
+}
+
+static void signin_page(struct web_ctx *c, const char *email, const char *error)
+{
+	struct buf *b = &c->resp->body;
+	card_begin(c, "サインイン", "Sign in");
+	if (error) {
+		struct field_error fe = {"email", error};
+		form_error_summary(b, c->lang, &fe, 1);
+	}
+	html_lit(b, "<form method=\"post\" action=\"/signin\" novalidate>");
+	form_csrf(b, web_csrf_token(c));
+	field(c, "email", "email", "メールアドレス", "Email address", email, NULL, "username", NULL,
+	      0);
+	field(c, "password", "password", "パスワード", "Password", NULL, NULL, "current-password",
+	      NULL, 0);
+	form_submit(b, T(c, "次へ", "Continue"), "primary");
+	html_lit(b, "</form>");
+	html_printf(b, "<p class=\"hint\">%s</p>",
+	            T(c, "GCASアカウントはGCASの利用以外には使えません（規程3.2.1）。",
+	              "A GCAS account may be used for GCAS only (regulation 3.2.1)."));
+	card_end(c);
+}
+
+void page_signin_form(struct web_ctx *c)
+{
+	if (c->authed) {
+		web_redirect(c, "/");
+		return;
+	}
+	signin_page(c, NULL, NULL);
+}
+
+void page_signin(struct web_ctx *c)
+{
+	char token[SESSION_TOKEN_SIZE];
+	int need_enrol = 0;
+	const char *email = web_form(c, "email");
+	enum gcas_err e = svc_signin_password(c->env, &c->cl, email, web_form(c, "password"), token,
+	                                      &need_enrol);
+	if (e == GCAS_ERR_AUTH) {
+		c->resp->status = 401;
+		signin_page(c, email,
+		            T(c, "メールアドレスまたはパスワードが正しくありません。",
+		              "The email address or password is not correct."));
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	/* A new session id at sign-in (no fixation); any earlier session cookie is replaced. */
+	web_set_cookie(c, web_session_cookie(c), token, 0);
+	web_redirect(c, need_enrol ? "/signin/enrol" : "/signin/factor");
+}
+
+static void factor_page(struct web_ctx *c, const char *error)
+{
+	struct buf *b = &c->resp->body;
+	card_begin(c, "2段階認証", "Two-step verification");
+	if (error) {
+		struct field_error fe = {"code", error};
+		form_error_summary(b, c->lang, &fe, 1);
+	}
+	html_printf(b, "<p>%s</p>",
+	            T(c, "認証アプリに表示されている6桁のコードを入力してください。認証アプリが使えない場合は、リカバリーコードを入力できます。",
+	              "Enter the 6-digit code shown by your authenticator app. If you cannot use "
+	              "it, enter one of your recovery codes."));
+	html_lit(b, "<form method=\"post\" action=\"/signin/factor\" novalidate>");
+	form_csrf(b, web_csrf_token(c));
+	field(c, "code", "text", "確認コード", "Verification code", NULL, error, "one-time-code",
+	      NULL, 1);
+	form_submit(b, T(c, "確認する", "Verify"), "primary");
+	html_lit(b, "</form>");
+	card_end(c);
+}
+
+void page_factor_form(struct web_ctx *c)
+{
+	if (c->sv.mfa_done) {
+		web_redirect(c, "/");
+		return;
+	}
+	if (!c->sv.has_totp) {
+		web_redirect(c, "/signin/enrol");
+		return;
+	}
+	factor_page(c, NULL);
+}
+
+void page_factor(struct web_ctx *c)
+{
+	char token[SESSION_TOKEN_SIZE];
+	if (c->sv.mfa_done) {
+		web_redirect(c, "/");
+		return;
+	}
+	enum gcas_err e = svc_signin_factor(c->env, &c->cl, &c->sv, web_form(c, "code"), token);
+	if (e == GCAS_ERR_AUTH) {
+		c->resp->status = 401;
+		factor_page(c, T(c, "コードが正しくないか、既に使われています。",
+		                 "The code is wrong or has already been used."));
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	web_set_cookie(c, web_session_cookie(c), token, 0);
+	web_redirect(c, "/");
+}
+
+/* The enrolment page is shared by sign-in (first time) and settings (a new authenticator). */
+void enrol_page(struct web_ctx *c, const char *action, const char *error);
+void enrol_page(struct web_ctx *c, const char *action, const char *error)
+{
+	struct totp_enrolment en;
+	struct buf *b = &c->resp->body;
+	enum gcas_err e = svc_totp_begin(c->env, c->a, &c->sv, &en);
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	card_begin(c, "認証アプリの登録", "Set up your authenticator app");
+	if (error) {
+		struct field_error fe = {"code", error};
+		form_error_summary(b, c->lang, &fe, 1);
+	}
+	html_printf(b, "<ol class=\"steps\"><li>%s</li><li>%s</li></ol>",
+	            T(c, "スマートフォンの認証アプリ（TOTP対応）で次のQRコードを読み取るか、キーを入力してください。",
+	              "Scan this QR code with an authenticator app (TOTP) on your phone, or type "
+	              "the key."),
+	            T(c, "アプリに表示された6桁のコードを入力してください。",
+	              "Enter the 6-digit code the app shows."));
+	ui_qr_box(b, c->lang, en.uri, en.secret_b32);
+	html_printf(b, "<form method=\"post\" action=\"%s\" novalidate>", action);
+	form_csrf(b, web_csrf_token(c));
+	field(c, "code", "text", "確認コード", "Verification code", NULL, error, "one-time-code",
+	      "numeric", 1);
+	form_submit(b, T(c, "登録する", "Set up"), "primary");
+	html_lit(b, "</form>");
+	card_end(c);
+}
+
+/* Recovery codes are shown once, right after enrolment. */
+void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE]);
+void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE])
+{
+	struct buf *b = &c->resp->body;
+	card_begin(c, "リカバリーコード", "Recovery codes");
+	ui_alert(b, c->lang, "warning", NULL,
+	         T(c, "このコードは今だけ表示されます。安全な場所に保管してください。各コードは1回だけ使えます。",
+	           "These codes are shown only now. Keep them somewhere safe. Each works once."));
+	html_lit(b, "<ul class=\"recovery-codes\">");
+	for (int i = 0; i < RECOVERY_CODES; i++)
+		html_printf(b, "<li><code>%s</code></li>", codes[i]);
+	html_printf(b, "</ul><p><a class=\"button button--primary\" href=\"/\">%s</a></p>",
+	            T(c, "ホームへ進む", "Continue to the home page"));
+	card_end(c);
+}
+
+void page_enrol_form(struct web_ctx *c)
+{
+	if (c->sv.mfa_done || c->sv.has_totp) {
+		web_redirect(c, c->sv.mfa_done ? "/" : "/signin/factor");
+		return;
+	}
+	enrol_page(c, "/signin/enrol", NULL);
+}
+
+void page_enrol(struct web_ctx *c)
+{
+	char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE], token[SESSION_TOKEN_SIZE];
+	if (c->sv.mfa_done || c->sv.has_totp) {
+		web_redirect(c, "/");
+		return;
+	}
+	enum gcas_err e = svc_totp_confirm(c->env, &c->cl, &c->sv, web_form(c, "code"), codes, token);
+	if (e == GCAS_ERR_AUTH) {
+		c->resp->status = 422;
+		enrol_page(c, "/signin/enrol",
+		           T(c, "コードが正しくありません。アプリの時刻設定も確認してください。",
+		             "The code is not correct. Check the time on your phone too."));
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	web_set_cookie(c, web_session_cookie(c), token, 0);
+	/* The new session is already in the cookie; mark this page's view as signed in. */
+	c->sv.mfa_done = 1;
+	actor_from_account(&c->ac, &c->sv.acc);
+	c->authed = 1;
+	recovery_page(c, codes);
+	explicit_bzero(codes, sizeof(codes));
+}
+
+void page_signout(struct web_ctx *c)
+{
+	svc_signout(c->env, &c->cl, &c->sv);
+	web_set_cookie(c, web_session_cookie(c), "", -1);
+	web_redirect(c, "/signin");
+}
+
+static void setup_page(struct web_ctx *c, const struct account *acc, const struct verrs *ve)
+{
+	struct buf *b = &c->resp->body;
+	struct field_error fe[VERR_MAX];
+	size_t n = web_field_errors(c, ve, fe, VERR_MAX);
+	card_begin(c, "パスワードの設定", "Set your password");
+	if (n)
+		form_error_summary(b, c->lang, fe, n);
+	html_printf(b, "<p>%s <strong>%s</strong></p>", T(c, "アカウント:", "Account:"), acc->email);
+	html_printf(b, "<p class=\"hint\">%s</p>",
+	            T(c, "8文字以上。長いフレーズがおすすめです。よく使われるパスワードや、名前・メールアドレスを含むものは使えません。",
+	              "At least 8 characters; a long phrase is best. Common passwords and ones "
+	              "containing your name or email address are refused."));
+	html_printf(b, "<form method=\"post\" action=\"/setup/%s\" novalidate>", web_param(c, 0));
+	form_csrf(b, web_csrf_token(c));
+	field(c, "password", "password", "新しいパスワード", "New password", NULL,
+	      form_error_for(fe, n, "password"), "new-password", NULL, 0);
+	field(c, "password2", "password", "新しいパスワード（確認）", "New password (again)", NULL,
+	      form_error_for(fe, n, "password2"), "new-password", NULL, 0);
+	form_submit(b, T(c, "設定する", "Set password"), "primary");
+	html_lit(b, "</form>");
+	card_end(c);
+}
+
+void page_setup_form(struct web_ctx *c)
+{
+	struct account acc;
+	if (svc_setup_peek(c->env, c->a, web_param(c, 0), &acc)) {
+		web_error_page(c, 404, "このリンクは無効か、期限が切れています。管理者に新しいリンクを依頼してください。",
+		               "This link is invalid or has expired. Ask your manager for a new one.");
+		return;
+	}
+	setup_page(c, &acc, NULL);
+}
+
+void page_setup(struct web_ctx *c)
+{
+	struct account acc;
+	struct verrs ve = {0};
+	if (svc_setup_peek(c->env, c->a, web_param(c, 0), &acc)) {
+		web_error_page(c, 404, "このリンクは無効か、期限が切れています。管理者に新しいリンクを依頼してください。",
+		               "This link is invalid or has expired. Ask your manager for a new one.");
+		return;
+	}
+	const char *pw = web_form(c, "password");
+	if (strcmp(pw, web_form(c, "password2")) != 0)
+		verr_add(&ve, "password2", "確認用のパスワードが一致しません", "The passwords do not match");
+	enum gcas_err e = ve.n ? GCAS_ERR_INVALID
+	                       : svc_setup_complete(c->env, &c->cl, web_param(c, 0), pw, &ve);
+	if (e == GCAS_ERR_INVALID) {
+		c->resp->status = 422;
+		setup_page(c, &acc, &ve);
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	buf_reset(&c->resp->body);
+	card_begin(c, "パスワードを設定しました", "Your password is set");
+	html_printf(&c->resp->body, "<p>%s</p><p><a class=\"button button--primary\" href=\"/signin\">%s</a></p>",
+	            T(c, "サインインして、認証アプリを登録してください。",
+	              "Sign in and set up your authenticator app."),
+	            T(c, "サインインへ", "Go to sign-in"));
+	card_end(c);
+}
+
+static void reauth_page(struct web_ctx *c, const char *next, const char *error)
+{
+	struct buf *b = &c->resp->body;
+	card_begin(c, "本人確認", "Confirm it's you");
+	if (error) {
+		struct field_error fe = {"password", error};
+		form_error_summary(b, c->lang, &fe, 1);
+	}
+	html_printf(b, "<p>%s</p>",
+	            T(c, "安全のため、続ける前にパスワードを入力してください。",
+	              "For your security, enter your password before continuing."));
+	html_lit(b, "<form method=\"post\" action=\"/reauth\" novalidate>");
+	form_csrf(b, web_csrf_token(c));
+	html_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
+	field(c, "password", "password", "パスワード", "Password", NULL, error, "current-password",
+	      NULL, 0);
+	form_submit(b, T(c, "確認する", "Confirm"), "primary");
+	html_lit(b, "</form>");
+	card_end(c);
+}
+
+/* Only same-site paths are accepted as the place to return to (no open redirect). */
+static const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+		return "/settings";
+	return next;
+}
+
+void page_reauth_form(struct web_ctx *c)
+{
+	reauth_page(c, safe_next(web_query(c, "next")), NULL);
+}
+
+void page_reauth(struct web_ctx *c)
+{
+	const char *next = safe_next(web_form(c, "next"));
+	enum gcas_err e = svc_reauth(c->env, &c->cl, &c->sv, web_form(c, "password"));
+	if (e == GCAS_ERR_AUTH) {
+		c->resp->status = 401;
+		reauth_page(c, next, T(c, "パスワードが正しくありません。", "The password is not correct."));
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	web_redirect(c, next);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* The home page: who you are, and the services your role may use (別表2, R3.3), with links to
+ * those already available. */
+#include "web/handlers.h"
+#include "web/html.h"
+
+struct service {
+	const char *id, *ja, *en, *href;
+	unsigned roles; /* bit per enum role */
+};
+
+#define RB(r) (1u << (r))
+#define MGRS3 (RB(ROLE_AGENCY_MANAGER) | RB(ROLE_PROJECT_MANAGER) | RB(ROLE_CONTRACTOR_MANAGER))
+#define ALL   0x7Fu
+
+/* 別表2: the services and who uses them. The operator runs them all. */
+static const struct service services[] = {
+    {"S1", "GCASアカウントの申請・認証", "GCAS account applications and approvals", "/accounts",
+     MGRS3 | RB(ROLE_OPERATOR)},
+    {"S2", "メンバー管理", "Member management", "/groups", MGRS3 | RB(ROLE_OPERATOR)},
+    {"S3", "GCASガイドの閲覧", "GCAS guide", NULL, ALL},
+    {"S4", "ヘルプデスク・FAQ", "Helpdesk and FAQ", NULL, ALL},
+    {"S5", "システム情報登録", "System information registration", NULL,
+     MGRS3 | RB(ROLE_OPERATOR)},
+    {"S6", "CSP環境作成・削除申請", "CSP environment applications", NULL,
+     RB(ROLE_AGENCY_MANAGER) | RB(ROLE_PROJECT_MANAGER) | RB(ROLE_OPERATOR)},
+    {"S7", "CSPユーザー作成・管理", "CSP users", NULL, MGRS3 | RB(ROLE_OPERATOR)},
+    {"S8", "管理コンソールへのシングルサインオン", "Management console sign-on", NULL, ALL},
+};
+
+void page_home(struct web_ctx *c)
+{
+	struct buf *b = &c->resp->body;
+	const struct account *acc = &c->sv.acc;
+	web_page_begin(c, "ホーム", "Home");
+	html_printf(b, "<h1>%s</h1>", T(c, "ホーム", "Home"));
+	html_printf(b, "<p class=\"lead\">%s %s %s（%s）</p>", T(c, "ようこそ、", "Welcome,"),
+	            acc->family_name, acc->given_name, role_label(acc->role, c->lang == LANG_EN));
+	if (acc->status == ACCOUNT_PENDING)
+		ui_alert(b, c->lang, "info", NULL,
+		         T(c, "初回のサインインが完了し、アカウントは有効になりました。",
+		           "Your first sign-in is complete and your account is now active."));
+	html_printf(b, "<h2>%s</h2>", T(c, "利用できるサービス", "Services you can use"));
+	html_lit(b, "<ul class=\"service-list\">");
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+		const struct service *s = &services[i];
+		if (!(s->roles & RB(acc->role)))
+			continue;
+		html_printf(b, "<li><span class=\"badge\">%s</span> ", s->id);
+		if (s->href)
+			html_printf(b, "<a href=\"%s\">%s</a>", s->href, T(c, s->ja, s->en));
+		else
+			html_printf(b, "%s <span class=\"hint\">%s</span>", T(c, s->ja, s->en),
+			            T(c, "（準備中）", "(coming later)"));
+		html_lit(b, "</li>");
+	}
+	html_lit(b, "</ul>");
+	web_page_end(c);
+}
