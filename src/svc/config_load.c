@@ -187,52 +187,52 @@ static const char *echo(const char *v, char *buf, size_t cap)
 /* Replace the password of a postgresql:// (or any scheme://) URL (userinfo "user:pw@" and a
  * "password=" query parameter) by "***", so DSNs can appear in messages and in config_print output.
  */
+struct out_text {
+	char *p;
+	size_t n, cap;
+};
+
+/* Append what fits, leaving room for the NUL. */
+static void out_put(struct out_text *o, const char *s, size_t len)
+{
+	if (o->n + len >= o->cap)
+		len = o->cap - o->n - 1;
+	memcpy(o->p + o->n, s, len);
+	o->n += len;
+	o->p[o->n] = '\0';
+}
+
 static void dsn_redact(const char *dsn, char *out, size_t cap)
 {
-	struct buf_like {
-		char *p;
-		size_t n, cap;
-	} b = {out, 0, cap};
-	const char *s = dsn;
-#define PUT(ptr, len)                                                                              \
-	do {                                                                                       \
-		size_t l_ = (len);                                                                 \
-		if (b.n + l_ >= b.cap)                                                             \
-			l_ = b.cap - b.n - 1;                                                      \
-		memcpy(b.p + b.n, (ptr), l_);                                                      \
-		b.n += l_;                                                                         \
-	} while (0)
-	const char *scheme_end = strstr(s, "://");
+	struct out_text o = {out, 0, cap};
+	const char *s = dsn, *scheme_end = strstr(dsn, "://");
+	out[0] = '\0';
 	if (!scheme_end) { /* sqlite:PATH has no password; any scheme:// URL may carry one */
-		str_copy(out, cap, dsn);
+		out_put(&o, dsn, strlen(dsn));
 		return;
 	}
-	const char *auth = scheme_end + 3;
+	/* userinfo: scheme://user:password@host (RFC 3986 §3.2.1) */
+	const char *auth = scheme_end + 3, *at = NULL;
 	size_t alen = strcspn(auth, "/?#");
-	const char *at = NULL;
 	for (const char *q = auth; q < auth + alen; q++)
 		if (*q == '@')
 			at = q;
 	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 	if (colon) {
-		PUT(s, (size_t)(colon + 1 - s));
-		PUT("***", 3);
+		out_put(&o, s, (size_t)(colon + 1 - s));
+		out_put(&o, "***", 3);
 		s = at;
 	}
-	/* Query parameters: ...?password=secret&... (s is past "://", so q[-1] is in bounds) */
-	for (const char *q = s + 1; *s && *q; q++) {
-		if ((q[-1] == '?' || q[-1] == '&') && strncmp(q, "password=", 9) == 0) {
-			PUT(s, (size_t)(q + 9 - s));
-			PUT("***", 3);
-			s = q + 9 + strcspn(q + 9, "&#");
-			q = s;
-			if (!*q)
-				break;
-		}
+	/* libpq query parameter: ...?password=secret&... (q starts past "://", so q[-1] exists) */
+	for (const char *q = scheme_end + 3; *q; q++) {
+		if ((q[-1] != '?' && q[-1] != '&') || strncmp(q, "password=", 9) != 0)
+			continue;
+		out_put(&o, s, (size_t)(q + 9 - s));
+		out_put(&o, "***", 3);
+		s = q + 9 + strcspn(q + 9, "&#");
+		q = s - 1; /* resume at the '&' that ends the value */
 	}
-	PUT(s, strlen(s));
-	b.p[b.n] = '\0';
-#undef PUT
+	out_put(&o, s, strlen(s));
 }
 
 /* Value of a key quoted for a message, with a DSN's password hidden. */
@@ -1067,6 +1067,21 @@ static void env_unknown(const char *name, struct config_problems *out)
 		            "GCAS_SERVER_PORT; see docs/config.md)");
 }
 
+/* Where the value of variable name goes: full[i] for GCAS_<SECTION>_<KEY>, alias[i] for an
+ * alias; NULL when name is no setting. */
+static const char **env_slot(const char *name, const char **full, const char **alias)
+{
+	char ename[NAME_MAX_LEN + 8];
+	for (size_t i = 0; i < NKEYS; i++) {
+		env_name(&keys[i], ename, sizeof(ename));
+		if (strcmp(name, ename) == 0)
+			return &full[i];
+		if (keys[i].alias && strcmp(name, keys[i].alias) == 0)
+			return &alias[i];
+	}
+	return NULL;
+}
+
 int config_load_env(struct config *c, struct arena *a, char **envp, struct config_problems *out)
 {
 	const char *full[NKEYS] = {0}, *alias[NKEYS] = {0};
@@ -1089,22 +1104,11 @@ int config_load_env(struct config *c, struct arena *a, char **envp, struct confi
 		}
 		memcpy(name, *e, len);
 		name[len] = '\0';
-		size_t i = 0;
-		for (; i < NKEYS; i++) {
-			env_name(&keys[i], ename, sizeof(ename));
-			if (strcmp(name, ename) == 0) {
-				if (!full[i]) /* first wins, as getenv() does */
-					full[i] = eq + 1;
-				break;
-			}
-			if (keys[i].alias && strcmp(name, keys[i].alias) == 0) {
-				if (!alias[i])
-					alias[i] = eq + 1;
-				break;
-			}
-		}
-		if (i == NKEYS)
+		const char **slot = env_slot(name, full, alias);
+		if (!slot)
 			env_unknown(name, out);
+		else if (!*slot) /* the first wins, as getenv() does */
+			*slot = eq + 1;
 	}
 	for (size_t i = 0; i < NKEYS; i++) {
 		env_name(&keys[i], ename, sizeof(ename));
