@@ -15,6 +15,8 @@ struct cli {
 	/* the subcommand's own arguments, configuration flags removed */
 	int argc;
 	char **argv;
+	/* problems found while loading the file, environment and flags */
+	struct config_problems load_problems;
 };
 
 /* Open the store named by the configuration (creating var/ for the default SQLite path). With

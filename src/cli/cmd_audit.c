@@ -61,7 +61,8 @@ int cmd_config(struct cli *c)
 		return 0;
 	}
 	if (strcmp(sub, "check") == 0) {
-		struct config_problems p = {0};
+		/* Loading problems and cross-field problems together, so one run shows all. */
+		struct config_problems p = c->load_problems;
 		if (config_check(&c->cfg, &p) || p.n) {
 			config_problems_print(&p, stdout);
 			return 78;

@@ -112,11 +112,7 @@ int main(int argc, char **argv)
 			arena_free(c.a);
 			return 78; /* EX_CONFIG */
 		}
-		if (strcmp(cmd, "config") == 0 && probs.n) {
-			config_problems_print(&probs, stdout);
-			arena_free(c.a);
-			return 78;
-		}
+		c.load_problems = probs;
 		int rc = commands[i].fn(&c);
 		cli_close_store(&c);
 		arena_free(c.a);

@@ -114,6 +114,8 @@ enum { NSECTIONS = sizeof(sections) / sizeof(sections[0]) };
 /* In the order of enum log_level (base/log.h), so the stored literal is what log_level_parse
  * accepts. */
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
+_Static_assert(LOG_DEBUG == 0 && LOG_INFO == 1 && LOG_WARN == 2 && LOG_ERROR == 3,
+               "level_names follows enum log_level");
 
 /* ---- problems ---------------------------------------------------------------------------- */
 
@@ -223,8 +225,9 @@ static void dsn_redact(const char *dsn, char *out, size_t cap)
 		out_put(&o, "***", 3);
 		s = at;
 	}
-	/* libpq query parameter: ...?password=secret&... (q starts past "://", so q[-1] exists) */
-	for (const char *q = scheme_end + 3; *q; q++) {
+	/* libpq query parameter: ...?password=secret&... (q starts past "://" and never before s,
+	 * so q[-1] exists and q - s >= 0) */
+	for (const char *q = s == dsn ? auth : s; *q; q++) {
 		if ((q[-1] != '?' && q[-1] != '&') || strncmp(q, "password=", 9) != 0)
 			continue;
 		out_put(&o, s, (size_t)(q + 9 - s));

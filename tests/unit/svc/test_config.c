@@ -600,6 +600,15 @@ static void test_round_trip(struct arena *a)
 	has_str(text, "url = \"postgresql://gcas:***@db/gcas?password=***&sslmode=require\"",
 	        "print hides DSN passwords");
 	ok(!strstr(text, "hunter"), "no password in printed output");
+	free(text);
+	text = NULL;
+	m = open_memstream(&text, &len);
+	c.db = "postgres://u@h/db?sslmode=require&password=hunter4";
+	config_print(&c, m);
+	fclose(m);
+	has_str(text, "url = \"postgres://u@h/db?sslmode=require&password=***\"",
+	        "print hides a trailing password parameter");
+	c.db = "postgresql://gcas@db/gcas";
 	has_str(text, "[server]\nlisten = \"127.0.0.1\"\nport = 8080\n", "print layout");
 	has_str(text, "idle_ttl = 30m\n", "durations in their largest unit");
 	has_str(text, "argon2_memlimit = 19MiB\n", "sizes in their largest unit");

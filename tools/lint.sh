@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The project's written conventions, enforced (curl's lesson). Prints TAP. Checks:
+#  1. banned functions (sprintf, strcpy, strcat, strncpy, gets, atoi, strtok, rand(), system,
+#     alloca) and VLAs are absent from src/;
+#  2. SQL keywords appear only inside src/store/;
+#  3. the dependency rule: base <- core <- {store, crypto} <- svc <- web <- {server, jobs, cli};
+#  4. <microhttpd.h> is included only by src/server/mhd.c;
+#  5. nothing on a request path calls exit() or abort() (src/web, src/svc, src/store, src/server).
+set -u
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$root" || exit 1
+n=0; bad=0
+t() { # description, offending lines
+  n=$((n + 1))
+  if [ -z "$2" ]; then echo "ok $n - $1"; else
+    echo "not ok $n - $1"; echo "$2" | sed 's/^/#   /' | head -20; bad=$((bad + 1)); fi
+}
+
+banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok|alloca|system)\s*\(' \
+  $(git ls-files 'src/*.c' 'src/*.h') | grep -vE '^\S+:[0-9]+:\s*(\*|/\*)' || true)
+banned+=$(grep -nE '[^_a-z]rand\s*\(\s*\)' $(git ls-files 'src/*.c') || true)
+t "no banned functions in src/" "$banned"
+
+sql=$(grep -nE '"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE)\b' \
+  $(git ls-files 'src/*.c' 'src/*.h' | grep -v '^src/store/') || true)
+t "SQL only inside src/store/" "$sql"
+
+declare -A allowed=(
+  [base]="base"
+  [core]="base core"
+  [store]="base core store"
+  [crypto]="base core crypto"
+  [svc]="base core store crypto svc"
+  [web]="base core store crypto svc web"
+  [server]="base core store crypto svc web server"
+  [jobs]="base core store crypto svc web jobs"
+  [cli]="base core store crypto svc web server jobs cli"
+)
+deps=""
+for f in $(git ls-files 'src/*.c' 'src/*.h'); do
+  mod=$(echo "$f" | cut -d/ -f2)
+  ok_mods=${allowed[$mod]:-}
+  [ -n "$ok_mods" ] || continue
+  while read -r inc; do
+    m=${inc%%/*}
+    case " $ok_mods " in *" $m "*) ;; *) deps+="$f includes $inc"$'\n' ;; esac
+  done < <(grep -oE '^#include "[a-z_]+/[a-z_0-9]+\.h"' "$f" | sed 's/#include "//; s/"$//')
+done
+t "modules include only headers to their left (dependency rule)" "${deps%$'\n'}"
+
+mhd=$(grep -ln '<microhttpd.h>' $(git ls-files 'src/*.c' 'src/*.h') | grep -v '^src/server/mhd.c$' || true)
+t "only src/server/mhd.c includes microhttpd.h" "$mhd"
+
+ex=$(grep -nE '\b(exit|abort)\s*\(' $(git ls-files 'src/web/*.c' 'src/svc/*.c' 'src/store/*.c' 'src/server/*.c') || true)
+t "no exit() or abort() on a request path" "$ex"
+
+vla=$(grep -nE '^\s+(char|int|unsigned|uint8_t|size_t)\s+[a-z_]+\[[a-z_][a-z_0-9]*\];' $(git ls-files 'src/*.c') | grep -vE '\[[A-Z_0-9]+\]' || true)
+t "no variable-length arrays" "$vla"
+
+echo "1..$n"
+[ $bad -eq 0 ]
