@@ -576,35 +576,79 @@ int svc_reauth_fresh(const struct env *env, const struct session_view *sv)
 	return sv->s.reauth_at > 0 && clock_now() - sv->s.reauth_at <= env->cfg->reauth_ttl;
 }
 
+struct reauth_ctx {
+	const struct env *env;
+	struct arena *a;
+	const struct client *cl;
+	const struct session_view *sv;
+	int ok;
+	struct throttle_state t;
+};
+
+/* The account's sign-in throttle also guards re-authentication, so a stolen session cannot be
+ * used to guess the password faster than the sign-in page allows. */
+static void reauth_key(const struct session_view *sv, char *key, size_t cap)
+{
+	snprintf(key, cap, "acct:%s", sv->acc.email);
+}
+
+static enum gcas_err reauth_read_tx(struct db *db, void *ctx)
+{
+	struct reauth_ctx *c = ctx;
+	char key[320];
+	reauth_key(c->sv, key, sizeof(key));
+	return store_throttle_get(db, key, &c->t);
+}
+
 static enum gcas_err reauth_tx(struct db *db, void *ctx)
 {
-	struct simple_ctx *c = ctx;
+	struct reauth_ctx *c = ctx;
 	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
-	int ok = strcmp(c->action, "reauth.success") == 0;
-	enum gcas_err e = ok ? store_session_reauth(db, c->sv->s.id_hash, clock_now()) : GCAS_OK;
-	if (e)
-		return e;
-	struct audit_event ev = {c->action, "account", c->sv->acc.id, c->sv->acc.agency_id,
-	                         ok ? NULL : "failure", NULL};
+	int64_t now = clock_now();
+	char key[320];
+	enum gcas_err e;
+	reauth_key(c->sv, key, sizeof(key));
+	if (c->ok) {
+		if ((e = store_throttle_clear(db, key)) ||
+		    (e = store_session_reauth(db, c->sv->s.id_hash, now)))
+			return e;
+	} else {
+		struct throttle_state t;
+		struct throttle_rule r = rule_account(c->env);
+		if ((e = store_throttle_get(db, key, &t)))
+			return e;
+		if (!throttle_locked(&t, now))
+			throttle_fail(&t, &r, now);
+		if ((e = store_throttle_put(db, key, &t)))
+			return e;
+	}
+	struct audit_event ev = {c->ok ? "reauth.success" : "reauth.failure", "account",
+	                         c->sv->acc.id, c->sv->acc.agency_id, c->ok ? NULL : "failure", NULL};
 	return audit_append(db, c->a, &ac, &ev);
 }
 
 enum gcas_err svc_reauth(const struct env *env, const struct client *cl,
                          struct session_view *sv, const char *password)
 {
-	int ok = sv->acc.password_hash && password &&
-	         password_verify(sv->acc.password_hash, password) == GCAS_OK;
-	if (!sv->acc.password_hash)
-		password_verify_dummy(password ? password : "", &env->cfg->pw);
 	struct arena *a = arena_new(0);
 	if (!a)
 		return GCAS_ERR_NOMEM;
-	struct simple_ctx c = {a, cl, sv, ok ? "reauth.success" : "reauth.failure"};
-	enum gcas_err e = store_tx(env->st, reauth_tx, &c);
-	arena_free(a);
-	if (!e && ok)
+	struct reauth_ctx c = {env, a, cl, sv, 0, {0}};
+	enum gcas_err e = store_run(env->st, reauth_read_tx, &c);
+	if (e)
+		goto out;
+	if (throttle_locked(&c.t, clock_now()) || !sv->acc.password_hash || !password)
+		password_verify_dummy(password ? password : "", &env->cfg->pw);
+	else
+		c.ok = password_verify(sv->acc.password_hash, password) == GCAS_OK;
+	e = store_tx(env->st, reauth_tx, &c);
+	if (!e && c.ok)
 		sv->s.reauth_at = clock_now();
-	return e ? e : ok ? GCAS_OK : GCAS_ERR_AUTH;
+	if (!e && !c.ok)
+		e = GCAS_ERR_AUTH;
+out:
+	arena_free(a);
+	return e;
 }
 
 int svc_password_acceptable(const struct account *acc, const char *password, struct verrs *ve)
