@@ -192,13 +192,11 @@ void page_end(struct buf *b, const struct page_ctx *p)
 {
 	enum lang l = p->lang;
 	html_lit(b, "</main>\n</div>\n");
+	/* The guide (S3), helpdesk (S4) and service status (R6.1) join the footer when they
+	 * exist; no link leads nowhere. */
 	html_printf(b,
 	            "<footer class=\"site-footer\"><div class=\"site-footer__inner\">\n"
-	            "<ul class=\"site-footer__links\"><li><a href=\"/guide\">%s</a></li>"
-	            "<li><a href=\"/help\">%s</a></li><li><a href=\"/status\">%s</a></li></ul>\n"
 	            "<p class=\"site-footer__org\">%s</p>\n</div></footer>\n</body>\n</html>\n",
-	            tr(l, "ご利用ガイド", "Guide"), tr(l, "ヘルプデスク", "Helpdesk"),
-	            tr(l, "サービス稼働状況", "Service status"),
 	            tr(l, "GCAS運用管理組織（デジタル庁 ガバメントクラウドチーム）",
 	               "GCAS operations (Government Cloud team, Digital Agency)"));
 }

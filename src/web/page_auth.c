@@ -9,10 +9,21 @@
 #include "web/html.h"
 
 /* Sign-in pages are narrow cards with the heading inside. */
-static void card_begin(struct web_ctx *c, const char *tja, const char *ten)
+static void card_open(struct web_ctx *c, const char *cls, const char *tja, const char *ten)
 {
 	web_page_begin(c, tja, ten);
-	html_printf(&c->resp->body, "<div class=\"card card--narrow\"><h1>%s</h1>", T(c, tja, ten));
+	html_printf(&c->resp->body, "<div class=\"%s\"><h1>%s</h1>", cls, T(c, tja, ten));
+}
+
+static void card_begin(struct web_ctx *c, const char *tja, const char *ten)
+{
+	card_open(c, "auth-card", tja, ten);
+}
+
+/* Enrolment and recovery codes need room for the QR code and the list. */
+static void wide_card_begin(struct web_ctx *c, const char *tja, const char *ten)
+{
+	card_open(c, "auth-card auth-card--wide", tja, ten);
 }
 
 static void card_end(struct web_ctx *c)
@@ -54,7 +65,7 @@ static void signin_page(struct web_ctx *c, const char *email, const char *error)
 	      NULL, 0);
 	form_submit(b, T(c, "次へ", "Continue"), "primary");
 	html_lit(b, "</form>");
-	html_printf(b, "<p class=\"hint\">%s</p>",
+	html_printf(b, "<p class=\"auth-card__footer muted\">%s</p>",
 	            T(c, "GCASアカウントはGCASの利用以外には使えません（規程3.2.1）。",
 	              "A GCAS account may be used for GCAS only (regulation 3.2.1)."));
 	card_end(c);
@@ -159,7 +170,7 @@ void enrol_page(struct web_ctx *c, const char *action, const char *error)
 		web_fail(c, e);
 		return;
 	}
-	card_begin(c, "認証アプリの登録", "Set up your authenticator app");
+	wide_card_begin(c, "認証アプリの登録", "Set up your authenticator app");
 	if (error) {
 		struct field_error fe = {"code", error};
 		form_error_summary(b, c->lang, &fe, 1);
@@ -185,14 +196,14 @@ void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_S
 void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE])
 {
 	struct buf *b = &c->resp->body;
-	card_begin(c, "リカバリーコード", "Recovery codes");
+	wide_card_begin(c, "リカバリーコード", "Recovery codes");
 	ui_alert(b, c->lang, "warning", NULL,
 	         T(c, "このコードは今だけ表示されます。安全な場所に保管してください。各コードは1回だけ使えます。",
 	           "These codes are shown only now. Keep them somewhere safe. Each works once."));
-	html_lit(b, "<ul class=\"recovery-codes\">");
+	html_lit(b, "<ul class=\"recovery-codes mono\">");
 	for (int i = 0; i < RECOVERY_CODES; i++)
 		html_printf(b, "<li><code>%s</code></li>", codes[i]);
-	html_printf(b, "</ul><p><a class=\"button button--primary\" href=\"/\">%s</a></p>",
+	html_printf(b, "</ul><p><a class=\"btn btn--primary\" href=\"/\">%s</a></p>",
 	            T(c, "ホームへ進む", "Continue to the home page"));
 	card_end(c);
 }
@@ -250,7 +261,7 @@ static void setup_page(struct web_ctx *c, const struct account *acc, const struc
 	if (n)
 		form_error_summary(b, c->lang, fe, n);
 	html_printf(b, "<p>%s <strong>%s</strong></p>", T(c, "アカウント:", "Account:"), acc->email);
-	html_printf(b, "<p class=\"hint\">%s</p>",
+	html_printf(b, "<p class=\"muted\">%s</p>",
 	            T(c, "8文字以上。長いフレーズがおすすめです。よく使われるパスワードや、名前・メールアドレスを含むものは使えません。",
 	              "At least 8 characters; a long phrase is best. Common passwords and ones "
 	              "containing your name or email address are refused."));
@@ -301,7 +312,7 @@ void page_setup(struct web_ctx *c)
 	}
 	buf_reset(&c->resp->body);
 	card_begin(c, "パスワードを設定しました", "Your password is set");
-	html_printf(&c->resp->body, "<p>%s</p><p><a class=\"button button--primary\" href=\"/signin\">%s</a></p>",
+	html_printf(&c->resp->body, "<p>%s</p><p><a class=\"btn btn--primary\" href=\"/signin\">%s</a></p>",
 	            T(c, "サインインして、認証アプリを登録してください。",
 	              "Sign in and set up your authenticator app."),
 	            T(c, "サインインへ", "Go to sign-in"));

@@ -41,19 +41,19 @@ void page_home(struct web_ctx *c)
 		         T(c, "初回のサインインが完了し、アカウントは有効になりました。",
 		           "Your first sign-in is complete and your account is now active."));
 	html_printf(b, "<h2>%s</h2>", T(c, "利用できるサービス", "Services you can use"));
-	html_lit(b, "<ul class=\"service-list\">");
+	html_lit(b, "<div class=\"cards\">");
 	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
 		const struct service *s = &services[i];
 		if (!(s->roles & RB(acc->role)))
 			continue;
-		html_printf(b, "<li><span class=\"badge\">%s</span> ", s->id);
+		html_lit(b, "<div class=\"card\"><h3 class=\"card__title\">");
 		if (s->href)
 			html_printf(b, "<a href=\"%s\">%s</a>", s->href, T(c, s->ja, s->en));
 		else
-			html_printf(b, "%s <span class=\"hint\">%s</span>", T(c, s->ja, s->en),
-			            T(c, "（準備中）", "(coming later)"));
-		html_lit(b, "</li>");
+			html_text(b, T(c, s->ja, s->en));
+		html_printf(b, "</h3><p class=\"muted\">%s%s</p></div>", s->id,
+		            s->href ? "" : T(c, "・準備中", " · coming later"));
 	}
-	html_lit(b, "</ul>");
+	html_lit(b, "</div>");
 	web_page_end(c);
 }
