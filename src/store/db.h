@@ -37,6 +37,9 @@ struct db_driver {
 	                      db_row_fn cb, void *ctx, int64_t *changes);
 	/* Run a script of several statements with no parameters (migrations, BEGIN/COMMIT). */
 	enum gcas_err (*exec_script)(struct db *db, const char *sql, char *why, size_t why_len);
+	/* Make sure the connection is usable before a transaction: reconnect a dropped
+	 * PostgreSQL connection (prepared statements are prepared again). NULL = always fine. */
+	enum gcas_err (*revive)(struct db *db);
 	/* Last error text of this connection, for logs. */
 	const char *(*errmsg)(struct db *db);
 };

@@ -177,11 +177,30 @@ static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, s
 	return e;
 }
 
+static enum gcas_err pg_revive(struct db *db)
+{
+	struct db_pg *d = (struct db_pg *)db;
+	if (PQstatus(d->conn) == CONNECTION_OK)
+		return GCAS_OK;
+	/* The server restarted or the network dropped: reconnect; statements die with the old
+	 * session and are prepared again on first use. */
+	PQreset(d->conn);
+	memset(d->prepared, 0, sizeof(d->prepared));
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
+		return GCAS_ERR_DB;
+	}
+	PGresult *r = PQexec(d->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+	PQclear(r);
+	return GCAS_OK;
+}
+
 const struct db_driver db_pg_driver = {
     .engine = DB_PG,
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,
     .exec_script = pg_exec_script,
+    .revive = pg_revive,
     .errmsg = pg_errmsg,
 };

@@ -87,6 +87,8 @@ struct db *store_acquire(struct store *st)
 		pthread_cond_wait(&st->cv, &st->mu);
 	struct db *db = st->free_list[--st->nfree];
 	pthread_mutex_unlock(&st->mu);
+	if (db->drv->revive)
+		db->drv->revive(db);
 	return db;
 }
 
