@@ -23,7 +23,7 @@ esac
 DIR=/tmp/gcas-pg-$PORT
 DATA=$DIR/data
 LOG=$DIR/server.log
-LOCK=/tmp/gcas-pg-$PORT.lock
+LOCK=/tmp/.gcas-pg-$PORT.flock
 URL=postgresql://gcas@127.0.0.1:$PORT/gcas_test
 
 # The server binaries: GCAS_PG_BIN, else PostgreSQL 15 as Debian 12 installs it, else the
@@ -37,7 +37,7 @@ find_bin() {
 		echo /usr/lib/postgresql/15/bin
 		return
 	fi
-	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+	for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -t/ -k5 -n -r); do
 		if [ -x "$d/initdb" ]; then
 			echo "$d"
 			return
@@ -48,12 +48,13 @@ find_bin() {
 }
 
 # initdb and the server refuse to run as root: run them as the postgres user when we are root.
-# cd / first so the postgres user never tries to stay in a directory it cannot read.
+# cd / first so the postgres user never tries to stay in a directory it cannot read. The lock
+# descriptor (9) is closed for them: a server that inherited it would hold the lock for life.
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
-		(cd / && runuser -u postgres -- "$@")
+		(cd / && runuser -u postgres -- "$@") 9>&-
 	else
-		(cd / && "$@")
+		(cd / && "$@") 9>&-
 	fi
 }
 

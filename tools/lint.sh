@@ -11,6 +11,8 @@ set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root" || exit 1
 n=0; bad=0
+# Tracked and new files that exist (deleted ones drop out).
+files() { git ls-files -co --exclude-standard "$@" | while read -r f; do [ -f "$f" ] && echo "$f"; done; }
 t() { # description, offending lines
   n=$((n + 1))
   if [ -z "$2" ]; then echo "ok $n - $1"; else
@@ -18,12 +20,12 @@ t() { # description, offending lines
 }
 
 banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok|alloca|system)\s*\(' \
-  $(git ls-files 'src/*.c' 'src/*.h') | grep -vE '^\S+:[0-9]+:\s*(\*|/\*)' || true)
-banned+=$(grep -nE '[^_a-z]rand\s*\(\s*\)' $(git ls-files 'src/*.c') || true)
+  $(files 'src/*.c' 'src/*.h') | grep -vE '^\S+:[0-9]+:\s*(\*|/\*)' || true)
+banned+=$(grep -nE '[^_a-z]rand\s*\(\s*\)' $(files 'src/*.c') || true)
 t "no banned functions in src/" "$banned"
 
 sql=$(grep -nE '"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE)\b' \
-  $(git ls-files 'src/*.c' 'src/*.h' | grep -v '^src/store/') || true)
+  $(files 'src/*.c' 'src/*.h' | grep -v '^src/store/') || true)
 t "SQL only inside src/store/" "$sql"
 
 declare -A allowed=(
@@ -38,7 +40,7 @@ declare -A allowed=(
   [cli]="base core store crypto svc web server jobs cli"
 )
 deps=""
-for f in $(git ls-files 'src/*.c' 'src/*.h'); do
+for f in $(files 'src/*.c' 'src/*.h'); do
   mod=$(echo "$f" | cut -d/ -f2)
   ok_mods=${allowed[$mod]:-}
   [ -n "$ok_mods" ] || continue
@@ -49,13 +51,13 @@ for f in $(git ls-files 'src/*.c' 'src/*.h'); do
 done
 t "modules include only headers to their left (dependency rule)" "${deps%$'\n'}"
 
-mhd=$(grep -ln '<microhttpd.h>' $(git ls-files 'src/*.c' 'src/*.h') | grep -v '^src/server/mhd.c$' || true)
+mhd=$(grep -ln '<microhttpd.h>' $(files 'src/*.c' 'src/*.h') | grep -v '^src/server/mhd.c$' || true)
 t "only src/server/mhd.c includes microhttpd.h" "$mhd"
 
-ex=$(grep -nE '\b(exit|abort)\s*\(' $(git ls-files 'src/web/*.c' 'src/svc/*.c' 'src/store/*.c' 'src/server/*.c') || true)
+ex=$(grep -nE '\b(exit|abort)\s*\(' $(files 'src/web/*.c' 'src/svc/*.c' 'src/store/*.c' 'src/server/*.c') || true)
 t "no exit() or abort() on a request path" "$ex"
 
-vla=$(grep -nE '^\s+(char|int|unsigned|uint8_t|size_t)\s+[a-z_]+\[[a-z_][a-z_0-9]*\];' $(git ls-files 'src/*.c') | grep -vE '\[[A-Z_0-9]+\]' || true)
+vla=$(grep -nE '^\s+(char|int|unsigned|uint8_t|size_t)\s+[a-z_]+\[[a-z_][a-z_0-9]*\];' $(files 'src/*.c') | grep -vE '\[[A-Z_0-9]+\]' || true)
 t "no variable-length arrays" "$vla"
 
 echo "1..$n"

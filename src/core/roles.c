@@ -9,7 +9,7 @@ struct label {
 };
 
 static const struct label roles[ROLE__MAX] = {
-    [ROLE_OPERATOR] = {"operator", "GCAS運用管理組織", "GCAS operator"},
+    [ROLE_OPERATOR] = {"operator", "GCAS運用管理者", "GCAS operator"},
     [ROLE_AGENCY_MANAGER] = {"agency_manager", "利用機関GCAS責任者", "Agency GCAS manager"},
     [ROLE_AGENCY_STAFF] = {"agency_staff", "利用機関GCAS担当者", "Agency GCAS staff"},
     [ROLE_PROJECT_MANAGER] = {"project_manager", "プロジェクトチームGCAS責任者",

@@ -234,14 +234,26 @@ int server_run(const struct env *env)
 		}
 		flags |= MHD_USE_TLS;
 	}
-	s.d = MHD_start_daemon(
-	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_URI_LOG_CALLBACK,
-	    uri_logger, &s, MHD_OPTION_NOTIFY_COMPLETED, completed, &s,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200u, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_HTTPS_MEM_CERT, tls ? cert : NULL, MHD_OPTION_HTTPS_MEM_KEY,
-	    tls ? key : NULL, MHD_OPTION_END);
+	/* MHD_OPTION_ARRAY so the TLS options are passed only when TLS is on, and the logger
+	 * comes first (it must, to catch errors about the options after it). */
+	struct MHD_OptionItem ops[16];
+	int k = 0;
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)sa};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, &s};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &s};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, 1000, NULL};
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 200, NULL};
+	if (tls) {
+		ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert};
+		ops[k++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key};
+	}
+	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	/* MHD_USE_ITC lets MHD_quiesce_daemon stop accepting while workers finish. */
+	s.d = MHD_start_daemon(flags | MHD_USE_ITC, (uint16_t)cfg->port, NULL, NULL, on_request, &s,
+	                       MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 	if (!s.d) {
 		char port[8];
 		snprintf(port, sizeof(port), "%d", cfg->port);

@@ -148,6 +148,14 @@ enum gcas_err store_session_delete_account(struct db *db, const char *account_id
 	return db_change(db, STMT_SESSION_DELETE_ACCOUNT, p, 1, &n);
 }
 
+enum gcas_err store_session_delete_others(struct db *db, const char *account_id,
+                                          const char *keep_hash)
+{
+	struct db_param p[] = {P_TEXT(account_id), P_TEXT(keep_hash)};
+	int64_t n;
+	return db_change(db, STMT_SESSION_DELETE_OTHERS, p, NPARAMS(p), &n);
+}
+
 enum gcas_err store_session_sweep(struct db *db, int64_t now, int64_t idle_before,
                                   int64_t *deleted)
 {

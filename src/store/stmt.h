@@ -121,6 +121,8 @@
 	X(STMT_SESSION_SET_LANG, "UPDATE sessions SET lang = $2 WHERE id_hash = $1", NULL)         \
 	X(STMT_SESSION_DELETE, "DELETE FROM sessions WHERE id_hash = $1", NULL)                    \
 	X(STMT_SESSION_DELETE_ACCOUNT, "DELETE FROM sessions WHERE account_id = $1", NULL)         \
+	X(STMT_SESSION_DELETE_OTHERS,                                                               \
+	  "DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2", NULL)                    \
 	X(STMT_SESSION_SWEEP,                                                                       \
 	  "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2", NULL)                \
 	X(STMT_SESSION_COUNT, "SELECT COUNT(*) FROM sessions", NULL)                               \

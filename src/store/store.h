@@ -105,6 +105,9 @@ enum gcas_err store_session_reauth(struct db *db, const char *id_hash, int64_t a
 enum gcas_err store_session_set_lang(struct db *db, const char *id_hash, const char *lang);
 enum gcas_err store_session_delete(struct db *db, const char *id_hash);
 enum gcas_err store_session_delete_account(struct db *db, const char *account_id);
+/* Every session of the account except keep_hash (after a password change). */
+enum gcas_err store_session_delete_others(struct db *db, const char *account_id,
+                                          const char *keep_hash);
 /* Delete sessions idle since before idle_before or past their absolute expiry. */
 enum gcas_err store_session_sweep(struct db *db, int64_t now, int64_t idle_before,
                                   int64_t *deleted);

@@ -295,6 +295,17 @@ static enum gcas_err update_tx(struct db *db, void *ctx)
 	enum gcas_err e = load_allowed(db, c);
 	if (e)
 		return e;
+	/* Look for a clash first: on PostgreSQL a failed UPDATE aborts the transaction, so the
+	 * reason could not be asked afterwards. */
+	struct account other;
+	e = store_account_get_by_email(db, c->a, c->email, &other);
+	if (e == GCAS_OK && strcmp(other.id, c->acc.id) != 0) {
+		verr_add(c->ve, "email", "このメールアドレスは既に使われています",
+		         "This email address is already in use");
+		return GCAS_ERR_CONFLICT;
+	}
+	if (e && e != GCAS_ERR_NOTFOUND)
+		return e;
 	struct account upd = c->acc;
 	upd.email = c->email;
 	upd.family_name = c->in->family_name;
@@ -304,16 +315,8 @@ static enum gcas_err update_tx(struct db *db, void *ctx)
 	upd.version = c->version;
 	e = store_account_update(db, &upd, clock_now());
 	if (e == GCAS_ERR_CONFLICT) {
-		/* Either the email is taken or someone changed the account meanwhile. */
-		struct account other;
-		if (store_account_get_by_email(db, c->a, c->email, &other) == GCAS_OK &&
-		    strcmp(other.id, c->acc.id) != 0)
-			verr_add(c->ve, "email", "このメールアドレスは既に使われています",
-			         "This email address is already in use");
-		else
-			verr_add(c->ve, "version",
-			         "他の人がこのアカウントを変更しました。読み込み直してください",
-			         "Someone else changed this account; reload and try again");
+		verr_add(c->ve, "version", "他の人がこのアカウントを変更しました。読み込み直してください",
+		         "Someone else changed this account; reload and try again");
 		return e;
 	}
 	if (e)

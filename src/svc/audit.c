@@ -134,8 +134,11 @@ enum gcas_err audit_denied(const struct env *env, const struct actor *ac, enum a
 {
 	char detail[128];
 	snprintf(detail, sizeof(detail), "{\"action\":\"%s\"}", action_name(act));
-	struct audit_event ev = {"permission.denied", target_type, target_id,
-	                         agency_id ? agency_id : ac->subj.agency_id, "denied", detail};
+	/* R7.1: the record names the actor, so it belongs to the actor's agency (never shown to
+	 * the agency they reached for); the target's agency only for the operator, who has none. */
+	const char *owner = ac->subj.agency_id ? ac->subj.agency_id : agency_id;
+	struct audit_event ev = {
+	    "permission.denied", target_type, target_id, owner, "denied", detail};
 	audit_record(env, ac, &ev);
 	return GCAS_ERR_DENIED;
 }

@@ -26,7 +26,9 @@ enum gcas_err audit_append(struct db *db, struct arena *a, const struct actor *a
  * failed sign-in). */
 enum gcas_err audit_record(const struct env *env, const struct actor *ac,
                            const struct audit_event *ev);
-/* Record a refusal by the permission matrix and return GCAS_ERR_DENIED. */
+/* Record a refusal by the permission matrix and return GCAS_ERR_DENIED. The record is filed
+ * under the actor's agency (it names the actor: R7.1); agency_id, the target's agency, is used
+ * only when the actor has none (the operator). */
 enum gcas_err audit_denied(const struct env *env, const struct actor *ac, enum action act,
                            const char *target_type, const char *target_id,
                            const char *agency_id);

@@ -705,8 +705,11 @@ static enum gcas_err pwchange_tx(struct db *db, void *ctx)
 	}
 	if ((e = store_account_set_password(db, c->acc->id, c->hash, now)))
 		return e;
-	/* A changed password ends every other session of the account. */
-	if ((e = store_session_delete_account(db, c->acc->id)))
+	/* A changed password ends every other session of the account; the one that changed it
+	 * (if any) stays. */
+	e = c->keep_session ? store_session_delete_others(db, c->acc->id, c->keep_session)
+	                    : store_session_delete_account(db, c->acc->id);
+	if (e)
 		return e;
 	struct audit_event ev = {c->action, "account", c->acc->id, c->acc->agency_id, NULL, NULL};
 	return audit_append(db, c->a, &ac, &ev);

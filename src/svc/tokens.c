@@ -49,9 +49,10 @@ enum gcas_err svc_token_create(const struct env *env, const struct actor *ac, st
 	                      .account_id = ac->subj.account_id};
 	if (!ac->acc || !policy_allows(&ac->subj, ACT_SELF_MANAGE, &self))
 		return GCAS_ERR_DENIED;
-	/* A token is a credential: creating one needs a fresh re-authentication, and a token can
-	 * never mint another one. */
-	if (!sv || !svc_reauth_fresh(env, sv))
+	/* A token is a credential: creating one needs a fresh re-authentication of the actor's own
+	 * session, and a token can never mint another one. */
+	if (!sv || !sv->acc.id || strcmp(sv->acc.id, ac->acc->id) != 0 ||
+	    !svc_reauth_fresh(env, sv))
 		return GCAS_ERR_DENIED;
 	enum vproblem p = validate_text(name, 100, 0);
 	if (p || !name || !*name)

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "base/codec.h"
@@ -181,11 +182,10 @@ static int authenticate(struct web_ctx *c)
 	c->cl.ip = c->client_ip;
 	c->cl.request_id = c->req->request_id;
 	if (rt->kind == ROUTE_API && authz) {
-		static struct account acc_store; /* never used: placeholder for sizeof */
-		(void)acc_store;
 		struct account *acc = arena_alloc(c->a, sizeof(*acc));
 		struct api_token tok;
-		if (!acc || !str_starts(authz, "Bearer ") ||
+		/* RFC 9110 §11.1: the scheme name is case-insensitive. */
+		if (!acc || strncasecmp(authz, "Bearer ", 7) != 0 ||
 		    svc_token_resolve(c->env, c->a, authz + 7, acc, &tok) != GCAS_OK) {
 			http_resp_header(c->resp, c->a, "WWW-Authenticate",
 			                 "Bearer realm=\"gcas\", error=\"invalid_token\"");

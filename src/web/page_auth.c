@@ -260,7 +260,7 @@ static void setup_page(struct web_ctx *c, const struct account *acc, const struc
 	card_begin(c, "パスワードの設定", "Set your password");
 	if (n)
 		form_error_summary(b, c->lang, fe, n);
-	html_printf(b, "<p>%s <strong>%s</strong></p>", T(c, "アカウント:", "Account:"), acc->email);
+	html_printf(b, "<p>%s <strong>%s</strong></p>", T(c, "アカウント：", "Account:"), acc->email);
 	html_printf(b, "<p class=\"muted\">%s</p>",
 	            T(c, "8文字以上。長いフレーズがおすすめです。よく使われるパスワードや、名前・メールアドレスを含むものは使えません。",
 	              "At least 8 characters; a long phrase is best. Common passwords and ones "

@@ -34,8 +34,12 @@ void page_home(struct web_ctx *c)
 	const struct account *acc = &c->sv.acc;
 	web_page_begin(c, "ホーム", "Home");
 	html_printf(b, "<h1>%s</h1>", T(c, "ホーム", "Home"));
-	html_printf(b, "<p class=\"lead\">%s %s %s（%s）</p>", T(c, "ようこそ、", "Welcome,"),
-	            acc->family_name, acc->given_name, role_label(acc->role, c->lang == LANG_EN));
+	if (c->lang == LANG_EN)
+		html_printf(b, "<p class=\"lead\">Welcome, %s %s (%s)</p>", acc->family_name,
+		            acc->given_name, role_label(acc->role, 1));
+	else
+		html_printf(b, "<p class=\"lead\">ようこそ、%s %sさん（%s）</p>", acc->family_name,
+		            acc->given_name, role_label(acc->role, 0));
 	if (acc->status == ACCOUNT_PENDING)
 		ui_alert(b, c->lang, "info", NULL,
 		         T(c, "初回のサインインが完了し、アカウントは有効になりました。",

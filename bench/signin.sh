@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Password sign-in throughput against its ceiling: POST /signin (CSRF double-submit cookie,
+# email, the right password: every request a successful password step, 303 to /signin/enrol or
+# /signin/factor) with wrk -t2 -c16, alternating with bench/argon2_rate.c (2 threads of
+# crypto_pwhash_str_verify at the opslimit/memlimit `gcas config show` reports) in the same
+# session; medians and their ratio. Target: sign-ins/s >= 85 % of the argon2id rate, no errors.
+# usage: bench/signin.sh BUILD_DIR        env: RUNS=3 DUR=10 SERVER_THREADS=2 ARGON_THREADS=2
+#        Each measurement first waits (up to QUIET_MAX=30 s) for the machine to be <= QUIET_PCT=20 % busy.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+bench_init "${1:-}"
+need_tools wrk curl cc pkg-config
+PORT=${SIGNIN_PORT:-18085}
+SERVER_THREADS=${SERVER_THREADS:-2}
+ARGON_THREADS=${ARGON_THREADS:-2}
+WRK_THREADS=${WRK_THREADS:-2}
+WRK_CONNS=${WRK_CONNS:-16}
+OUT="$RESULTS_DIR/signin.jsonl"
+RAW="$RESULTS_DIR/raw/signin_$STAMP"
+mkdir -p "$RAW"
+
+cc -O2 -std=c17 -Wall -Wextra -pthread "$BENCH_DIR/argon2_rate.c" \
+	$(pkg-config --cflags --libs libsodium) -o "$WORK/argon2_rate" || die "cannot build argon2_rate"
+
+gcas_setup signin "$PORT" "$SERVER_THREADS"
+dir=$GDIR_signin
+# The cost parameters the server hashes and verifies with.
+gcas_cli "$dir" config show >"$RAW/config.txt" || die "gcas config show failed"
+ops=$(awk -F' *= *' '$1 == "argon2_opslimit" { print $2 }' "$RAW/config.txt")
+mem=$(awk -F' *= *' '$1 == "argon2_memlimit" { v = $2; gsub(/"/, "", v)
+	m = 1; if (v ~ /KiB$/) m = 1024; else if (v ~ /MiB$/) m = 1048576; else if (v ~ /GiB$/) m = 1073741824
+	sub(/[KMG]iB$/, "", v); printf "%d", v * m }' "$RAW/config.txt")
+[ -n "$ops" ] && [ -n "$mem" ] && [ "$mem" -gt 0 ] || die "cannot read argon2 parameters from gcas config show"
+
+gcas_start signin "$PORT"
+pid=$PID_signin
+base="http://127.0.0.1:$PORT"
+
+# The double-submit token: the cookie GET /signin sets; the form sends the same value.
+curl -s -c "$WORK/jar" -o /dev/null "$base/signin"
+csrf=$(awk '$6 == "gcas_csrf" { print $7 }' "$WORK/jar")
+[ -n "$csrf" ] || die "GET /signin set no gcas_csrf cookie"
+email_enc=${BENCH_EMAIL//@/%40}
+check=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Cookie: gcas_csrf=$csrf" \
+	--data "csrf=$csrf&email=$email_enc&password=$BENCH_PASSWORD" "$base/signin")
+case "$check" in
+"303 "*/signin/enrol | "303 "*/signin/factor) ;;
+*) die "a single sign-in did not succeed: $check" ;;
+esac
+
+export WRK_CSRF=$csrf WRK_EMAIL=$BENCH_EMAIL WRK_PASSWORD=$BENCH_PASSWORD
+echo "sign-in vs argon2id: RUNS=$RUNS DUR=${DUR}s, argon2id opslimit=$ops memlimit=$mem B," \
+	"server --threads $SERVER_THREADS, wrk -t$WRK_THREADS -c$WRK_CONNS, argon2_rate $ARGON_THREADS threads; $(machine_note)"
+ARGON=() SIGNIN=() P50=() P99=() RATIOS=() BUSY=() QUIET=()
+good_total=0 bad_total=0 non_total=0 se_total=0 first_bad=0
+for run in $(seq 1 "$RUNS"); do
+	q=$(wait_quiet)
+	a=$("$WORK/argon2_rate" "$ARGON_THREADS" "$ops" "$mem" "$DUR" | tee "$RAW/argon2_r$run.txt" |
+		sed -n 's/.*per_s=\([0-9.]*\).*/\1/p')
+	[ -n "$a" ] || die "argon2_rate failed"
+	q2=$(wait_quiet)
+	worker_ticks "$pid" >"$WORK/ticks0"
+	read -r rps p50 p99 non se req < <(wrk_run "$RAW/signin_r$run.txt" "$WRK_CONNS" "$WRK_THREADS" \
+		"$base/signin" -s "$BENCH_DIR/signin.lua")
+	worker_ticks "$pid" >"$WORK/ticks1"
+	bw=$(busy_workers "$WORK/ticks0" "$WORK/ticks1" "$DUR")
+	BUSY+=("${bw%% *}"); QUIET+=("$q/$q2")
+	good=$(awk '/^signin_good/ { print $2 }' "$RAW/signin_r$run.txt")
+	bad=$(awk '/^signin_bad/ { print $2 }' "$RAW/signin_r$run.txt")
+	fb=$(awk '/^signin_first_bad_status/ { print $2 }' "$RAW/signin_r$run.txt")
+	[ "${first_bad}" = 0 ] && first_bad=${fb:-0}
+	good_total=$((good_total + ${good:-0})); bad_total=$((bad_total + ${bad:-0}))
+	non_total=$((non_total + non)); se_total=$((se_total + se))
+	r=$(awk -v s="$rps" -v a="$a" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
+	ARGON+=("$a"); SIGNIN+=("$rps"); P50+=("$p50"); P99+=("$p99"); RATIOS+=("$r")
+	printf '  run %d  argon2id %.1f verifies/s   sign-in %.1f /s (p50 %.0f ms, p99 %.0f ms)   ratio %.2f   good %s bad %s non2xx/3xx %d sockerr %d   busy workers %s  (machine %s%%/%s%% busy before)\n' \
+		"$run" "$a" "$rps" "$p50" "$p99" "$r" "${good:-?}" "${bad:-?}" "$non" "$se" "$bw" "$q" "$q2"
+	sleep 1
+done
+hwm=$(kb VmHWM "$pid")
+am=$(median "${ARGON[@]}"); sm=$(median "${SIGNIN[@]}")
+ratio=$(awk -v s="$sm" -v a="$am" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
+verdict=$(awk -v r="$ratio" -v b="$((bad_total + non_total + se_total))" \
+	'BEGIN { print (r >= 0.85 && b == 0) ? "met" : "MISSED" }')
+
+# What the server recorded: every sign-in is a signin.password audit record, none may fail.
+audit=""
+if command -v sqlite3 >/dev/null; then
+	audit=$(sqlite3 "$dir/gcas.db" "SELECT action || '=' || count(*) FROM audit GROUP BY action ORDER BY action" | paste -sd' ')
+fi
+
+echo
+printf '| measurement | median | per run |\n|---|---|---|\n'
+printf '| argon2id verify, %s threads (opslimit %s, memlimit %s B) | %.1f /s | %s |\n' "$ARGON_THREADS" "$ops" "$mem" "$am" "${ARGON[*]}"
+printf '| POST /signin, wrk -t%s -c%s, server --threads %s | %.1f /s | %s |\n' "$WRK_THREADS" "$WRK_CONNS" "$SERVER_THREADS" "$sm" "${SIGNIN[*]}"
+printf '| sign-in / argon2id (ratio of medians; per-run ratios) | %s | %s |\n' "$ratio" "${RATIOS[*]}"
+printf '| sign-in latency p50 / p99 (median) | %.0f / %.0f ms | |\n' "$(median "${P50[@]}")" "$(median "${P99[@]}")"
+printf '| MHD workers busy (>= 25 %% of a core) during the run | | %s |\n' "${BUSY[*]}"
+printf '| successful password steps / other answers / socket errors | %d / %d / %d | |\n' "$good_total" "$((bad_total > non_total ? bad_total : non_total))" "$se_total"
+echo
+echo "target >= 0.85 with no errors: $verdict.  server VmHWM ${hwm} kB.  audit: ${audit:-(sqlite3 not installed)}"
+[ "$first_bad" != 0 ] && echo "first unexpected status: $first_bad"
+printf '{"bench":"signin","url":"%s","server_threads":%s,"wrk":"-t%s -c%s","argon2_threads":%s,"opslimit":%s,"memlimit":%s,"duration_s":%s,"runs":%s,"argon2_per_s_runs":%s,"argon2_per_s_median":%s,"signin_per_s_runs":%s,"signin_per_s_median":%s,"ratio":%s,"ratio_per_run":%s,"p50_ms_median":%s,"p99_ms_median":%s,"busy_workers_per_run":%s,"machine_busy_pct_before":"%s","good":%d,"bad":%d,"non2xx_total":%d,"sock_errors_total":%d,"vmhwm_kb":%s,"audit":"%s","target":"%s","machine":"%s","when":"%s"}\n' \
+	"$base/signin" "$SERVER_THREADS" "$WRK_THREADS" "$WRK_CONNS" "$ARGON_THREADS" "$ops" "$mem" "$DUR" "$RUNS" \
+	"$(json_list "${ARGON[@]}")" "$am" "$(json_list "${SIGNIN[@]}")" "$sm" "$ratio" "$(json_list "${RATIOS[@]}")" \
+	"$(median "${P50[@]}")" "$(median "${P99[@]}")" "$(json_list "${BUSY[@]}")" "${QUIET[*]}" "$good_total" "$bad_total" "$non_total" "$se_total" "$hwm" \
+	"$audit" "$verdict" "$(machine_note)" "$(date -u +%FT%TZ)" >>"$OUT"
+echo "Row appended to ${OUT#$REPO_DIR/}; raw output in ${RAW#$REPO_DIR/}/"
