@@ -59,8 +59,8 @@ enum gcas_err store_audit_list(struct db *db, struct arena *a, const struct audi
 	int64_t before = 0;
 	if (pg && pg->after && str_to_i64(pg->after, &before))
 		return GCAS_ERR_INVALID;
-	const char *prefix =
-	    f->action_prefix && *f->action_prefix ? arena_printf(a, "%s%%", f->action_prefix) : NULL;
+	/* An exact, case-sensitive prefix (no LIKE wildcards: '_' and '%' are literal). */
+	const char *prefix = f->action_prefix && *f->action_prefix ? f->action_prefix : NULL;
 	struct db_param p[] = {P_TEXT(f->agency_id),
 	                       P_TEXT(f->actor_id),
 	                       P_TEXT(prefix),

@@ -27,15 +27,26 @@ struct mig_ctx {
 	const struct migration *m;
 	char *why;
 	size_t why_len;
+	int applied; /* 0 when another node had applied it first */
 };
 
 static enum gcas_err apply_one(struct db *db, void *ctx)
 {
 	struct mig_ctx *c = ctx;
+	int64_t have = 0;
+	enum gcas_err e = db_query_int(db, STMT_MIGRATION_LOCK, NULL, 0, &have);
+	if (e && e != GCAS_ERR_NOTFOUND)
+		return e;
+	/* Another node may have applied it while we waited for the lock. */
+	if ((e = db_query_int(db, STMT_MIGRATION_VERSION, NULL, 0, &have)))
+		return e;
+	c->applied = 0;
+	if (have >= c->m->version)
+		return GCAS_OK;
+	c->applied = 1;
 	const char *sql =
 	    (const char *)(db->drv->engine == DB_PG ? c->m->pg_sql : c->m->sqlite_sql);
-	enum gcas_err e = db->drv->exec_script(db, sql, c->why, c->why_len);
-	if (e)
+	if ((e = db->drv->exec_script(db, sql, c->why, c->why_len)))
 		return e;
 	struct db_param p[] = {P_INT(c->m->version), P_TEXT(c->m->name), P_INT(clock_now())};
 	return db_change(db, STMT_MIGRATION_RECORD, p, NPARAMS(p), NULL);
@@ -70,11 +81,11 @@ enum gcas_err store_migrate(struct store *st, int *applied, char *why, size_t wh
 	for (int i = 0; i < NMIG; i++) {
 		if (migrations[i].version <= v)
 			continue;
-		struct mig_ctx c = {&migrations[i], why, why_len};
+		struct mig_ctx c = {&migrations[i], why, why_len, 0};
 		e = store_tx(st, apply_one, &c);
 		if (e)
 			return e;
-		(*applied)++;
+		*applied += c.applied;
 	}
 	return GCAS_OK;
 }

@@ -200,7 +200,7 @@ static const char *like_pattern(struct arena *a, const char *q)
 	struct buf b;
 	if (!q || !*q)
 		return NULL;
-	buf_init(&b, 1024);
+	buf_init(&b, 4096);
 	buf_putc(&b, '%');
 	for (; *q; q++) {
 		if (*q == '%' || *q == '_' || *q == '\\')
@@ -217,13 +217,16 @@ enum gcas_err store_account_list(struct db *db, struct arena *a, const struct ac
                                  struct page *pg, struct account **out, size_t *n)
 {
 	int lim = page_limit(pg);
+	const char *pattern = like_pattern(a, f->q);
+	if (f->q && *f->q && !pattern)
+		return GCAS_ERR_INVALID; /* never widen a search that could not be built */
 	struct db_param p[] = {
 	    P_TEXT(f->agency_id),
 	    P_TEXT(f->project_id),
 	    P_TEXT(f->org_id),
 	    P_TEXT(f->role >= 0 ? role_name((enum role)f->role) : NULL),
 	    P_TEXT(f->status >= 0 ? account_status_name((enum account_status)f->status) : NULL),
-	    P_TEXT(like_pattern(a, f->q)),
+	    P_TEXT(pattern),
 	    P_TEXT(pg ? pg->after : NULL),
 	    P_INT(lim + 1)};
 	void *items;

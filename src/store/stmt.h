@@ -34,6 +34,9 @@
 	  "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",                                        \
 	  NULL)                                                                                     \
 	X(STMT_MIGRATION_VERSION, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL) \
+	/* Several nodes may migrate at once: on PostgreSQL a transaction-scoped advisory lock     \
+	 * orders them; SQLite's BEGIN IMMEDIATE already does. */                                  \
+	X(STMT_MIGRATION_LOCK, "SELECT pg_advisory_xact_lock(74677261)", "SELECT 1")              \
 	X(STMT_MIGRATION_RECORD,                                                                    \
 	  "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", NULL)   \
 	X(STMT_SCHEMA_COLUMNS,                                                                      \
@@ -193,7 +196,8 @@
 	X(STMT_AUDIT_HEAD_SET, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", NULL)     \
 	X(STMT_AUDIT_LIST,                                                                          \
 	  "SELECT " AUDIT_COLS " FROM audit WHERE ($1::text IS NULL OR agency_id = $1) "            \
-	  "AND ($2::text IS NULL OR actor_id = $2) AND ($3::text IS NULL OR action LIKE $3) "       \
+	  "AND ($2::text IS NULL OR actor_id = $2) "                                               \
+	  "AND ($3::text IS NULL OR substr(action, 1, length($3::text)) = $3) "       \
 	  "AND ($4::text IS NULL OR target_id = $4) AND ($5::bigint IS NULL OR at >= $5) "          \
 	  "AND ($6::bigint IS NULL OR at < $6) AND ($7::bigint IS NULL OR seq < $7) "               \
 	  "ORDER BY seq DESC LIMIT $8",                                                             \

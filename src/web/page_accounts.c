@@ -355,12 +355,16 @@ static void account_new_page(struct web_ctx *c, const struct org_choice *ch,
 	                        .options = orgs,
 	                        .noptions = ch->n + 1};
 	pages_field(c, &of);
+	/* With one possible role it is chosen already. */
+	const char *role = in && in->role && *in->role ? in->role
+	                   : nroles == 2               ? roles[1].value
+	                                               : NULL;
 	struct form_field rf = {.name = "role",
 	                        .type = "select",
 	                        .label = T(c, "役割", "Role"),
 	                        .hint = T(c, "あなたが認証できる役割だけが表示されます。",
 	                                  "Only the roles you may certify are listed."),
-	                        .value = in ? in->role : NULL,
+	                        .value = role,
 	                        .error = form_error_for(fe, nfe, "role"),
 	                        .required = 1,
 	                        .options = roles,

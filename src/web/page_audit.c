@@ -116,6 +116,8 @@ static void filters(struct web_ctx *c, const struct audit_query *q, const struct
 	pages_field(c, &af);
 	struct form_field uf = {.name = "actor",
 	                        .label = T(c, "実行者のアカウントID", "Actor's account id"),
+	                        .hint = T(c, "表の実行者のリンクからも絞り込めます。",
+	                                  "Or follow an actor's link in the table."),
 	                        .value = q->actor,
 	                        .error = form_error_for(fe, nfe, "actor"),
 	                        .maxlength = 64};

@@ -75,6 +75,9 @@ int main(void)
 	is_int(get(&ma, fmt("/accounts/new?org=%s", pj)), 200, "form for the project team");
 	has_str(BODY, "value=\"project_manager\"", "offers a project manager there");
 	lacks_str(BODY, "value=\"agency_staff\"", "not agency staff");
+	is_int(get(&ma, fmt("/accounts/new?org=%s", a)), 200, "form for the agency itself");
+	has_str(BODY, "value=\"agency_staff\" selected",
+	        "its only possible role is chosen already");
 	is_int(get(&ma, fmt("/accounts/new?org=%s", b)), 403, "the form for agency B: 403");
 	is_int(get(&sa, "/accounts/new"), 403, "staff may issue nothing: 403");
 	is_int(get(&op, "/accounts/new"), 200, "operator: issue form");
