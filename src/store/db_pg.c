@@ -172,6 +172,11 @@ static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, s
 		e = map_result(d, r);
 		if (why)
 			snprintf(why, why_len, "%s", d->err);
+	} else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+		/* A statement failed earlier and the use case carried on: PostgreSQL has thrown the
+		 * transaction away and answers COMMIT with ROLLBACK. Never report that as saved. */
+		snprintf(d->err, sizeof(d->err), "the transaction was aborted by an earlier error");
+		e = GCAS_ERR_DB;
 	}
 	PQclear(r);
 	return e;

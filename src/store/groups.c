@@ -63,6 +63,13 @@ enum gcas_err store_group_list(struct db *db, struct arena *a, const char *agenc
 	return GCAS_OK;
 }
 
+enum gcas_err store_group_rename_for_org(struct db *db, const char *org_id, const char *name)
+{
+	struct db_param p[] = {P_TEXT(org_id), P_TEXT(name)};
+	int64_t n;
+	return db_change(db, STMT_GROUP_RENAME_FOR_ORG, p, NPARAMS(p), &n);
+}
+
 enum gcas_err store_member_add(struct db *db, const struct membership *m)
 {
 	struct db_param p[] = {P_TEXT(m->group_id), P_TEXT(m->account_id), P_TEXT(m->added_by),

@@ -52,11 +52,20 @@ static enum gcas_err apply_one(struct db *db, void *ctx)
 	return db_change(db, STMT_MIGRATION_RECORD, p, NPARAMS(p), NULL);
 }
 
+/* Create the version table under the migration lock: two nodes running CREATE TABLE IF NOT
+ * EXISTS at once can still collide on PostgreSQL's catalogue. */
+static enum gcas_err ensure_table(struct db *db, void *ctx)
+{
+	int64_t lock;
+	(void)ctx;
+	enum gcas_err e = db_query_int(db, STMT_MIGRATION_LOCK, NULL, 0, &lock);
+	if (e && e != GCAS_ERR_NOTFOUND)
+		return e;
+	return db_change(db, STMT_MIGRATIONS_TABLE, NULL, 0, &(int64_t){0});
+}
+
 static enum gcas_err read_version(struct db *db, void *ctx)
 {
-	enum gcas_err e = db_change(db, STMT_MIGRATIONS_TABLE, NULL, 0, &(int64_t){0});
-	if (e)
-		return e;
 	return db_query_int(db, STMT_MIGRATION_VERSION, NULL, 0, ctx);
 }
 
@@ -64,7 +73,9 @@ enum gcas_err store_schema_version(struct store *st, int *db_version, int *binar
 {
 	int64_t v = 0;
 	*binary_version = migrations[NMIG - 1].version;
-	enum gcas_err e = store_run(st, read_version, &v);
+	enum gcas_err e = store_tx(st, ensure_table, NULL);
+	if (!e)
+		e = store_run(st, read_version, &v);
 	*db_version = (int)v;
 	return e;
 }
@@ -73,7 +84,9 @@ enum gcas_err store_migrate(struct store *st, int *applied, char *why, size_t wh
 {
 	int64_t v = 0;
 	*applied = 0;
-	enum gcas_err e = store_run(st, read_version, &v);
+	enum gcas_err e = store_tx(st, ensure_table, NULL);
+	if (!e)
+		e = store_run(st, read_version, &v);
 	if (e) {
 		snprintf(why, why_len, "cannot read the schema version");
 		return e;

@@ -41,7 +41,7 @@
 	  "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", NULL)   \
 	X(STMT_SCHEMA_COLUMNS,                                                                      \
 	  "SELECT table_name || '.' || column_name FROM information_schema.columns "                \
-	  "WHERE table_schema = current_schema() ORDER BY 1",                                       \
+	  "WHERE table_schema = current_schema() ORDER BY (table_name || '.' || column_name) COLLATE \"C\"",                                       \
 	  "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p "       \
 	  "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1")                      \
 	/* organisations */                                                                         \
@@ -85,8 +85,9 @@
 	  "AND ($2::text IS NULL OR project_id = $2) AND ($3::text IS NULL OR org_id = $3) "        \
 	  "AND ($4::text IS NULL OR role = $4) "                                                    \
 	  "AND (($5::text IS NULL AND status <> 'deleted') OR status = $5) "                        \
-	  "AND ($6::text IS NULL OR email LIKE $6 ESCAPE '\\' OR family_name || given_name LIKE $6 " \
-	  "ESCAPE '\\' OR family_kana || given_kana LIKE $6 ESCAPE '\\') "                          \
+	  "AND ($6::text IS NULL OR lower(email) LIKE lower($6) ESCAPE '\\' "                   \
+	  "OR lower(family_name || given_name) LIKE lower($6) ESCAPE '\\' "                        \
+	  "OR family_kana || given_kana LIKE $6 ESCAPE '\\') "                          \
 	  "AND ($7::text IS NULL OR email > $7) ORDER BY email LIMIT $8",                           \
 	  NULL)                                 \
 	X(STMT_ACCOUNT_COUNT, "SELECT COUNT(*) FROM accounts", NULL)                               \
@@ -157,6 +158,7 @@
 	  "AND ($2::text IS NULL OR g.name > $2 OR (g.name = $2 AND g.id > $3)) "                   \
 	  "ORDER BY g.name, g.id LIMIT $4",                                                         \
 	  NULL)                                                         \
+	X(STMT_GROUP_RENAME_FOR_ORG, "UPDATE member_groups SET name = $2 WHERE org_id = $1", NULL) \
 	X(STMT_MEMBER_ADD,                                                                          \
 	  "INSERT INTO memberships (group_id, account_id, added_by, added_at, ends_at) "            \
 	  "VALUES ($1, $2, $3, $4, $5)",                                                            \

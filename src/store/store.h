@@ -125,6 +125,8 @@ enum gcas_err store_group_of_org(struct db *db, struct arena *a, const char *org
                                  struct group *out);
 enum gcas_err store_group_list(struct db *db, struct arena *a, const char *agency_id,
                                struct page *pg, struct group **out, size_t *n);
+/* Keep a group's name in step with its organisation's. */
+enum gcas_err store_group_rename_for_org(struct db *db, const char *org_id, const char *name);
 enum gcas_err store_member_add(struct db *db, const struct membership *m);
 enum gcas_err store_member_remove(struct db *db, const char *group_id, const char *account_id);
 enum gcas_err store_member_remove_all(struct db *db, const char *account_id);

@@ -15,6 +15,13 @@ struct target org_target(const struct org *o)
 	return t;
 }
 
+/* 別表2 ②: an agency's PMO group, a project team's system group, named after them. */
+static const char *group_name(struct arena *a, const struct org *o)
+{
+	return arena_printf(a, "%s %s", o->name,
+	                    o->kind == ORG_AGENCY ? "PMOグループ" : "システムグループ");
+}
+
 static enum action create_action(enum org_kind k)
 {
 	return k == ORG_AGENCY ? ACT_ORG_CREATE_AGENCY
@@ -115,8 +122,7 @@ static enum gcas_err create_tx(struct db *db, void *ctx)
 		                  .org_id = id,
 		                  .agency_id = o->agency_id,
 		                  .project_id = o->project_id,
-		                  .name = arena_printf(c->a, "%s %s", o->name,
-		                                       c->kind == ORG_AGENCY ? "PMO" : "システム"),
+		                  .name = group_name(c->a, o),
 		                  .created_at = now};
 		if ((e = store_group_insert(db, &g)))
 			return e;
@@ -195,6 +201,10 @@ static enum gcas_err rename_tx(struct db *db, void *ctx)
 	if (!policy_allows(&c->ac->subj, ACT_ORG_UPDATE, &t))
 		return GCAS_ERR_DENIED;
 	if ((e = store_org_update_name(db, c->id, c->name, clock_now())))
+		return e;
+	struct org renamed = o;
+	renamed.name = c->name;
+	if ((e = store_group_rename_for_org(db, c->id, group_name(c->a, &renamed))))
 		return e;
 	char *detail = arena_printf(c->a, "{\"old_name_len\":%zu}", strlen(o.name));
 	struct audit_event ev = {"org.rename", "org", c->id, o.agency_id, NULL, detail};

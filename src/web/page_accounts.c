@@ -132,7 +132,8 @@ void page_accounts(struct web_ctx *c)
 	                           .role = *role ? role_parse(role) : -1,
 	                           .status = *status ? account_status_parse(status) : -1};
 	/* An unknown value in a filter shows nothing rather than everything. */
-	if ((*role && f.role < 0) || (*status && f.status < 0) || pages_cursor_in(c, &pg.after)) {
+	if ((*role && f.role < 0) || (*status && f.status < 0) || strlen(q) > 100 ||
+	    pages_cursor_in(c, &pg.after)) {
 		web_error_page(c, 400, "検索条件が正しくありません。", "The search is not valid.");
 		return;
 	}
@@ -252,6 +253,24 @@ static int creatable_in(const struct web_ctx *c, const struct org *o)
 	return 0;
 }
 
+/* Append o to out, growing the array in the request's arena. */
+static enum gcas_err choice_add(struct web_ctx *c, struct org_choice *out, size_t *cap,
+                                const struct org *o)
+{
+	if (out->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 32;
+		struct org *grown = arena_alloc(c->a, ncap * sizeof(*grown));
+		if (!grown)
+			return GCAS_ERR_NOMEM;
+		if (out->n)
+			memcpy(grown, out->o, out->n * sizeof(*grown));
+		out->o = grown;
+		*cap = ncap;
+	}
+	out->o[out->n++] = *o;
+	return GCAS_OK;
+}
+
 /* The organisations where the viewer may issue at least one role. */
 static enum gcas_err org_choices(struct web_ctx *c, struct org_choice *out)
 {
@@ -263,23 +282,11 @@ static enum gcas_err org_choices(struct web_ctx *c, struct org_choice *out)
 		struct org *rows;
 		size_t n;
 		enum gcas_err e = svc_org_list(c->env, &c->ac, c->a, -1, &pg, &rows, &n);
+		for (size_t k = 0; !e && k < n; k++)
+			if (creatable_in(c, &rows[k]))
+				e = choice_add(c, out, &cap, &rows[k]);
 		if (e)
 			return e;
-		for (size_t k = 0; k < n; k++) {
-			if (!creatable_in(c, &rows[k]))
-				continue;
-			if (out->n == cap) {
-				size_t ncap = cap ? cap * 2 : 32;
-				struct org *grown = arena_alloc(c->a, ncap * sizeof(*grown));
-				if (!grown)
-					return GCAS_ERR_NOMEM;
-				if (out->n)
-					memcpy(grown, out->o, out->n * sizeof(*grown));
-				out->o = grown;
-				cap = ncap;
-			}
-			out->o[out->n++] = rows[k];
-		}
 		if (!pg.next)
 			break;
 		pg.after = pg.next;

@@ -774,11 +774,27 @@ static enum gcas_err sec_sessions(struct db *db, void *ctx)
 	store_session_sweep(db, T0 + 200, T0 - 1800, &deleted);
 	is_int(deleted, 0, "second sweep finds nothing");
 
+	/* After a password change: every other session of the account ends, this one stays. */
+	struct session s5 = mk_session(fx.mgr.id, T0 + 150, T0 + 3600);
+	struct session s6 = mk_session(fx.mgr.id, T0 + 150, T0 + 3600);
+	store_session_insert(db, &s5);
+	store_session_insert(db, &s6);
+	is_err(store_session_delete_others(db, fx.mgr.id, s1.id_hash), GCAS_OK,
+	       "delete the account's other sessions");
+	ok(store_session_get(db, A, s1.id_hash, &got) == GCAS_OK &&
+	       store_session_get(db, A, s5.id_hash, &got) == GCAS_ERR_NOTFOUND &&
+	       store_session_get(db, A, s6.id_hash, &got) == GCAS_ERR_NOTFOUND,
+	   "the kept session stays, the others are gone");
+	is_err(store_session_get(db, A, s4.id_hash, &got), GCAS_OK,
+	       "another account's session untouched");
+	is_err(store_session_delete_others(db, fx.mgr.id, s1.id_hash), GCAS_OK,
+	       "nothing else to delete is not an error");
+
 	is_err(store_session_delete(db, s4.id_hash), GCAS_OK, "delete session");
 	is_err(store_session_get(db, A, s4.id_hash, &got), GCAS_ERR_NOTFOUND, "deleted");
 	is_err(store_session_delete(db, s4.id_hash), GCAS_OK, "deleting again is not an error");
-	struct session s5 = mk_session(fx.mgr.id, T0, T0 + 3600);
-	store_session_insert(db, &s5);
+	struct session s7 = mk_session(fx.mgr.id, T0, T0 + 3600);
+	store_session_insert(db, &s7);
 	is_err(store_session_delete_account(db, fx.mgr.id), GCAS_OK, "delete account's sessions");
 	store_session_count(db, &n);
 	is_int(n, 0, "no sessions left");
@@ -1512,7 +1528,8 @@ static void *blocker_main(void *arg)
 	struct blocker *b = arg;
 	const char *path = tdb.dsn + (str_starts(tdb.dsn, "sqlite://") ? 9 : 7);
 	sqlite3 *h = NULL;
-	b->held = sqlite3_open(path, &h) == SQLITE_OK &&
+	/* The migrators open their stores at the same moment; wait out their brief locks. */
+	b->held = sqlite3_open(path, &h) == SQLITE_OK && sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
 	          sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 	pthread_barrier_wait(b->go);
 	struct timespec ts = {0, 300 * 1000 * 1000};
