@@ -60,5 +60,10 @@ t "no exit() or abort() on a request path" "$ex"
 vla=$(grep -nE '^\s+(char|int|unsigned|uint8_t|size_t)\s+[a-z_]+\[[a-z_][a-z_0-9]*\];' $(files 'src/*.c') | grep -vE '\[[A-Z_0-9]+\]' || true)
 t "no variable-length arrays" "$vla"
 
+if command -v clang-format >/dev/null 2>&1; then
+  fmt=$(files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c' | xargs clang-format --dry-run 2>&1 | grep -E '^[^ ].*warning:' | cut -d: -f1 | sort -u || true)
+  t "clang-format clean" "$fmt"
+fi
+
 echo "1..$n"
 [ $bad -eq 0 ]

@@ -9,11 +9,11 @@
 #include "base/err.h"
 
 struct buf {
-	char *data;  /* NUL-terminated when non-NULL; owned by the buf */
-	size_t len;  /* bytes used, excluding the NUL */
-	size_t cap;  /* bytes allocated */
-	size_t max;  /* hard cap on len; 0 means BUF_DEFAULT_MAX */
-	int failed;  /* sticky: an append failed (cap or allocation); later appends are no-ops */
+	char *data; /* NUL-terminated when non-NULL; owned by the buf */
+	size_t len; /* bytes used, excluding the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* hard cap on len; 0 means BUF_DEFAULT_MAX */
+	int failed; /* sticky: an append failed (cap or allocation); later appends are no-ops */
 };
 
 #define BUF_DEFAULT_MAX (64u * 1024u * 1024u)

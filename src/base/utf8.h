@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* UTF-8 validation and code point iteration (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
+/* UTF-8 validation and code point iteration (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
+ */
 #ifndef GCAS_BASE_UTF8_H
 #define GCAS_BASE_UTF8_H
 

@@ -10,10 +10,11 @@ int cmd_audit(struct cli *c)
 {
 	const char *sub = cli_arg(c, 0);
 	if (cli_flag(c, "help") || !sub) {
-		printf("usage: gcas audit verify\n       gcas audit export [--out FILE]\n\n"
-		       "verify walks the hash chain and names every record that was edited, deleted\n"
-		       "or reordered (exit status 1 when any). export writes every record as JSON\n"
-		       "Lines, with the chain hashes, for independent auditors (R6.4).\n");
+		printf(
+		    "usage: gcas audit verify\n       gcas audit export [--out FILE]\n\n"
+		    "verify walks the hash chain and names every record that was edited, deleted\n"
+		    "or reordered (exit status 1 when any). export writes every record as JSON\n"
+		    "Lines, with the chain hashes, for independent auditors (R6.4).\n");
 		return sub ? 0 : 64;
 	}
 	int rc = cli_open_store(c, 1);
@@ -23,7 +24,8 @@ int cmd_audit(struct cli *c)
 	if (strcmp(sub, "verify") == 0) {
 		enum gcas_err e = audit_verify(c->env.st, stdout, &n);
 		if (e == GCAS_ERR_CONFLICT) {
-			fprintf(stderr, "gcas audit verify: the audit log has been tampered with\n");
+			fprintf(stderr,
+			        "gcas audit verify: the audit log has been tampered with\n");
 			return 1;
 		}
 		return e ? cli_fail("cannot verify the audit log", e, NULL) : 0;

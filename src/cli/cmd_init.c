@@ -80,12 +80,13 @@ static int read_secret(const char *prompt, char *out, size_t cap)
 int cmd_init(struct cli *c)
 {
 	if (cli_flag(c, "help")) {
-		printf("usage: gcas init [--email ADDR] [--family-name N --given-name N\n"
-		       "                  --family-kana K --given-kana K] [--password-stdin]\n\n"
-		       "Creates or migrates the database. When no operator exists, creates the first\n"
-		       "operator account (R1.3): the password is read from the terminal, from stdin\n"
-		       "with --password-stdin, or — when neither is possible — generated and printed\n"
-		       "once. The operator enrols a second factor at first sign-in.\n");
+		printf(
+		    "usage: gcas init [--email ADDR] [--family-name N --given-name N\n"
+		    "                  --family-kana K --given-kana K] [--password-stdin]\n\n"
+		    "Creates or migrates the database. When no operator exists, creates the first\n"
+		    "operator account (R1.3): the password is read from the terminal, from stdin\n"
+		    "with --password-stdin, or — when neither is possible — generated and printed\n"
+		    "once. The operator enrols a second factor at first sign-in.\n");
 		return 0;
 	}
 	int rc = cli_open_store(c, 0);

@@ -10,12 +10,13 @@ int cmd_org(struct cli *c)
 {
 	const char *sub = cli_arg(c, 0);
 	if (cli_flag(c, "help") || !sub) {
-		printf("usage: gcas org create agency --name NAME --type ministry|local --code CODE\n"
-		       "       gcas org create project --parent AGENCY_ID --name NAME\n"
-		       "       gcas org create contractor --parent PROJECT_ID --name NAME\n"
-		       "       gcas org list [--kind agency|project|contractor]\n\n"
-		       "Local governments are identified by their 6-digit 全国地方公共団体コード\n"
-		       "(check digit verified); ministries by a short code such as \"digital\".\n");
+		printf(
+		    "usage: gcas org create agency --name NAME --type ministry|local --code CODE\n"
+		    "       gcas org create project --parent AGENCY_ID --name NAME\n"
+		    "       gcas org create contractor --parent PROJECT_ID --name NAME\n"
+		    "       gcas org list [--kind agency|project|contractor]\n\n"
+		    "Local governments are identified by their 6-digit 全国地方公共団体コード\n"
+		    "(check digit verified); ministries by a short code such as \"digital\".\n");
 		return sub ? 0 : 64;
 	}
 	int rc = cli_open_store(c, 1);
@@ -35,7 +36,8 @@ int cmd_org(struct cli *c)
 		                       .parent_id = cli_opt(c, "parent")};
 		struct org o;
 		struct verrs ve = {0};
-		enum gcas_err e = svc_org_create(&c->env, &sys, c->a, (enum org_kind)k, &in, &o, &ve);
+		enum gcas_err e =
+		    svc_org_create(&c->env, &sys, c->a, (enum org_kind)k, &in, &o, &ve);
 		if (e)
 			return cli_fail("cannot create the organisation", e, &ve);
 		printf("%s\n", o.id);
@@ -47,8 +49,8 @@ int cmd_org(struct cli *c)
 		for (;;) {
 			struct org *o;
 			size_t n;
-			enum gcas_err e = svc_org_list(&c->env, &sys, c->a, kind ? org_kind_parse(kind) : -1,
-			                               &pg, &o, &n);
+			enum gcas_err e = svc_org_list(
+			    &c->env, &sys, c->a, kind ? org_kind_parse(kind) : -1, &pg, &o, &n);
 			if (e)
 				return cli_fail("cannot list organisations", e, NULL);
 			for (size_t i = 0; i < n; i++)

@@ -11,11 +11,12 @@
 int cmd_serve(struct cli *c)
 {
 	if (cli_flag(c, "help")) {
-		printf("usage: gcas serve [--db URL] [--listen ADDR] [--port N] [--threads N]\n"
-		       "                  [--tls-cert PEM --tls-key PEM]\n\n"
-		       "Serves the web UI and the API. Refuses a database whose schema differs from\n"
-		       "this binary's (run `gcas db migrate`). SIGTERM or SIGINT stops accepting,\n"
-		       "finishes in-flight requests and closes the store.\n");
+		printf(
+		    "usage: gcas serve [--db URL] [--listen ADDR] [--port N] [--threads N]\n"
+		    "                  [--tls-cert PEM --tls-key PEM]\n\n"
+		    "Serves the web UI and the API. Refuses a database whose schema differs from\n"
+		    "this binary's (run `gcas db migrate`). SIGTERM or SIGINT stops accepting,\n"
+		    "finishes in-flight requests and closes the store.\n");
 		return 0;
 	}
 	/* Block the stop signals in every thread; server_run waits for them with sigwait. */

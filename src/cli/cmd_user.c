@@ -20,7 +20,8 @@ int cmd_user(struct cli *c)
 		       "                        --family-name N --given-name N --family-kana K "
 		       "--given-kana K\n"
 		       "       gcas user list [--org ORG_ID]\n"
-		       "       gcas user disable ID --reason TEXT | enable ID | delete ID --reason TEXT\n"
+		       "       gcas user disable ID --reason TEXT | enable ID | delete ID --reason "
+		       "TEXT\n"
 		       "       gcas user setup-link ID\n");
 		return sub ? 0 : 64;
 	}
@@ -55,9 +56,9 @@ int cmd_user(struct cli *c)
 			if ((e = svc_account_list(&c->env, &sys, c->a, &f, &pg, &a, &n)))
 				return cli_fail("cannot list accounts", e, NULL);
 			for (size_t i = 0; i < n; i++)
-				printf("%s\t%s\t%s\t%s\t%s %s\n", a[i].id, a[i].email, role_name(a[i].role),
-				       account_status_name(a[i].status), a[i].family_name,
-				       a[i].given_name);
+				printf("%s\t%s\t%s\t%s\t%s %s\n", a[i].id, a[i].email,
+				       role_name(a[i].role), account_status_name(a[i].status),
+				       a[i].family_name, a[i].given_name);
 			if (!pg.next)
 				break;
 			pg.after = pg.next;

@@ -49,10 +49,11 @@ int cli_open_store(struct cli *c, int check_schema)
 		return 69;
 	}
 	if (have != want) {
-		fprintf(stderr,
-		        "gcas: the database schema is at version %d but this gcas needs version %d;\n"
-		        "      run `gcas db migrate` (or `gcas init`) first.\n",
-		        have, want);
+		fprintf(
+		    stderr,
+		    "gcas: the database schema is at version %d but this gcas needs version %d;\n"
+		    "      run `gcas db migrate` (or `gcas init`) first.\n",
+		    have, want);
 		return 65;
 	}
 	return 0;
@@ -82,7 +83,8 @@ const char *cli_opt(struct cli *c, const char *name)
 int cli_flag(struct cli *c, const char *name)
 {
 	for (int i = 0; i < c->argc; i++)
-		if (c->argv[i][0] == '-' && c->argv[i][1] == '-' && strcmp(c->argv[i] + 2, name) == 0)
+		if (c->argv[i][0] == '-' && c->argv[i][1] == '-' &&
+		    strcmp(c->argv[i] + 2, name) == 0)
 			return 1;
 	return 0;
 }
@@ -110,8 +112,8 @@ const char *cli_arg(struct cli *c, int idx)
 void cli_print_verrs(const struct verrs *ve)
 {
 	for (size_t i = 0; ve && i < ve->n; i++)
-		fprintf(stderr, "  %s: %s (%s)\n", ve->e[i].field ? ve->e[i].field : "-", ve->e[i].en,
-		        ve->e[i].ja);
+		fprintf(stderr, "  %s: %s (%s)\n", ve->e[i].field ? ve->e[i].field : "-",
+		        ve->e[i].en, ve->e[i].ja);
 }
 
 int cli_fail(const char *what, enum gcas_err e, const struct verrs *ve)
@@ -127,5 +129,7 @@ int cli_fail(const char *what, enum gcas_err e, const struct verrs *ve)
 	const char *w = (unsigned)e < GCAS_ERR__MAX && why[e] ? why[e] : gcas_err_name(e);
 	fprintf(stderr, "gcas: %s: %s\n", what, w);
 	cli_print_verrs(ve);
-	return e == GCAS_ERR_INVALID || e == GCAS_ERR_CONFLICT ? 65 : e == GCAS_ERR_NOTFOUND ? 66 : 1;
+	return e == GCAS_ERR_INVALID || e == GCAS_ERR_CONFLICT ? 65
+	       : e == GCAS_ERR_NOTFOUND                        ? 66
+	                                                       : 1;
 }

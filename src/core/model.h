@@ -16,7 +16,7 @@ struct org {
 	const char *agency_type; /* agencies: "ministry" | "local"; NULL otherwise */
 	const char *parent_id;   /* project → agency, contractor → project */
 	const char *agency_id;   /* the agency this org sits in (itself for an agency) */
-	const char *project_id;  /* the project team (itself for a project; parent for contractor) */
+	const char *project_id; /* the project team (itself for a project; parent for contractor) */
 	int64_t created_at, updated_at;
 };
 

@@ -28,10 +28,10 @@ struct rule {
 };
 
 /* Roles each manager certifies (R1.1). */
-#define CERT_BY_OPERATOR  (R(ROLE_OPERATOR) | R(ROLE_AGENCY_MANAGER))
-#define CERT_BY_AGENCY    (R(ROLE_AGENCY_STAFF) | R(ROLE_PROJECT_MANAGER))
-#define CERT_BY_PROJECT   (R(ROLE_PROJECT_STAFF) | R(ROLE_CONTRACTOR_MANAGER))
-#define CERT_BY_CONTRACT  R(ROLE_CONTRACTOR_STAFF)
+#define CERT_BY_OPERATOR (R(ROLE_OPERATOR) | R(ROLE_AGENCY_MANAGER))
+#define CERT_BY_AGENCY   (R(ROLE_AGENCY_STAFF) | R(ROLE_PROJECT_MANAGER))
+#define CERT_BY_PROJECT  (R(ROLE_PROJECT_STAFF) | R(ROLE_CONTRACTOR_MANAGER))
+#define CERT_BY_CONTRACT R(ROLE_CONTRACTOR_STAFF)
 
 static const struct rule rules[] = {
     /* Every role: its home page, its own settings (3.2.1: nothing beyond the services). */

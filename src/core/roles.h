@@ -16,9 +16,9 @@ enum role {
 };
 
 enum org_kind {
-	ORG_OPERATOR,   /* the GCAS operator team (ガバメントクラウドチーム) */
-	ORG_AGENCY,     /* 利用機関: a ministry or a local government */
-	ORG_PROJECT,    /* プロジェクトチーム: one per registered system, inside an agency */
+	ORG_OPERATOR, /* the GCAS operator team (ガバメントクラウドチーム) */
+	ORG_AGENCY,   /* 利用機関: a ministry or a local government */
+	ORG_PROJECT,  /* プロジェクトチーム: one per registered system, inside an agency */
 	ORG_CONTRACTOR, /* 委託業者: attached to one project team */
 	ORG__MAX
 };

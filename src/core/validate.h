@@ -10,30 +10,30 @@
 
 /* What is wrong with an input. VP_OK (0) means valid. Each value has a message (validate_msg). */
 enum vproblem {
-        VP_OK = 0,
-        VP_EMPTY,                /* NULL or "" where a value is required */
-        VP_TOO_LONG,             /* more code points (or bytes) than allowed */
-        VP_BAD_UTF8,             /* not valid UTF-8 (RFC 3629) */
-        VP_CONTROL_CHAR,         /* C0/C1 control or DEL (tab/newline allowed only in multiline) */
-        VP_INVISIBLE_CHAR,       /* zero-width, bidi override/isolate or BOM in a name */
-        VP_EDGE_SPACE,           /* leading or trailing space */
-        VP_EMAIL_FORMAT,         /* not exactly one '@', or an empty side */
-        VP_EMAIL_TOO_LONG,       /* over 254 octets (RFC 5321 §4.5.3.1.3) */
-        VP_EMAIL_LOCAL_TOO_LONG, /* local part over 64 octets (RFC 5321 §4.5.3.1.1) */
-        VP_EMAIL_LOCAL_CHARS,    /* local part not ASCII atext (RFC 5322 §3.2.3) */
-        VP_EMAIL_LOCAL_DOTS,     /* leading, trailing or doubled '.' in the local part */
-        VP_EMAIL_DOMAIN,         /* a domain label is not LDH / too long / empty */
-        VP_EMAIL_DOMAIN_LABELS,  /* the domain has a single label */
-        VP_EMAIL_TLD,            /* the last label is neither alphabetic nor an A-label */
-        VP_EMAIL_ROLE,           /* a shared role/list address (used by callers, R2.8) */
-        VP_NAME_PUNCT,           /* ASCII punctuation other than space - ' . in a name */
-        VP_KANA_CHARS,           /* a reading that is not full-width katakana/hiragana */
-        VP_LG_FORMAT,            /* local government code is not 6 ASCII digits */
-        VP_LG_PREFECTURE,        /* first two digits not 01-47 */
-        VP_LG_CHECK_DIGIT,       /* 6th digit is not the JIS X 0402 check digit */
-        VP_MINISTRY_CODE,        /* ministry code not [a-z][a-z0-9-]{1,31} */
-        VP_INDIVIDUAL_NUMBER,    /* free text contains an Individual Number (used by callers) */
-        VP__MAX
+	VP_OK = 0,
+	VP_EMPTY,                /* NULL or "" where a value is required */
+	VP_TOO_LONG,             /* more code points (or bytes) than allowed */
+	VP_BAD_UTF8,             /* not valid UTF-8 (RFC 3629) */
+	VP_CONTROL_CHAR,         /* C0/C1 control or DEL (tab/newline allowed only in multiline) */
+	VP_INVISIBLE_CHAR,       /* zero-width, bidi override/isolate or BOM in a name */
+	VP_EDGE_SPACE,           /* leading or trailing space */
+	VP_EMAIL_FORMAT,         /* not exactly one '@', or an empty side */
+	VP_EMAIL_TOO_LONG,       /* over 254 octets (RFC 5321 §4.5.3.1.3) */
+	VP_EMAIL_LOCAL_TOO_LONG, /* local part over 64 octets (RFC 5321 §4.5.3.1.1) */
+	VP_EMAIL_LOCAL_CHARS,    /* local part not ASCII atext (RFC 5322 §3.2.3) */
+	VP_EMAIL_LOCAL_DOTS,     /* leading, trailing or doubled '.' in the local part */
+	VP_EMAIL_DOMAIN,         /* a domain label is not LDH / too long / empty */
+	VP_EMAIL_DOMAIN_LABELS,  /* the domain has a single label */
+	VP_EMAIL_TLD,            /* the last label is neither alphabetic nor an A-label */
+	VP_EMAIL_ROLE,           /* a shared role/list address (used by callers, R2.8) */
+	VP_NAME_PUNCT,           /* ASCII punctuation other than space - ' . in a name */
+	VP_KANA_CHARS,           /* a reading that is not full-width katakana/hiragana */
+	VP_LG_FORMAT,            /* local government code is not 6 ASCII digits */
+	VP_LG_PREFECTURE,        /* first two digits not 01-47 */
+	VP_LG_CHECK_DIGIT,       /* 6th digit is not the JIS X 0402 check digit */
+	VP_MINISTRY_CODE,        /* ministry code not [a-z][a-z0-9-]{1,31} */
+	VP_INDIVIDUAL_NUMBER,    /* free text contains an Individual Number (used by callers) */
+	VP__MAX
 };
 
 #define VALIDATE_EMAIL_MAX       254 /* octets; a normalised address fits in 255 bytes */

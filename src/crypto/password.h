@@ -19,8 +19,8 @@
 /* argon2id cost. The encoded hash records its own parameters, so raising these later only makes
  * password_needs_rehash() say 1 at the next successful login. */
 struct pw_params {
-        unsigned long long opslimit; /* passes; libsodium's argon2id minimum is 1 */
-        size_t memlimit;             /* bytes; libsodium's argon2id minimum is 8192 */
+	unsigned long long opslimit; /* passes; libsodium's argon2id minimum is 1 */
+	size_t memlimit;             /* bytes; libsodium's argon2id minimum is 8192 */
 };
 
 /* Production default: OWASP Password Storage Cheat Sheet's argon2id floor (m = 19 MiB, t = 2,
@@ -51,14 +51,14 @@ enum gcas_err password_verify_dummy(const char *pw, const struct pw_params *para
 
 /* What is wrong with a newly chosen password; the first problem found, in this order. */
 enum pw_problem {
-        PW_OK = 0,
-        PW_INVALID_UTF8, /* not valid UTF-8, or contains a control character */
-        PW_TOO_SHORT,    /* fewer than 8 code points (§5.1.1.2: at least 8) */
-        PW_TOO_LONG,     /* more than 128 code points (§5.1.1.2: accept at least 64) */
-        PW_REPETITIVE,   /* one repeated character, a short repeated unit, or a run like 12345678 */
-        PW_COMMON,       /* on the common-password list, alone or followed by digits/symbols */
-        PW_CONTEXT,      /* equals or contains a context word (email local part, name) */
-        PW_PROBLEM__MAX
+	PW_OK = 0,
+	PW_INVALID_UTF8, /* not valid UTF-8, or contains a control character */
+	PW_TOO_SHORT,    /* fewer than 8 code points (§5.1.1.2: at least 8) */
+	PW_TOO_LONG,     /* more than 128 code points (§5.1.1.2: accept at least 64) */
+	PW_REPETITIVE,   /* one repeated character, a short repeated unit, or a run like 12345678 */
+	PW_COMMON,       /* on the common-password list, alone or followed by digits/symbols */
+	PW_CONTEXT,      /* equals or contains a context word (email local part, name) */
+	PW_PROBLEM__MAX
 };
 
 #define PASSWORD_MIN_CHARS 8

@@ -25,126 +25,126 @@ _Static_assert(GROUPS *(GROUP_LEN + 1) <= RECOVERY_CODE_SIZE, "recovery code fit
 
 enum gcas_err token_new(char *out, size_t cap, const char *prefix)
 {
-        unsigned char raw[TOKEN_RANDOM_BYTES];
-        size_t plen = prefix ? strlen(prefix) : 0;
-        if (!out)
-                return GCAS_ERR_INVALID;
-        if (cap == 0 || cap < plen + TOKEN_B64_CHARS + 1) {
-                if (cap)
-                        out[0] = '\0';
-                return GCAS_ERR_INVALID;
-        }
-        if (rand_bytes(raw, sizeof(raw)) != 0) {
-                out[0] = '\0';
-                return GCAS_ERR_CRYPTO;
-        }
-        memcpy(out, prefix ? prefix : "", plen);
-        b64url_encode(out + plen, raw, sizeof(raw));
-        explicit_bzero(raw, sizeof(raw));
-        return GCAS_OK;
+	unsigned char raw[TOKEN_RANDOM_BYTES];
+	size_t plen = prefix ? strlen(prefix) : 0;
+	if (!out)
+		return GCAS_ERR_INVALID;
+	if (cap == 0 || cap < plen + TOKEN_B64_CHARS + 1) {
+		if (cap)
+			out[0] = '\0';
+		return GCAS_ERR_INVALID;
+	}
+	if (rand_bytes(raw, sizeof(raw)) != 0) {
+		out[0] = '\0';
+		return GCAS_ERR_CRYPTO;
+	}
+	memcpy(out, prefix ? prefix : "", plen);
+	b64url_encode(out + plen, raw, sizeof(raw));
+	explicit_bzero(raw, sizeof(raw));
+	return GCAS_OK;
 }
 
 enum gcas_err sha256_hex(const void *p, size_t n, char out[SHA256_HEX_SIZE])
 {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int md_len = 0;
-        static const unsigned char empty[1];
-        out[0] = '\0';
-        if (!EVP_Digest(n ? p : empty, n, md, &md_len, EVP_sha256(), NULL) || md_len != 32)
-                return GCAS_ERR_CRYPTO;
-        hex_encode(out, md, 32);
-        return GCAS_OK;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+	static const unsigned char empty[1];
+	out[0] = '\0';
+	if (!EVP_Digest(n ? p : empty, n, md, &md_len, EVP_sha256(), NULL) || md_len != 32)
+		return GCAS_ERR_CRYPTO;
+	hex_encode(out, md, 32);
+	return GCAS_OK;
 }
 
 enum gcas_err token_hash(const char *token, char out[SHA256_HEX_SIZE])
 {
-        if (!token) {
-                out[0] = '\0';
-                return GCAS_ERR_CRYPTO;
-        }
-        return sha256_hex(token, strlen(token), out);
+	if (!token) {
+		out[0] = '\0';
+		return GCAS_ERR_CRYPTO;
+	}
+	return sha256_hex(token, strlen(token), out);
 }
 
 enum gcas_err hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
                           unsigned char out[32])
 {
-        static const unsigned char empty[1];
-        unsigned int len = 0;
-        if (key_len > 0x7fffffff)
-                return GCAS_ERR_CRYPTO; /* HMAC() takes an int key length */
-        if (!HMAC(EVP_sha256(), key_len ? key : empty, (int)key_len, msg_len ? msg : empty, msg_len,
-                  out, &len) ||
-            len != 32)
-                return GCAS_ERR_CRYPTO;
-        return GCAS_OK;
+	static const unsigned char empty[1];
+	unsigned int len = 0;
+	if (key_len > 0x7fffffff)
+		return GCAS_ERR_CRYPTO; /* HMAC() takes an int key length */
+	if (!HMAC(EVP_sha256(), key_len ? key : empty, (int)key_len, msg_len ? msg : empty, msg_len,
+	          out, &len) ||
+	    len != 32)
+		return GCAS_ERR_CRYPTO;
+	return GCAS_OK;
 }
 
 /* Uniform symbol by rejection sampling over single bytes (248 = 8 * 31), so no symbol is more
  * likely than another; unlike rand_uniform() a kernel failure is reported, not turned into 0. */
 static int recovery_symbol(char *out)
 {
-        unsigned char b;
-        do {
-                if (rand_bytes(&b, 1) != 0)
-                        return -1;
-        } while (b >= 8 * ALPHABET_N);
-        *out = recovery_alphabet[b % ALPHABET_N];
-        return 0;
+	unsigned char b;
+	do {
+		if (rand_bytes(&b, 1) != 0)
+			return -1;
+	} while (b >= 8 * ALPHABET_N);
+	*out = recovery_alphabet[b % ALPHABET_N];
+	return 0;
 }
 
 enum gcas_err recovery_codes_new(char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE])
 {
-        for (int c = 0; c < RECOVERY_CODES; c++) {
-                char *p = codes[c];
-                for (int g = 0; g < GROUPS; g++) {
-                        for (int i = 0; i < GROUP_LEN; i++) {
-                                if (recovery_symbol(p++) != 0)
-                                        goto out;
-                        }
-                        *p++ = g + 1 < GROUPS ? '-' : '\0';
-                }
-        }
-        return GCAS_OK;
+	for (int c = 0; c < RECOVERY_CODES; c++) {
+		char *p = codes[c];
+		for (int g = 0; g < GROUPS; g++) {
+			for (int i = 0; i < GROUP_LEN; i++) {
+				if (recovery_symbol(p++) != 0)
+					goto out;
+			}
+			*p++ = g + 1 < GROUPS ? '-' : '\0';
+		}
+	}
+	return GCAS_OK;
 out:
-        /* Only reached on failure: never hand out a partly random set. */
-        explicit_bzero(codes, sizeof(char[RECOVERY_CODES][RECOVERY_CODE_SIZE]));
-        return GCAS_ERR_CRYPTO;
+	/* Only reached on failure: never hand out a partly random set. */
+	explicit_bzero(codes, sizeof(char[RECOVERY_CODES][RECOVERY_CODE_SIZE]));
+	return GCAS_ERR_CRYPTO;
 }
 
 static int is_dash_or_space(int32_t c)
 {
-        return c == ' ' || c == '-' || c == 0x3000 || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
-               c == 0x30FC || c == 0xFF70;
+	return c == ' ' || c == '-' || c == 0x3000 || (c >= 0x2010 && c <= 0x2015) || c == 0x2212 ||
+	       c == 0x30FC || c == 0xFF70;
 }
 
 enum gcas_err recovery_code_normalise(const char *in, char out[RECOVERY_CODE_SIZE])
 {
-        enum gcas_err res = GCAS_ERR_INVALID;
-        const char *p, *end;
-        size_t n = 0, len;
-        out[0] = '\0';
-        if (!in)
-                return GCAS_ERR_INVALID;
-        len = strnlen(in, RECOVERY_INPUT_MAX + 1);
-        if (len > RECOVERY_INPUT_MAX)
-                return GCAS_ERR_INVALID;
-        p = in;
-        end = in + len;
-        while (p < end) {
-                int32_t c = utf8_next(&p, end);
-                if (c >= 0xFF01 && c <= 0xFF5E)
-                        c -= 0xFEE0; /* full-width ASCII → ASCII */
-                if (is_dash_or_space(c))
-                        continue;
-                if (c < 0x21 || c > 0x7e || n + 1 >= RECOVERY_CODE_SIZE)
-                        goto out; /* invalid UTF-8 (-1), control, other non-ASCII, or too long */
-                out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
-        }
-        if (n > 0)
-                res = GCAS_OK;
+	enum gcas_err res = GCAS_ERR_INVALID;
+	const char *p, *end;
+	size_t n = 0, len;
+	out[0] = '\0';
+	if (!in)
+		return GCAS_ERR_INVALID;
+	len = strnlen(in, RECOVERY_INPUT_MAX + 1);
+	if (len > RECOVERY_INPUT_MAX)
+		return GCAS_ERR_INVALID;
+	p = in;
+	end = in + len;
+	while (p < end) {
+		int32_t c = utf8_next(&p, end);
+		if (c >= 0xFF01 && c <= 0xFF5E)
+			c -= 0xFEE0; /* full-width ASCII → ASCII */
+		if (is_dash_or_space(c))
+			continue;
+		if (c < 0x21 || c > 0x7e || n + 1 >= RECOVERY_CODE_SIZE)
+			goto out; /* invalid UTF-8 (-1), control, other non-ASCII, or too long */
+		out[n++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : (char)c;
+	}
+	if (n > 0)
+		res = GCAS_OK;
 out:
-        out[res == GCAS_OK ? n : 0] = '\0';
-        if (res != GCAS_OK)
-                explicit_bzero(out, RECOVERY_CODE_SIZE);
-        return res;
+	out[res == GCAS_OK ? n : 0] = '\0';
+	if (res != GCAS_OK)
+		explicit_bzero(out, RECOVERY_CODE_SIZE);
+	return res;
 }

@@ -64,8 +64,8 @@ int jobs_run_once(const struct env *env, const char *owner)
 		enum gcas_err e = j->run(env, &count);
 		char n[24];
 		snprintf(n, sizeof(n), "%lld", (long long)count);
-		log_msg(e ? LOG_ERROR : LOG_INFO, "job", "name", j->name, "result", gcas_err_name(e),
-		        "count", n, NULL);
+		log_msg(e ? LOG_ERROR : LOG_INFO, "job", "name", j->name, "result",
+		        gcas_err_name(e), "count", n, NULL);
 		ran++;
 	}
 	return ran;

@@ -86,7 +86,8 @@ static const char *peer_address(struct arena *a, struct MHD_Connection *con)
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+			          sizeof(buf));
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
 			          sizeof(buf));
@@ -102,8 +103,8 @@ static enum MHD_Result send_response(struct MHD_Connection *con, const struct ht
 		r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_body,
 		                                    MHD_RESPMEM_PERSISTENT);
 	else
-		r = MHD_create_response_from_buffer(resp->body.len, resp->body.data ? resp->body.data : "",
-		                                    MHD_RESPMEM_MUST_COPY);
+		r = MHD_create_response_from_buffer(
+		    resp->body.len, resp->body.data ? resp->body.data : "", MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
 	(void)head; /* libmicrohttpd omits the body of HEAD responses itself */
@@ -117,9 +118,8 @@ static enum MHD_Result send_response(struct MHD_Connection *con, const struct ht
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	(void)url;
 	(void)version;
@@ -216,7 +216,8 @@ int server_run(const struct env *env)
 		a6.sin6_port = htons((uint16_t)cfg->port);
 		sa = (const struct sockaddr *)&a6;
 	} else {
-		log_msg(LOG_ERROR, "listen address is not an IP address", "listen", cfg->listen, NULL);
+		log_msg(LOG_ERROR, "listen address is not an IP address", "listen", cfg->listen,
+		        NULL);
 		return 1;
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
@@ -226,8 +227,8 @@ int server_run(const struct env *env)
 		cert = slurp(cfg->tls_cert);
 		key = slurp(cfg->tls_key);
 		if (!cert || !key) {
-			log_msg(LOG_ERROR, "cannot read the TLS certificate or key", "cert", cfg->tls_cert,
-			        "key", cfg->tls_key, NULL);
+			log_msg(LOG_ERROR, "cannot read the TLS certificate or key", "cert",
+			        cfg->tls_cert, "key", cfg->tls_key, NULL);
 			free(cert);
 			free(key);
 			return 1;
@@ -257,8 +258,8 @@ int server_run(const struct env *env)
 	if (!s.d) {
 		char port[8];
 		snprintf(port, sizeof(port), "%d", cfg->port);
-		log_msg(LOG_ERROR, "cannot start the HTTP listener", "listen", cfg->listen, "port", port,
-		        "error", strerror(errno), NULL);
+		log_msg(LOG_ERROR, "cannot start the HTTP listener", "listen", cfg->listen, "port",
+		        port, "error", strerror(errno), NULL);
 		free(cert);
 		free(key);
 		return 1;

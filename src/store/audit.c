@@ -11,13 +11,11 @@
 
 #define R(f) offsetof(struct audit_rec, f)
 static const struct colmap audit_cols[] = {
-    {R(seq), COL_I64, NULL},        {R(at), COL_I64, NULL},
-    {R(actor_id), COL_STR, NULL},   {R(actor_label), COL_STR, NULL},
-    {R(action), COL_STR, NULL},     {R(target_type), COL_STR, NULL},
-    {R(target_id), COL_STR, NULL},  {R(agency_id), COL_STR, NULL},
-    {R(outcome), COL_STR, NULL},    {R(detail), COL_STR, NULL},
-    {R(ip), COL_STR, NULL},         {R(request_id), COL_STR, NULL},
-    {R(prev_hash), COL_STR, NULL},  {R(hash), COL_STR, NULL},
+    {R(seq), COL_I64, NULL},         {R(at), COL_I64, NULL},        {R(actor_id), COL_STR, NULL},
+    {R(actor_label), COL_STR, NULL}, {R(action), COL_STR, NULL},    {R(target_type), COL_STR, NULL},
+    {R(target_id), COL_STR, NULL},   {R(agency_id), COL_STR, NULL}, {R(outcome), COL_STR, NULL},
+    {R(detail), COL_STR, NULL},      {R(ip), COL_STR, NULL},        {R(request_id), COL_STR, NULL},
+    {R(prev_hash), COL_STR, NULL},   {R(hash), COL_STR, NULL},
 };
 #undef R
 #define NAUD ((int)(sizeof(audit_cols) / sizeof(audit_cols[0])))
@@ -40,10 +38,10 @@ enum gcas_err store_audit_head(struct db *db, struct arena *a, int64_t *seq, con
 
 enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r)
 {
-	struct db_param p[] = {P_INT(r->seq),         P_INT(r->at),          P_TEXT(r->actor_id),
-	                       P_TEXT(r->actor_label), P_TEXT(r->action),     P_TEXT(r->target_type),
-	                       P_TEXT(r->target_id),   P_TEXT(r->agency_id),  P_TEXT(r->outcome),
-	                       P_TEXT(r->detail),      P_TEXT(r->ip),         P_TEXT(r->request_id),
+	struct db_param p[] = {P_INT(r->seq),          P_INT(r->at),         P_TEXT(r->actor_id),
+	                       P_TEXT(r->actor_label), P_TEXT(r->action),    P_TEXT(r->target_type),
+	                       P_TEXT(r->target_id),   P_TEXT(r->agency_id), P_TEXT(r->outcome),
+	                       P_TEXT(r->detail),      P_TEXT(r->ip),        P_TEXT(r->request_id),
 	                       P_TEXT(r->prev_hash),   P_TEXT(r->hash)};
 	enum gcas_err e = db_change(db, STMT_AUDIT_INSERT, p, NPARAMS(p), NULL);
 	if (e)

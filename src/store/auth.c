@@ -7,30 +7,29 @@
 
 #define F(f) offsetof(struct factor, f)
 static const struct colmap factor_cols[] = {
-    {F(id), COL_STR, NULL},           {F(account_id), COL_STR, NULL},
-    {F(kind), COL_ENUM, factor_kind_parse}, {F(label), COL_STR, NULL},
-    {F(secret), COL_STR, NULL},       {F(credential_id), COL_STR, NULL},
-    {F(public_key), COL_STR, NULL},   {F(sign_count), COL_I64, NULL},
-    {F(last_used_step), COL_I64, NULL}, {F(confirmed), COL_INT, NULL},
-    {F(created_at), COL_I64, NULL},   {F(used_at), COL_I64, NULL},
+    {F(id), COL_STR, NULL},
+    {F(account_id), COL_STR, NULL},
+    {F(kind), COL_ENUM, factor_kind_parse},
+    {F(label), COL_STR, NULL},
+    {F(secret), COL_STR, NULL},
+    {F(credential_id), COL_STR, NULL},
+    {F(public_key), COL_STR, NULL},
+    {F(sign_count), COL_I64, NULL},
+    {F(last_used_step), COL_I64, NULL},
+    {F(confirmed), COL_INT, NULL},
+    {F(created_at), COL_I64, NULL},
+    {F(used_at), COL_I64, NULL},
 };
 #undef F
 #define NFAC ((int)(sizeof(factor_cols) / sizeof(factor_cols[0])))
 
 enum gcas_err store_factor_insert(struct db *db, const struct factor *f)
 {
-	struct db_param p[] = {P_TEXT(f->id),
-	                       P_TEXT(f->account_id),
-	                       P_TEXT(factor_kind_name(f->kind)),
-	                       P_TEXT(f->label),
-	                       P_TEXT(f->secret),
-	                       P_TEXT(f->credential_id),
-	                       P_TEXT(f->public_key),
-	                       P_INT(f->sign_count),
-	                       P_INT(f->last_used_step),
-	                       P_INT(f->confirmed),
-	                       P_INT(f->created_at),
-	                       f->used_at ? P_INT(f->used_at) : P_NULL};
+	struct db_param p[] = {
+	    P_TEXT(f->id),         P_TEXT(f->account_id), P_TEXT(factor_kind_name(f->kind)),
+	    P_TEXT(f->label),      P_TEXT(f->secret),     P_TEXT(f->credential_id),
+	    P_TEXT(f->public_key), P_INT(f->sign_count),  P_INT(f->last_used_step),
+	    P_INT(f->confirmed),   P_INT(f->created_at),  f->used_at ? P_INT(f->used_at) : P_NULL};
 	return db_change(db, STMT_FACTOR_INSERT, p, NPARAMS(p), NULL);
 }
 
@@ -82,11 +81,11 @@ enum gcas_err store_factor_delete_all(struct db *db, const char *account_id, int
 
 #define S(f) offsetof(struct session, f)
 static const struct colmap session_cols[] = {
-    {S(id_hash), COL_STR, NULL},    {S(account_id), COL_STR, NULL},
-    {S(csrf), COL_STR, NULL},       {S(lang), COL_STR, NULL},
-    {S(ip), COL_STR, NULL},         {S(created_at), COL_I64, NULL},
+    {S(id_hash), COL_STR, NULL},      {S(account_id), COL_STR, NULL},
+    {S(csrf), COL_STR, NULL},         {S(lang), COL_STR, NULL},
+    {S(ip), COL_STR, NULL},           {S(created_at), COL_I64, NULL},
     {S(last_seen_at), COL_I64, NULL}, {S(expires_at), COL_I64, NULL},
-    {S(mfa_at), COL_I64, NULL},     {S(reauth_at), COL_I64, NULL},
+    {S(mfa_at), COL_I64, NULL},       {S(reauth_at), COL_I64, NULL},
 };
 #undef S
 #define NSES ((int)(sizeof(session_cols) / sizeof(session_cols[0])))
@@ -156,8 +155,7 @@ enum gcas_err store_session_delete_others(struct db *db, const char *account_id,
 	return db_change(db, STMT_SESSION_DELETE_OTHERS, p, NPARAMS(p), &n);
 }
 
-enum gcas_err store_session_sweep(struct db *db, int64_t now, int64_t idle_before,
-                                  int64_t *deleted)
+enum gcas_err store_session_sweep(struct db *db, int64_t now, int64_t idle_before, int64_t *deleted)
 {
 	struct db_param p[] = {P_INT(now), P_INT(idle_before)};
 	return db_change(db, STMT_SESSION_SWEEP, p, NPARAMS(p), deleted);
@@ -169,9 +167,9 @@ enum gcas_err store_session_count(struct db *db, int64_t *n)
 }
 
 #define T(f) offsetof(struct throttle_state, f)
-static const struct colmap throttle_cols[] = {
-    {T(failures), COL_I64, NULL}, {T(window_start), COL_I64, NULL},
-    {T(locked_until), COL_I64, NULL}};
+static const struct colmap throttle_cols[] = {{T(failures), COL_I64, NULL},
+                                              {T(window_start), COL_I64, NULL},
+                                              {T(locked_until), COL_I64, NULL}};
 #undef T
 
 enum gcas_err store_throttle_get(struct db *db, const char *key, struct throttle_state *out)
@@ -198,8 +196,9 @@ enum gcas_err store_throttle_clear(struct db *db, const char *key)
 
 #define K(f) offsetof(struct api_token, f)
 static const struct colmap token_cols[] = {
-    {K(id), COL_STR, NULL},         {K(account_id), COL_STR, NULL}, {K(name), COL_STR, NULL},
-    {K(token_hash), COL_STR, NULL}, {K(scopes), COL_STR, NULL},     {K(created_at), COL_I64, NULL},
+    {K(id), COL_STR, NULL},         {K(account_id), COL_STR, NULL},
+    {K(name), COL_STR, NULL},       {K(token_hash), COL_STR, NULL},
+    {K(scopes), COL_STR, NULL},     {K(created_at), COL_I64, NULL},
     {K(expires_at), COL_I64, NULL}, {K(last_used_at), COL_I64, NULL},
     {K(revoked_at), COL_I64, NULL},
 };
@@ -208,9 +207,15 @@ static const struct colmap token_cols[] = {
 
 enum gcas_err store_token_insert(struct db *db, const struct api_token *t)
 {
-	struct db_param p[] = {P_TEXT(t->id),         P_TEXT(t->account_id), P_TEXT(t->name),
-	                       P_TEXT(t->token_hash), P_TEXT(t->scopes),     P_INT(t->created_at),
-	                       P_INT(t->expires_at),  P_NULL,                P_NULL};
+	struct db_param p[] = {P_TEXT(t->id),
+	                       P_TEXT(t->account_id),
+	                       P_TEXT(t->name),
+	                       P_TEXT(t->token_hash),
+	                       P_TEXT(t->scopes),
+	                       P_INT(t->created_at),
+	                       P_INT(t->expires_at),
+	                       P_NULL,
+	                       P_NULL};
 	return db_change(db, STMT_TOKEN_INSERT, p, NPARAMS(p), NULL);
 }
 
@@ -232,8 +237,7 @@ enum gcas_err store_token_list(struct db *db, struct arena *a, const char *accou
 	return e;
 }
 
-enum gcas_err store_token_revoke(struct db *db, const char *id, const char *account_id,
-                                 int64_t at)
+enum gcas_err store_token_revoke(struct db *db, const char *id, const char *account_id, int64_t at)
 {
 	struct db_param p[] = {P_TEXT(id), P_TEXT(account_id), P_INT(at)};
 	return db_change(db, STMT_TOKEN_REVOKE, p, NPARAMS(p), NULL);
@@ -266,8 +270,8 @@ enum gcas_err store_link_insert(struct db *db, const char *id_hash, const char *
 	return db_change(db, STMT_LINK_INSERT, p, NPARAMS(p), NULL);
 }
 
-static enum gcas_err link_read(struct db *db, struct arena *a, enum stmt_id id,
-                               const char *id_hash, int64_t now, const char **account_id)
+static enum gcas_err link_read(struct db *db, struct arena *a, enum stmt_id id, const char *id_hash,
+                               int64_t now, const char **account_id)
 {
 	struct db_param p[] = {P_TEXT(id_hash), P_INT(now)};
 	struct link_row r = {0};

@@ -75,9 +75,8 @@ static enum gcas_err lite_open(const char *dsn, struct db **out, char *why, size
 	if (!d)
 		return GCAS_ERR_NOMEM;
 	d->base.drv = &db_sqlite_driver;
-	int rc = sqlite3_open_v2(dsn, &d->h,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
+	int rc = sqlite3_open_v2(
+	    dsn, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(why, why_len, "cannot open SQLite database %s: %s", dsn,
 		         d->h ? sqlite3_errmsg(d->h) : "out of memory");
@@ -89,9 +88,9 @@ static enum gcas_err lite_open(const char *dsn, struct db **out, char *why, size
 	sqlite3_busy_timeout(d->h, 5000);
 	/* WAL lets readers run beside the one writer; FULL syncs the WAL at every commit. */
 	char *msg = NULL;
-	rc = sqlite3_exec(d->h,
-	                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-	                  NULL, NULL, &msg);
+	rc = sqlite3_exec(
+	    d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL,
+	    NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(why, why_len, "cannot configure SQLite database %s: %s", dsn,
 		         msg ? msg : "?");

@@ -92,9 +92,9 @@ enum gcas_err store_member_remove_all(struct db *db, const char *account_id)
 
 #define M(f) offsetof(struct membership, f)
 static const struct colmap member_cols[] = {
-    {M(group_id), COL_STR, NULL},   {M(account_id), COL_STR, NULL},
-    {M(added_by), COL_STR, NULL},   {M(added_at), COL_I64, NULL},
-    {M(ends_at), COL_I64, NULL},    {M(email), COL_STR, NULL},
+    {M(group_id), COL_STR, NULL},    {M(account_id), COL_STR, NULL},
+    {M(added_by), COL_STR, NULL},    {M(added_at), COL_I64, NULL},
+    {M(ends_at), COL_I64, NULL},     {M(email), COL_STR, NULL},
     {M(family_name), COL_STR, NULL}, {M(given_name), COL_STR, NULL},
     {M(role), COL_ENUM, role_parse},
 };
@@ -105,10 +105,9 @@ enum gcas_err store_member_list(struct db *db, struct arena *a, const char *grou
 {
 	struct db_param p[] = {P_TEXT(group_id)};
 	void *items;
-	enum gcas_err e =
-	    db_query_list(db, a, STMT_MEMBER_LIST, p, 1, member_cols,
-	                  (int)(sizeof(member_cols) / sizeof(member_cols[0])),
-	                  sizeof(struct membership), 10000, &items, n);
+	enum gcas_err e = db_query_list(db, a, STMT_MEMBER_LIST, p, 1, member_cols,
+	                                (int)(sizeof(member_cols) / sizeof(member_cols[0])),
+	                                sizeof(struct membership), 10000, &items, n);
 	*out = items;
 	return e;
 }

@@ -23,8 +23,8 @@ struct colmap {
 /* Run a statement and map each row into a new element of an arena array.
  * max = rows kept (more are not read); out and n receive the array. */
 enum gcas_err db_query_list(struct db *db, struct arena *a, enum stmt_id id,
-                            const struct db_param *p, int np, const struct colmap *cols,
-                            int ncols, size_t elem, size_t max, void **out, size_t *n);
+                            const struct db_param *p, int np, const struct colmap *cols, int ncols,
+                            size_t elem, size_t max, void **out, size_t *n);
 /* Exactly one row into out (NOTFOUND when none). */
 enum gcas_err db_query_one(struct db *db, struct arena *a, enum stmt_id id,
                            const struct db_param *p, int np, const struct colmap *cols, int ncols,

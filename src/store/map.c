@@ -47,7 +47,8 @@ static enum gcas_err map_row(struct arena *a, const struct colmap *cols, int nco
 		case COL_ENUM: {
 			int x = v ? cols[i].parse(v) : -1;
 			if (x < 0)
-				return GCAS_ERR_DB; /* a value the schema's CHECK should have refused */
+				return GCAS_ERR_DB; /* a value the schema's CHECK should have
+				                       refused */
 			memcpy(field, &x, sizeof(x));
 			break;
 		}
@@ -83,8 +84,8 @@ static int list_row(void *ctx, int n, const char *const *vals)
 }
 
 enum gcas_err db_query_list(struct db *db, struct arena *a, enum stmt_id id,
-                            const struct db_param *p, int np, const struct colmap *cols,
-                            int ncols, size_t elem, size_t max, void **out, size_t *n)
+                            const struct db_param *p, int np, const struct colmap *cols, int ncols,
+                            size_t elem, size_t max, void **out, size_t *n)
 {
 	struct list_ctx c = {.a = a, .cols = cols, .ncols = ncols, .elem = elem, .max = max};
 	enum gcas_err e = db->drv->exec(db, id, p, np, list_row, &c, NULL);

@@ -9,22 +9,22 @@
 
 #define O(f) offsetof(struct org, f)
 static const struct colmap org_cols[] = {
-    {O(id), COL_STR, NULL},         {O(kind), COL_ENUM, org_kind_parse},
-    {O(name), COL_STR, NULL},       {O(code), COL_STR, NULL},
+    {O(id), COL_STR, NULL},          {O(kind), COL_ENUM, org_kind_parse},
+    {O(name), COL_STR, NULL},        {O(code), COL_STR, NULL},
     {O(agency_type), COL_STR, NULL}, {O(parent_id), COL_STR, NULL},
-    {O(agency_id), COL_STR, NULL},  {O(project_id), COL_STR, NULL},
-    {O(created_at), COL_I64, NULL}, {O(updated_at), COL_I64, NULL},
+    {O(agency_id), COL_STR, NULL},   {O(project_id), COL_STR, NULL},
+    {O(created_at), COL_I64, NULL},  {O(updated_at), COL_I64, NULL},
 };
 #undef O
 #define NORG ((int)(sizeof(org_cols) / sizeof(org_cols[0])))
 
 enum gcas_err store_org_insert(struct db *db, const struct org *o)
 {
-	struct db_param p[] = {P_TEXT(o->id),         P_TEXT(org_kind_name(o->kind)),
-	                       P_TEXT(o->name),       P_TEXT(o->code),
+	struct db_param p[] = {P_TEXT(o->id),          P_TEXT(org_kind_name(o->kind)),
+	                       P_TEXT(o->name),        P_TEXT(o->code),
 	                       P_TEXT(o->agency_type), P_TEXT(o->parent_id),
-	                       P_TEXT(o->agency_id),  P_TEXT(o->project_id),
-	                       P_INT(o->created_at),  P_INT(o->updated_at)};
+	                       P_TEXT(o->agency_id),   P_TEXT(o->project_id),
+	                       P_INT(o->created_at),   P_INT(o->updated_at)};
 	return db_change(db, STMT_ORG_INSERT, p, NPARAMS(p), NULL);
 }
 
@@ -149,8 +149,7 @@ enum gcas_err store_account_insert(struct db *db, const struct account *acc)
 	return db_change(db, STMT_ACCOUNT_INSERT, p, NPARAMS(p), NULL);
 }
 
-enum gcas_err store_account_get(struct db *db, struct arena *a, const char *id,
-                                struct account *out)
+enum gcas_err store_account_get(struct db *db, struct arena *a, const char *id, struct account *out)
 {
 	struct db_param p[] = {P_TEXT(id)};
 	return db_query_one(db, a, STMT_ACCOUNT_GET, p, 1, account_cols, NACC, out);
@@ -165,10 +164,14 @@ enum gcas_err store_account_get_by_email(struct db *db, struct arena *a, const c
 
 enum gcas_err store_account_update(struct db *db, const struct account *acc, int64_t at)
 {
-	struct db_param p[] = {P_TEXT(acc->id),          P_TEXT(acc->email),
-	                       P_TEXT(acc->family_name), P_TEXT(acc->given_name),
-	                       P_TEXT(acc->family_kana), P_TEXT(acc->given_kana),
-	                       P_INT(at),                P_INT(acc->version)};
+	struct db_param p[] = {P_TEXT(acc->id),
+	                       P_TEXT(acc->email),
+	                       P_TEXT(acc->family_name),
+	                       P_TEXT(acc->given_name),
+	                       P_TEXT(acc->family_kana),
+	                       P_TEXT(acc->given_kana),
+	                       P_INT(at),
+	                       P_INT(acc->version)};
 	enum gcas_err e = db_change(db, STMT_ACCOUNT_UPDATE, p, NPARAMS(p), NULL);
 	return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 }

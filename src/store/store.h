@@ -139,8 +139,7 @@ enum gcas_err store_token_get_by_hash(struct db *db, struct arena *a, const char
                                       struct api_token *out);
 enum gcas_err store_token_list(struct db *db, struct arena *a, const char *account_id,
                                struct api_token **out, size_t *n);
-enum gcas_err store_token_revoke(struct db *db, const char *id, const char *account_id,
-                                 int64_t at);
+enum gcas_err store_token_revoke(struct db *db, const char *id, const char *account_id, int64_t at);
 enum gcas_err store_token_revoke_account(struct db *db, const char *account_id, int64_t at);
 enum gcas_err store_token_used(struct db *db, const char *id, int64_t at);
 

@@ -32,7 +32,8 @@ static void check_person(struct arena *a, struct account_input *in, struct verrs
 		verr_add(ve, "email", validate_msg(p, 0), validate_msg(p, 1));
 	else if (validate_email_is_role_address(email_out))
 		/* R2.8: only a personal address; shared and list addresses are refused. */
-		verr_add(ve, "email", validate_msg(VP_EMAIL_ROLE, 0), validate_msg(VP_EMAIL_ROLE, 1));
+		verr_add(ve, "email", validate_msg(VP_EMAIL_ROLE, 0),
+		         validate_msg(VP_EMAIL_ROLE, 1));
 	static const char *const fields[] = {"family_name", "given_name", "family_kana",
 	                                     "given_kana"};
 	const char **vals[] = {&in->family_name, &in->given_name, &in->family_kana,
@@ -177,10 +178,14 @@ static enum gcas_err create_tx(struct db *db, void *ctx)
 	}
 	if (c->link && (e = new_setup_link(db, c->env, c->a, id, c->link)))
 		return e;
-	char *detail = arena_printf(c->a, "{\"role\":\"%s\",\"org_id\":\"%s\"}", role_name(c->role),
-	                            o.id);
-	struct audit_event ev = {c->bootstrap ? "account.bootstrap" : "account.create", "account",
-	                         id, o.agency_id, NULL, detail};
+	char *detail =
+	    arena_printf(c->a, "{\"role\":\"%s\",\"org_id\":\"%s\"}", role_name(c->role), o.id);
+	struct audit_event ev = {c->bootstrap ? "account.bootstrap" : "account.create",
+	                         "account",
+	                         id,
+	                         o.agency_id,
+	                         NULL,
+	                         detail};
 	return audit_append(db, c->a, c->ac, &ev);
 }
 
@@ -201,8 +206,8 @@ static enum gcas_err create(const struct env *env, const struct actor *ac, struc
 	check_person(a, &in, ve, email, 256);
 	if (ve->n)
 		return GCAS_ERR_INVALID;
-	struct create_ctx c = {env,   ac, a,  &in, (enum role)role, email, out, link,
-	                       ve,    password_hash, bootstrap, NULL};
+	struct create_ctx c = {env, ac,   a,  &in,           (enum role)role, email,
+	                       out, link, ve, password_hash, bootstrap,       NULL};
 	enum gcas_err e = store_tx(env->st, create_tx, &c);
 	if (e == GCAS_ERR_DENIED)
 		return audit_denied(env, ac, ACT_ACCOUNT_CREATE, "account", NULL, c.denied_agency);
@@ -220,9 +225,8 @@ enum gcas_err svc_bootstrap_operator(const struct env *env, struct arena *a,
                                      const struct account_input *in, const char *password,
                                      struct account *out, struct verrs *ve)
 {
-	struct account probe = {.email = in->email,
-	                        .family_name = in->family_name,
-	                        .given_name = in->given_name};
+	struct account probe = {
+	    .email = in->email, .family_name = in->family_name, .given_name = in->given_name};
 	char hash[PASSWORD_HASH_SIZE];
 	if (!svc_password_acceptable(&probe, password, ve))
 		return GCAS_ERR_INVALID;
@@ -315,7 +319,8 @@ static enum gcas_err update_tx(struct db *db, void *ctx)
 	upd.version = c->version;
 	e = store_account_update(db, &upd, clock_now());
 	if (e == GCAS_ERR_CONFLICT) {
-		verr_add(c->ve, "version", "他の人がこのアカウントを変更しました。読み込み直してください",
+		verr_add(c->ve, "version",
+		         "他の人がこのアカウントを変更しました。読み込み直してください",
 		         "Someone else changed this account; reload and try again");
 		return e;
 	}
@@ -323,7 +328,8 @@ static enum gcas_err update_tx(struct db *db, void *ctx)
 		return e;
 	char *detail = arena_printf(c->a, "{\"email_changed\":%s}",
 	                            strcmp(c->acc.email, c->email) ? "true" : "false");
-	struct audit_event ev = {"account.update", "account", c->id, c->acc.agency_id, NULL, detail};
+	struct audit_event ev = {"account.update", "account", c->id,
+	                         c->acc.agency_id, NULL,      detail};
 	return audit_append(db, c->a, c->ac, &ev);
 }
 
@@ -378,7 +384,8 @@ static enum gcas_err status_tx(struct db *db, void *ctx)
 	                                  c->op == ACCOUNT_OP_ENABLE ? NULL : c->reason, now)))
 		return e;
 	if (c->op != ACCOUNT_OP_ENABLE) {
-		/* Disabling ends access at once, server-side: sessions, API tokens, set-up links. */
+		/* Disabling ends access at once, server-side: sessions, API tokens, set-up links.
+		 */
 		if ((e = store_session_delete_account(db, c->id)) ||
 		    (e = store_token_revoke_account(db, c->id, now)) ||
 		    (e = store_link_revoke_account(db, c->id, now)))
@@ -394,9 +401,9 @@ static enum gcas_err status_tx(struct db *db, void *ctx)
 static const enum action op_action[] = {ACT_ACCOUNT_DISABLE, ACT_ACCOUNT_ENABLE,
                                         ACT_ACCOUNT_DELETE};
 
-enum gcas_err svc_account_set_status(const struct env *env, const struct actor *ac,
-                                     struct arena *a, const char *id, enum account_op op,
-                                     const char *reason, struct verrs *ve)
+enum gcas_err svc_account_set_status(const struct env *env, const struct actor *ac, struct arena *a,
+                                     const char *id, enum account_op op, const char *reason,
+                                     struct verrs *ve)
 {
 	if ((unsigned)op > ACCOUNT_OP_DELETE)
 		return GCAS_ERR_INVALID;
@@ -431,15 +438,16 @@ static enum gcas_err reset_tx(struct db *db, void *ctx)
 	if ((e = store_factor_delete_all(db, c->id, -1)) ||
 	    (e = store_session_delete_account(db, c->id)))
 		return e;
-	struct audit_event ev = {"account.reset_factors", "account", c->id, c->acc.agency_id, NULL,
-	                         NULL};
+	struct audit_event ev = {"account.reset_factors", "account", c->id,
+	                         c->acc.agency_id,        NULL,      NULL};
 	return audit_append(db, c->a, c->ac, &ev);
 }
 
 enum gcas_err svc_account_reset_factors(const struct env *env, const struct actor *ac,
                                         struct arena *a, const char *id)
 {
-	struct op_ctx c = {.env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_RESET_FACTORS};
+	struct op_ctx c = {
+	    .env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_RESET_FACTORS};
 	return run_op(&c, reset_tx, 1);
 }
 
@@ -453,13 +461,13 @@ static enum gcas_err link_tx(struct db *db, void *ctx)
 		return GCAS_ERR_CONFLICT;
 	if ((e = new_setup_link(db, c->env, c->a, c->id, c->link)))
 		return e;
-	struct audit_event ev = {"account.setup_link", "account", c->id, c->acc.agency_id, NULL,
-	                         NULL};
+	struct audit_event ev = {"account.setup_link", "account", c->id,
+	                         c->acc.agency_id,     NULL,      NULL};
 	return audit_append(db, c->a, c->ac, &ev);
 }
 
-enum gcas_err svc_account_setup_link(const struct env *env, const struct actor *ac,
-                                     struct arena *a, const char *id, const char **link)
+enum gcas_err svc_account_setup_link(const struct env *env, const struct actor *ac, struct arena *a,
+                                     const char *id, const char **link)
 {
 	/* Issuing a set-up link lets someone choose the account's password: the same right as
 	 * changing the account. */

@@ -26,20 +26,20 @@ enum gcas_err svc_account_get(const struct env *env, const struct actor *ac, str
                               const char *id, struct account *out);
 /* Names and email; version must match (optimistic concurrency → CONFLICT). */
 enum gcas_err svc_account_update(const struct env *env, const struct actor *ac, struct arena *a,
-                                 const char *id, int64_t version,
-                                 const struct account_input *in, struct verrs *ve);
+                                 const char *id, int64_t version, const struct account_input *in,
+                                 struct verrs *ve);
 enum account_op { ACCOUNT_OP_DISABLE, ACCOUNT_OP_ENABLE, ACCOUNT_OP_DELETE };
 /* Disable ends the account's sessions and API tokens at once; delete also removes it from its
  * groups. reason is required for disable and delete. */
-enum gcas_err svc_account_set_status(const struct env *env, const struct actor *ac,
-                                     struct arena *a, const char *id, enum account_op op,
-                                     const char *reason, struct verrs *ve);
+enum gcas_err svc_account_set_status(const struct env *env, const struct actor *ac, struct arena *a,
+                                     const char *id, enum account_op op, const char *reason,
+                                     struct verrs *ve);
 /* Clear second factors (lost phone): the person enrols again at next sign-in. */
 enum gcas_err svc_account_reset_factors(const struct env *env, const struct actor *ac,
                                         struct arena *a, const char *id);
 /* New one-time set-up link for an account (earlier links stop working). */
-enum gcas_err svc_account_setup_link(const struct env *env, const struct actor *ac,
-                                     struct arena *a, const char *id, const char **link);
+enum gcas_err svc_account_setup_link(const struct env *env, const struct actor *ac, struct arena *a,
+                                     const char *id, const char **link);
 /* Accounts the actor may see, narrowed to their agency / project by role. */
 enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, struct arena *a,
                                struct account_filter *f, struct page *pg, struct account **out,

@@ -129,8 +129,7 @@ enum gcas_err audit_record(const struct env *env, const struct actor *ac,
 }
 
 enum gcas_err audit_denied(const struct env *env, const struct actor *ac, enum action act,
-                           const char *target_type, const char *target_id,
-                           const char *agency_id)
+                           const char *target_type, const char *target_id, const char *agency_id)
 {
 	char detail[128];
 	snprintf(detail, sizeof(detail), "{\"action\":\"%s\"}", action_name(act));
@@ -185,19 +184,22 @@ enum gcas_err audit_verify(struct store *st, FILE *out, int64_t *checked)
 			struct audit_rec *r = &c.recs[i];
 			char h[65];
 			if (r->seq != expect) {
-				fprintf(out, "seq %" PRId64 ": records %" PRId64 "..%" PRId64
-				             " are missing (deleted)\n",
+				fprintf(out,
+				        "seq %" PRId64 ": records %" PRId64 "..%" PRId64
+				        " are missing (deleted)\n",
 				        r->seq, expect, r->seq - 1);
 				problems++;
 			}
 			if (strcmp(r->prev_hash, prev) != 0) {
-				fprintf(out, "seq %" PRId64 ": does not follow the previous record "
-				             "(deleted or reordered records before it)\n",
+				fprintf(out,
+				        "seq %" PRId64 ": does not follow the previous record "
+				        "(deleted or reordered records before it)\n",
 				        r->seq);
 				problems++;
 			}
 			if (chain_hash(a, r, h) || strcmp(h, r->hash) != 0) {
-				fprintf(out, "seq %" PRId64 ": hash mismatch (record edited)\n", r->seq);
+				fprintf(out, "seq %" PRId64 ": hash mismatch (record edited)\n",
+				        r->seq);
 				problems++;
 			}
 			str_copy(prev, sizeof(prev), r->hash ? r->hash : "");
@@ -212,8 +214,9 @@ enum gcas_err audit_verify(struct store *st, FILE *out, int64_t *checked)
 	struct head_ctx h = {.a = a};
 	enum gcas_err e = a ? store_tx(st, head_tx, &h) : GCAS_ERR_NOMEM;
 	if (!e && (h.seq != expect - 1 || strcmp(h.hash, prev) != 0)) {
-		fprintf(out, "head: the log should end at seq %" PRId64 " but ends at %" PRId64
-		             " (records removed from the end)\n",
+		fprintf(out,
+		        "head: the log should end at seq %" PRId64 " but ends at %" PRId64
+		        " (records removed from the end)\n",
 		        h.seq, expect - 1);
 		problems++;
 	}
@@ -246,8 +249,8 @@ enum gcas_err audit_export(struct store *st, FILE *out, int64_t *written)
 			/* The canonical object plus the two chain fields, so an auditor can
 			 * recompute every hash from the export alone. */
 			canon[strlen(canon) - 1] = '\0';
-			fprintf(out, "%s,\"prev_hash\":\"%s\",\"hash\":\"%s\"}\n", canon, r->prev_hash,
-			        r->hash);
+			fprintf(out, "%s,\"prev_hash\":\"%s\",\"hash\":\"%s\"}\n", canon,
+			        r->prev_hash, r->hash);
 			after = r->seq;
 			(*written)++;
 		}

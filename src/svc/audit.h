@@ -14,9 +14,9 @@ struct audit_event {
 	const char *action;      /* "account.create", "signin.failure", ... */
 	const char *target_type; /* "account", "org", "group", "session", "token" */
 	const char *target_id;
-	const char *agency_id;   /* whose managers may read it; NULL = operator only */
-	const char *outcome;     /* NULL = "ok" */
-	const char *detail;      /* JSON object text; NULL = "{}" */
+	const char *agency_id; /* whose managers may read it; NULL = operator only */
+	const char *outcome;   /* NULL = "ok" */
+	const char *detail;    /* JSON object text; NULL = "{}" */
 };
 
 /* Append inside the caller's transaction. */
@@ -30,8 +30,7 @@ enum gcas_err audit_record(const struct env *env, const struct actor *ac,
  * under the actor's agency (it names the actor: R7.1); agency_id, the target's agency, is used
  * only when the actor has none (the operator). */
 enum gcas_err audit_denied(const struct env *env, const struct actor *ac, enum action act,
-                           const char *target_type, const char *target_id,
-                           const char *agency_id);
+                           const char *target_type, const char *target_id, const char *agency_id);
 
 /* A detail object from string pairs ending in NULL: audit_json(a, "reason", r, NULL). NULL
  * values are written as null. Arena-allocated; NULL on OOM. */

@@ -26,8 +26,7 @@ static struct throttle_rule rule_ip(const struct env *env)
 	                              3600};
 }
 
-static struct actor actor_for(const struct client *cl, const struct account *acc,
-                              const char *label)
+static struct actor actor_for(const struct client *cl, const struct account *acc, const char *label)
 {
 	struct actor ac = {0};
 	if (acc)
@@ -127,20 +126,23 @@ static enum gcas_err pw_write_tx(struct db *db, void *ctx)
 	if (!c->ok) {
 		/* Re-read inside the transaction so concurrent failures all count. */
 		struct throttle_state ta, ti;
-		if ((e = store_throttle_get(db, kacc, &ta)) || (e = store_throttle_get(db, kip, &ti)))
+		if ((e = store_throttle_get(db, kacc, &ta)) ||
+		    (e = store_throttle_get(db, kip, &ti)))
 			return e;
 		struct throttle_rule ra = rule_account(c->env), ri = rule_ip(c->env);
 		if (!throttle_locked(&ta, now))
 			throttle_fail(&ta, &ra, now);
 		if (!throttle_locked(&ti, now))
 			throttle_fail(&ti, &ri, now);
-		if ((e = store_throttle_put(db, kacc, &ta)) || (e = store_throttle_put(db, kip, &ti)))
+		if ((e = store_throttle_put(db, kacc, &ta)) ||
+		    (e = store_throttle_put(db, kip, &ti)))
 			return e;
 		char detail[160];
 		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\",\"failures\":%lld}", c->why,
 		         (long long)ta.failures);
-		struct audit_event ev = {"signin.failure", "account", acc ? acc->id : NULL,
-		                         acc ? acc->agency_id : NULL, "failure", detail};
+		struct audit_event ev = {
+		    "signin.failure", "account", acc ? acc->id : NULL, acc ? acc->agency_id : NULL,
+		    "failure",        detail};
 		return audit_append(db, c->a, &ac, &ev);
 	}
 	if ((e = store_throttle_clear(db, kacc)))
@@ -154,9 +156,8 @@ static enum gcas_err pw_write_tx(struct db *db, void *ctx)
 	return audit_append(db, c->a, &ac, &ev);
 }
 
-enum gcas_err svc_signin_password(const struct env *env, const struct client *cl,
-                                  const char *email, const char *password, char *token,
-                                  int *need_enrol)
+enum gcas_err svc_signin_password(const struct env *env, const struct client *cl, const char *email,
+                                  const char *password, char *token, int *need_enrol)
 {
 	char norm[256];
 	enum gcas_err e;
@@ -385,15 +386,15 @@ static enum gcas_err factor_tx(struct db *db, void *ctx)
 		char detail[96];
 		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\"}", c->why);
 		struct audit_event ev = {"signin.factor_failure", "account", c->sv->acc.id,
-		                         c->sv->acc.agency_id, "failure", detail};
+		                         c->sv->acc.agency_id,    "failure", detail};
 		return audit_append(db, c->a, &ac, &ev);
 	}
 	if ((e = store_throttle_clear(db, key)) || (e = complete_signin(db, c)))
 		return e;
 	char detail[96];
 	snprintf(detail, sizeof(detail), "{\"factor\":\"%s\"}", c->why);
-	struct audit_event ev = {"signin.success", "account", c->sv->acc.id, c->sv->acc.agency_id,
-	                         NULL, detail};
+	struct audit_event ev = {"signin.success",     "account", c->sv->acc.id,
+	                         c->sv->acc.agency_id, NULL,      detail};
 	return audit_append(db, c->a, &ac, &ev);
 }
 
@@ -482,7 +483,8 @@ static enum gcas_err confirm_tx(struct db *db, void *ctx)
 	/* One authenticator per account: the new one replaces any earlier one, and new recovery
 	 * codes replace the old ones. */
 	for (size_t i = 0; i < n; i++)
-		if (&f[i] != pending && (f[i].kind == FACTOR_TOTP || f[i].kind == FACTOR_RECOVERY) &&
+		if (&f[i] != pending &&
+		    (f[i].kind == FACTOR_TOTP || f[i].kind == FACTOR_RECOVERY) &&
 		    (e = store_factor_delete(db, f[i].id, c->sv->acc.id)))
 			return e;
 	if ((e = store_factor_confirm(db, pending->id, now)) ||
@@ -492,7 +494,8 @@ static enum gcas_err confirm_tx(struct db *db, void *ctx)
 		return GCAS_ERR_CRYPTO;
 	for (int i = 0; i < RECOVERY_CODES; i++) {
 		char id[33], norm[RECOVERY_CODE_SIZE], h[SHA256_HEX_SIZE];
-		if (rand_id(id) || recovery_code_normalise(c->codes[i], norm) || token_hash(norm, h))
+		if (rand_id(id) || recovery_code_normalise(c->codes[i], norm) ||
+		    token_hash(norm, h))
 			return GCAS_ERR_CRYPTO;
 		struct factor rf = {.id = id,
 		                    .account_id = c->sv->acc.id,
@@ -505,7 +508,7 @@ static enum gcas_err confirm_tx(struct db *db, void *ctx)
 			return e;
 	}
 	struct audit_event ev = {"factor.totp_enrolled", "account", c->sv->acc.id,
-	                         c->sv->acc.agency_id, NULL, NULL};
+	                         c->sv->acc.agency_id,   NULL,      NULL};
 	if ((e = audit_append(db, c->a, &ac, &ev)))
 		return e;
 	c->ok = 1;
@@ -515,8 +518,9 @@ static enum gcas_err confirm_tx(struct db *db, void *ctx)
 	}
 	if ((e = complete_signin(db, c)))
 		return e;
-	struct audit_event ev2 = {"signin.success", "account", c->sv->acc.id, c->sv->acc.agency_id,
-	                          NULL, "{\"factor\":\"totp_enrolment\"}"};
+	struct audit_event ev2 = {
+	    "signin.success",     "account", c->sv->acc.id,
+	    c->sv->acc.agency_id, NULL,      "{\"factor\":\"totp_enrolment\"}"};
 	return audit_append(db, c->a, &ac, &ev2);
 }
 
@@ -554,8 +558,8 @@ static enum gcas_err signout_tx(struct db *db, void *ctx)
 	enum gcas_err e = store_session_delete(db, c->sv->s.id_hash);
 	if (e)
 		return e;
-	struct audit_event ev = {c->action, "account", c->sv->acc.id, c->sv->acc.agency_id, NULL,
-	                         NULL};
+	struct audit_event ev = {c->action, "account", c->sv->acc.id, c->sv->acc.agency_id,
+	                         NULL,      NULL};
 	return audit_append(db, c->a, &ac, &ev);
 }
 
@@ -622,13 +626,17 @@ static enum gcas_err reauth_tx(struct db *db, void *ctx)
 		if ((e = store_throttle_put(db, key, &t)))
 			return e;
 	}
-	struct audit_event ev = {c->ok ? "reauth.success" : "reauth.failure", "account",
-	                         c->sv->acc.id, c->sv->acc.agency_id, c->ok ? NULL : "failure", NULL};
+	struct audit_event ev = {c->ok ? "reauth.success" : "reauth.failure",
+	                         "account",
+	                         c->sv->acc.id,
+	                         c->sv->acc.agency_id,
+	                         c->ok ? NULL : "failure",
+	                         NULL};
 	return audit_append(db, c->a, &ac, &ev);
 }
 
-enum gcas_err svc_reauth(const struct env *env, const struct client *cl,
-                         struct session_view *sv, const char *password)
+enum gcas_err svc_reauth(const struct env *env, const struct client *cl, struct session_view *sv,
+                         const char *password)
 {
 	struct arena *a = arena_new(0);
 	if (!a)
@@ -729,7 +737,8 @@ enum gcas_err svc_password_change(const struct env *env, const struct client *cl
 	struct arena *a = arena_new(0);
 	if (!a)
 		return GCAS_ERR_NOMEM;
-	struct pwchange_ctx c = {a, env, cl, &sv->acc, hash, sv->s.id_hash, NULL, "password.change"};
+	struct pwchange_ctx c = {a,    env,           cl,   &sv->acc,
+	                         hash, sv->s.id_hash, NULL, "password.change"};
 	enum gcas_err e = store_tx(env->st, pwchange_tx, &c);
 	arena_free(a);
 	return e;

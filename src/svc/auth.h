@@ -29,9 +29,8 @@ struct client {
  * second factor, and *need_enrol says whether the account has no confirmed TOTP yet. Every
  * failure (unknown email, wrong password, throttled, disabled) is GCAS_ERR_AUTH after the same
  * work. */
-enum gcas_err svc_signin_password(const struct env *env, const struct client *cl,
-                                  const char *email, const char *password, char *token,
-                                  int *need_enrol);
+enum gcas_err svc_signin_password(const struct env *env, const struct client *cl, const char *email,
+                                  const char *password, char *token, int *need_enrol);
 /* Look a session cookie up. GCAS_ERR_AUTH when unknown, idle or expired, or the account can no
  * longer sign in (the session is then deleted). Touches the session. */
 enum gcas_err svc_session_resolve(const struct env *env, struct arena *a, const char *token,
@@ -55,8 +54,8 @@ enum gcas_err svc_totp_confirm(const struct env *env, const struct client *cl,
 enum gcas_err svc_signout(const struct env *env, const struct client *cl,
                           const struct session_view *sv);
 /* Re-authentication before sensitive changes: checks the password, marks the session. */
-enum gcas_err svc_reauth(const struct env *env, const struct client *cl,
-                         struct session_view *sv, const char *password);
+enum gcas_err svc_reauth(const struct env *env, const struct client *cl, struct session_view *sv,
+                         const char *password);
 /* 1 when the session re-authenticated (or completed sign-in) within cfg->reauth_ttl. */
 int svc_reauth_fresh(const struct env *env, const struct session_view *sv);
 /* Change one's own password (needs a fresh re-authentication); ends every other session. */

@@ -15,25 +15,25 @@
 #include "store/store.h"
 
 struct config {
-	const char *db;            /* DSN: sqlite:PATH or postgresql://... */
-	const char *listen;        /* address to bind, e.g. 127.0.0.1 */
+	const char *db;     /* DSN: sqlite:PATH or postgresql://... */
+	const char *listen; /* address to bind, e.g. 127.0.0.1 */
 	int port;
-	int threads;               /* HTTP worker threads = database connections */
-	const char *tls_cert;      /* PEM files; both set → serve HTTPS */
+	int threads;          /* HTTP worker threads = database connections */
+	const char *tls_cert; /* PEM files; both set → serve HTTPS */
 	const char *tls_key;
 	const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-* is trusted */
-	const char *base_url;      /* public URL, for links shown to people */
-	const char *issuer;        /* name shown in authenticator apps */
+	const char *base_url;        /* public URL, for links shown to people */
+	const char *issuer;          /* name shown in authenticator apps */
 	const char *log_level;
-	int64_t session_idle_ttl;  /* seconds; R3 / issue: 30 minutes */
-	int64_t session_abs_ttl;   /* seconds; 12 hours */
-	int64_t reauth_ttl;        /* a re-authentication is fresh for this long */
-	int64_t setup_link_ttl;    /* account set-up links */
-	int64_t token_max_ttl;     /* personal API tokens may not outlive this */
-	int throttle_free;         /* failures per account before delays start */
-	int throttle_ip_free;      /* failures per client address before delays start */
+	int64_t session_idle_ttl;   /* seconds; R3 / issue: 30 minutes */
+	int64_t session_abs_ttl;    /* seconds; 12 hours */
+	int64_t reauth_ttl;         /* a re-authentication is fresh for this long */
+	int64_t setup_link_ttl;     /* account set-up links */
+	int64_t token_max_ttl;      /* personal API tokens may not outlive this */
+	int throttle_free;          /* failures per account before delays start */
+	int throttle_ip_free;       /* failures per client address before delays start */
 	int64_t throttle_max_delay; /* seconds */
-	size_t max_body;           /* request body cap, bytes */
+	size_t max_body;            /* request body cap, bytes */
 	struct pw_params pw;
 };
 

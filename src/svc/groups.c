@@ -13,8 +13,8 @@
 
 struct target group_target(const struct group *g)
 {
-	struct target t = {.org_id = g->org_id, .agency_id = g->agency_id,
-	                   .project_id = g->project_id};
+	struct target t = {
+	    .org_id = g->org_id, .agency_id = g->agency_id, .project_id = g->project_id};
 	return t;
 }
 
@@ -120,7 +120,8 @@ static enum gcas_err member_tx(struct db *db, void *ctx)
 	}
 	e = store_account_get(db, c->a, c->account_id, &acc);
 	if (e == GCAS_ERR_NOTFOUND || (!e && acc.status == ACCOUNT_DELETED)) {
-		verr_add(c->ve, "account_id", "アカウントが見つかりません", "The account was not found");
+		verr_add(c->ve, "account_id", "アカウントが見つかりません",
+		         "The account was not found");
 		return GCAS_ERR_INVALID;
 	}
 	if (e)
@@ -156,24 +157,35 @@ static enum gcas_err member_tx(struct db *db, void *ctx)
 	if (e)
 		return e;
 	char *detail = audit_json(c->a, "account_id", acc.id, NULL);
-	struct audit_event ev = {c->add ? "group.member_add" : "group.member_remove", "group", g.id,
-	                         g.agency_id, NULL, detail};
+	struct audit_event ev = {c->add ? "group.member_add" : "group.member_remove",
+	                         "group",
+	                         g.id,
+	                         g.agency_id,
+	                         NULL,
+	                         detail};
 	return audit_append(db, c->a, c->ac, &ev);
 }
 
-static enum gcas_err member_change(const struct env *env, const struct actor *ac,
-                                   struct arena *a, const char *group_id,
-                                   const char *account_id, int64_t ends_at, int add,
-                                   struct verrs *ve)
+static enum gcas_err member_change(const struct env *env, const struct actor *ac, struct arena *a,
+                                   const char *group_id, const char *account_id, int64_t ends_at,
+                                   int add, struct verrs *ve)
 {
 	struct verrs dummy = {0};
 	if (!policy_role_can(ac->subj.role, ACT_GROUP_MEMBER_MANAGE))
 		return audit_denied(env, ac, ACT_GROUP_MEMBER_MANAGE, "group", group_id, NULL);
 	if (add && ends_at && ends_at <= clock_now()) {
-		verr_add(ve, "ends_at", "終了日は未来の日付にしてください", "The end date must be in the future");
+		verr_add(ve, "ends_at", "終了日は未来の日付にしてください",
+		         "The end date must be in the future");
 		return GCAS_ERR_INVALID;
 	}
-	struct member_ctx c = {ac, a, group_id, account_id, ends_at, add, ve ? ve : &dummy, NULL,
+	struct member_ctx c = {ac,
+	                       a,
+	                       group_id,
+	                       account_id,
+	                       ends_at,
+	                       add,
+	                       ve ? ve : &dummy,
+	                       NULL,
 	                       ACT_GROUP_MEMBER_MANAGE};
 	enum gcas_err e = store_tx(env->st, member_tx, &c);
 	if (e == GCAS_ERR_DENIED)
@@ -181,16 +193,15 @@ static enum gcas_err member_change(const struct env *env, const struct actor *ac
 	return e;
 }
 
-enum gcas_err svc_group_member_add(const struct env *env, const struct actor *ac,
-                                   struct arena *a, const char *group_id, const char *account_id,
-                                   int64_t ends_at, struct verrs *ve)
+enum gcas_err svc_group_member_add(const struct env *env, const struct actor *ac, struct arena *a,
+                                   const char *group_id, const char *account_id, int64_t ends_at,
+                                   struct verrs *ve)
 {
 	return member_change(env, ac, a, group_id, account_id, ends_at, 1, ve);
 }
 
 enum gcas_err svc_group_member_remove(const struct env *env, const struct actor *ac,
-                                      struct arena *a, const char *group_id,
-                                      const char *account_id)
+                                      struct arena *a, const char *group_id, const char *account_id)
 {
 	return member_change(env, ac, a, group_id, account_id, 0, 0, NULL);
 }

@@ -12,9 +12,9 @@ enum gcas_err svc_group_get(const struct env *env, const struct actor *ac, struc
                             const char *id, struct group *out, struct membership **members,
                             size_t *nmembers);
 /* ends_at: 0 = no end date. */
-enum gcas_err svc_group_member_add(const struct env *env, const struct actor *ac,
-                                   struct arena *a, const char *group_id, const char *account_id,
-                                   int64_t ends_at, struct verrs *ve);
+enum gcas_err svc_group_member_add(const struct env *env, const struct actor *ac, struct arena *a,
+                                   const char *group_id, const char *account_id, int64_t ends_at,
+                                   struct verrs *ve);
 enum gcas_err svc_group_member_remove(const struct env *env, const struct actor *ac,
                                       struct arena *a, const char *group_id,
                                       const char *account_id);

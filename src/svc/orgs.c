@@ -24,7 +24,7 @@ static const char *group_name(struct arena *a, const struct org *o)
 
 static enum action create_action(enum org_kind k)
 {
-	return k == ORG_AGENCY ? ACT_ORG_CREATE_AGENCY
+	return k == ORG_AGENCY    ? ACT_ORG_CREATE_AGENCY
 	       : k == ORG_PROJECT ? ACT_ORG_CREATE_PROJECT
 	                          : ACT_ORG_CREATE_CONTRACTOR;
 }
@@ -97,11 +97,8 @@ static enum gcas_err create_tx(struct db *db, void *ctx)
 	if (!id || rand_id(id))
 		return GCAS_ERR_NOMEM;
 	struct org *o = c->out;
-	*o = (struct org){.id = id,
-	                  .kind = c->kind,
-	                  .name = c->in->name,
-	                  .created_at = now,
-	                  .updated_at = now};
+	*o = (struct org){
+	    .id = id, .kind = c->kind, .name = c->in->name, .created_at = now, .updated_at = now};
 	if (c->kind == ORG_AGENCY) {
 		o->code = c->in->code;
 		o->agency_type = c->in->agency_type;
@@ -153,7 +150,8 @@ enum gcas_err svc_org_create(const struct env *env, const struct actor *ac, stru
 	if (e == GCAS_ERR_DENIED)
 		return audit_denied(env, ac, create_action(kind), "org", in->parent_id, NULL);
 	if (e == GCAS_ERR_NOTFOUND)
-		verr_add(ve, "parent_id", "親組織が見つかりません", "The parent organisation was not found");
+		verr_add(ve, "parent_id", "親組織が見つかりません",
+		         "The parent organisation was not found");
 	return e;
 }
 
@@ -239,8 +237,8 @@ static enum gcas_err list_tx(struct db *db, void *ctx)
 	return store_org_list(db, c->a, c->agency_id, c->kind, c->pg, &c->out, &c->n);
 }
 
-enum gcas_err svc_org_list(const struct env *env, const struct actor *ac, struct arena *a,
-                           int kind, struct page *pg, struct org **out, size_t *n)
+enum gcas_err svc_org_list(const struct env *env, const struct actor *ac, struct arena *a, int kind,
+                           struct page *pg, struct org **out, size_t *n)
 {
 	/* Non-operators never read outside their agency (R7.1); rows are then filtered by the
 	 * matrix, so a project team member sees only their own team and its contractors. */

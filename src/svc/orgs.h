@@ -24,8 +24,8 @@ enum gcas_err svc_org_get(const struct env *env, const struct actor *ac, struct 
 enum gcas_err svc_org_rename(const struct env *env, const struct actor *ac, struct arena *a,
                              const char *id, const char *name, struct verrs *ve);
 /* The organisations the actor may see; kind < 0 for all kinds. */
-enum gcas_err svc_org_list(const struct env *env, const struct actor *ac, struct arena *a,
-                           int kind, struct page *pg, struct org **out, size_t *n);
+enum gcas_err svc_org_list(const struct env *env, const struct actor *ac, struct arena *a, int kind,
+                           struct page *pg, struct org **out, size_t *n);
 
 /* Policy target describing an organisation. */
 struct target org_target(const struct org *o);

@@ -35,18 +35,18 @@ static enum gcas_err create_tx(struct db *db, void *ctx)
 	if (e)
 		return e;
 	char *detail = audit_json(c->a, "scopes", c->t->scopes, NULL);
-	struct audit_event ev = {"token.create", "token", c->t->id, c->ac->subj.agency_id, NULL,
-	                         detail};
+	struct audit_event ev = {"token.create",        "token", c->t->id,
+	                         c->ac->subj.agency_id, NULL,    detail};
 	return audit_append(db, c->a, c->ac, &ev);
 }
 
 enum gcas_err svc_token_create(const struct env *env, const struct actor *ac, struct arena *a,
-                               const struct session_view *sv, const char *name,
-                               const char *scopes, int64_t ttl_days, struct api_token *out,
-                               const char **secret, struct verrs *ve)
+                               const struct session_view *sv, const char *name, const char *scopes,
+                               int64_t ttl_days, struct api_token *out, const char **secret,
+                               struct verrs *ve)
 {
-	struct target self = {.has_role = 1, .role = ac->subj.role,
-	                      .account_id = ac->subj.account_id};
+	struct target self = {
+	    .has_role = 1, .role = ac->subj.role, .account_id = ac->subj.account_id};
 	if (!ac->acc || !policy_allows(&ac->subj, ACT_SELF_MANAGE, &self))
 		return GCAS_ERR_DENIED;
 	/* A token is a credential: creating one needs a fresh re-authentication of the actor's own

@@ -11,9 +11,9 @@
 /* Create a token for the signed-in account (needs a fresh re-authentication). *secret gets the
  * token text, shown once. ttl_days 1..cfg->token_max_ttl/86400. */
 enum gcas_err svc_token_create(const struct env *env, const struct actor *ac, struct arena *a,
-                               const struct session_view *sv, const char *name,
-                               const char *scopes, int64_t ttl_days, struct api_token *out,
-                               const char **secret, struct verrs *ve);
+                               const struct session_view *sv, const char *name, const char *scopes,
+                               int64_t ttl_days, struct api_token *out, const char **secret,
+                               struct verrs *ve);
 enum gcas_err svc_token_list(const struct env *env, const struct actor *ac, struct arena *a,
                              struct api_token **out, size_t *n);
 enum gcas_err svc_token_revoke(const struct env *env, const struct actor *ac, struct arena *a,

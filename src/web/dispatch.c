@@ -190,7 +190,8 @@ static int authenticate(struct web_ctx *c)
 			http_resp_header(c->resp, c->a, "WWW-Authenticate",
 			                 "Bearer realm=\"gcas\", error=\"invalid_token\"");
 			web_problem(c, 401, "Unauthorized",
-			            "The bearer token is missing, unknown, expired or revoked.", NULL);
+			            "The bearer token is missing, unknown, expired or revoked.",
+			            NULL);
 			return -1;
 		}
 		actor_from_account(&c->ac, acc);
@@ -199,9 +200,10 @@ static int authenticate(struct web_ctx *c)
 		c->ac.request_id = c->req->request_id;
 		c->authed = 1;
 		if (rt->scope && !token_has_scope(c->ac.scopes, rt->scope)) {
-			web_problem(c, 403, "Forbidden",
-			            "This token's scopes do not include the one this operation needs.",
-			            NULL);
+			web_problem(
+			    c, 403, "Forbidden",
+			    "This token's scopes do not include the one this operation needs.",
+			    NULL);
 			return -1;
 		}
 		return 0;
@@ -264,7 +266,8 @@ static int parse_inputs(struct web_ctx *c)
 	if (ck && cookie_parse(c->a, ck, strlen(ck), &c->cookies) != GCAS_OK)
 		c->cookies = (struct kv_list){0};
 	if (params_parse(c->a, c->req->query, strlen(c->req->query), &c->query, &why)) {
-		web_problem(c, 400, "Bad Request", why ? why : "The query string is malformed.", NULL);
+		web_problem(c, 400, "Bad Request", why ? why : "The query string is malformed.",
+		            NULL);
 		return -1;
 	}
 	if (c->req->body_too_large) {
@@ -278,8 +281,8 @@ static int parse_inputs(struct web_ctx *c)
 			web_error_page(c, 400, "送信された内容を読み取れませんでした。",
 			               "The submitted form could not be read.");
 		else
-			web_problem(c, 400, "Bad Request", why ? why : "The form body is malformed.",
-			            NULL);
+			web_problem(c, 400, "Bad Request",
+			            why ? why : "The form body is malformed.", NULL);
 		return -1;
 	}
 	return 0;
@@ -320,10 +323,10 @@ void web_dispatch(const struct env *env, struct http_req *req, struct http_resp 
 	int api = str_starts(req->path, "/api/");
 	if (!c->route) {
 		/* A pseudo-route gives the error the right shape (problem+json or a page). */
-		static const struct route api_missing = {HTTP_GET, "", NULL, ROUTE_API, AUTH_NONE,
-		                                         NULL,     NULL, NULL};
-		static const struct route page_missing = {HTTP_GET, "", NULL, ROUTE_PAGE, AUTH_NONE,
-		                                          NULL,     NULL, NULL};
+		static const struct route api_missing = {HTTP_GET,  "",   NULL, ROUTE_API,
+		                                         AUTH_NONE, NULL, NULL, NULL};
+		static const struct route page_missing = {HTTP_GET,  "",   NULL, ROUTE_PAGE,
+		                                          AUTH_NONE, NULL, NULL, NULL};
 		c->route = api ? &api_missing : &page_missing;
 		if (parse_inputs(c) == 0) {
 			choose_lang(c);
@@ -344,10 +347,12 @@ void web_dispatch(const struct env *env, struct http_req *req, struct http_resp 
 	if (!csrf_ok(c)) {
 		if (c->route->kind == ROUTE_PAGE)
 			web_error_page(c, 403,
-			               "フォームの有効期限が切れました。前のページに戻り、もう一度送信してください。",
+			               "フォームの有効期限が切れました。前のページに戻り、もう一度"
+			               "送信してください。",
 			               "The form has expired. Go back and submit it again.");
 		else
-			web_problem(c, 403, "Forbidden", "The CSRF token is missing or wrong.", NULL);
+			web_problem(c, 403, "Forbidden", "The CSRF token is missing or wrong.",
+			            NULL);
 		goto out;
 	}
 	c->route->fn(c);

@@ -7,27 +7,67 @@
 #include "web/web.h"
 
 #define H(name) void name(struct web_ctx *c);
-#define HANDLERS(X)                                                                                \
-	X(plain_healthz) X(plain_readyz) X(plain_metrics) X(plain_static)                          \
-	X(page_home)                                                                               \
-	X(page_signin_form) X(page_signin) X(page_factor_form) X(page_factor)                      \
-	X(page_enrol_form) X(page_enrol) X(page_signout) X(page_setup_form) X(page_setup)         \
-	X(page_reauth_form) X(page_reauth)                                                         \
-	X(page_orgs) X(page_org_new_form) X(page_org_new) X(page_org) X(page_org_rename)          \
-	X(page_accounts) X(page_account_new_form) X(page_account_new) X(page_account)             \
-	X(page_account_edit_form) X(page_account_edit) X(page_account_status)                     \
-	X(page_account_reset) X(page_account_setup_link)                                           \
-	X(page_groups) X(page_group) X(page_group_member_add) X(page_group_member_remove)         \
-	X(page_audit)                                                                              \
-	X(page_settings) X(page_settings_password) X(page_settings_totp_form)                     \
-	X(page_settings_totp) X(page_settings_token_create) X(page_settings_token_revoke)         \
-	X(api_openapi) X(api_me)                                                                   \
-	X(api_orgs_list) X(api_orgs_create) X(api_org_get) X(api_org_update)                       \
-	X(api_accounts_list) X(api_accounts_create) X(api_account_get) X(api_account_update)      \
-	X(api_account_disable) X(api_account_enable) X(api_account_delete)                        \
-	X(api_account_reset_factors) X(api_account_setup_link)                                     \
-	X(api_groups_list) X(api_group_get) X(api_group_member_add) X(api_group_member_remove)    \
-	X(api_audit_list) X(api_tokens_list) X(api_token_revoke)
+/* clang-format off */
+#define HANDLERS(X) \
+	X(plain_healthz) \
+	X(plain_readyz) \
+	X(plain_metrics) \
+	X(plain_static) \
+	X(page_home) \
+	X(page_signin_form) \
+	X(page_signin) \
+	X(page_factor) \
+	X(page_enrol_form) \
+	X(page_enrol) \
+	X(page_signout) \
+	X(page_setup_form) \
+	X(page_setup) \
+	X(page_reauth_form) \
+	X(page_reauth) \
+	X(page_orgs) \
+	X(page_org_new) \
+	X(page_org) \
+	X(page_org_rename) \
+	X(page_accounts) \
+	X(page_account_new_form) \
+	X(page_account_new) \
+	X(page_account) \
+	X(page_account_edit) \
+	X(page_account_status) \
+	X(page_account_reset) \
+	X(page_account_setup_link) \
+	X(page_groups) \
+	X(page_group) \
+	X(page_group_member_add) \
+	X(page_group_member_remove) \
+	X(page_audit) \
+	X(page_settings_password) \
+	X(page_settings_totp_form) \
+	X(page_settings_totp) \
+	X(page_settings_token_create) \
+	X(page_settings_token_revoke) \
+	X(api_openapi) \
+	X(api_me) \
+	X(api_orgs_create) \
+	X(api_org_get) \
+	X(api_org_update) \
+	X(api_accounts_list) \
+	X(api_accounts_create) \
+	X(api_account_get) \
+	X(api_account_update) \
+	X(api_account_disable) \
+	X(api_account_enable) \
+	X(api_account_delete) \
+	X(api_account_reset_factors) \
+	X(api_account_setup_link) \
+	X(api_groups_list) \
+	X(api_group_get) \
+	X(api_group_member_add) \
+	X(api_group_member_remove) \
+	X(api_audit_list) \
+	X(api_tokens_list) \
+	X(api_token_revoke)
+/* clang-format on */
 HANDLERS(H)
 #undef H
 

@@ -27,9 +27,9 @@ struct http_req {
 	const char *query; /* raw query string, "" when none */
 	const char *body;
 	size_t body_len;
-	int body_too_large;   /* the adapter stopped reading at the configured cap */
-	const char *peer_ip;  /* the TCP peer */
-	int tls;              /* served over TLS by us */
+	int body_too_large;  /* the adapter stopped reading at the configured cap */
+	const char *peer_ip; /* the TCP peer */
+	int tls;             /* served over TLS by us */
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t nheaders;
 	const char *request_id;

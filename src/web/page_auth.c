@@ -85,8 +85,8 @@ void page_signin(struct web_ctx *c)
 	char token[SESSION_TOKEN_SIZE];
 	int need_enrol = 0;
 	const char *email = web_form(c, "email");
-	enum gcas_err e = svc_signin_password(c->env, &c->cl, email, web_form(c, "password"), token,
-	                                      &need_enrol);
+	enum gcas_err e =
+	    svc_signin_password(c->env, &c->cl, email, web_form(c, "password"), token, &need_enrol);
 	if (e == GCAS_ERR_AUTH) {
 		c->resp->status = 401;
 		signin_page(c, email,
@@ -112,7 +112,9 @@ static void factor_page(struct web_ctx *c, const char *error)
 		form_error_summary(b, c->lang, &fe, 1);
 	}
 	html_printf(b, "<p>%s</p>",
-	            T(c, "認証アプリに表示されている6桁のコードを入力してください。認証アプリが使えない場合は、リカバリーコードを入力できます。",
+	            T(c,
+	              "認証アプリに表示されている6桁のコードを入力してください。認証アプリが使えな"
+	              "い場合は、リカバリーコードを入力できます。",
 	              "Enter the 6-digit code shown by your authenticator app. If you cannot use "
 	              "it, enter one of your recovery codes."));
 	html_lit(b, "<form method=\"post\" action=\"/signin/factor\" novalidate>");
@@ -176,7 +178,9 @@ void enrol_page(struct web_ctx *c, const char *action, const char *error)
 		form_error_summary(b, c->lang, &fe, 1);
 	}
 	html_printf(b, "<ol class=\"steps\"><li>%s</li><li>%s</li></ol>",
-	            T(c, "スマートフォンの認証アプリ（TOTP対応）で次のQRコードを読み取るか、キーを入力してください。",
+	            T(c,
+	              "スマートフォンの認証アプリ（TOTP対応）で次のQRコードを読み取るか、キーを入力"
+	              "してください。",
 	              "Scan this QR code with an authenticator app (TOTP) on your phone, or type "
 	              "the key."),
 	            T(c, "アプリに表示された6桁のコードを入力してください。",
@@ -198,7 +202,9 @@ void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_S
 	struct buf *b = &c->resp->body;
 	wide_card_begin(c, "リカバリーコード", "Recovery codes");
 	ui_alert(b, c->lang, "warning", NULL,
-	         T(c, "このコードは今だけ表示されます。安全な場所に保管してください。各コードは1回だけ使えます。",
+	         T(c,
+	           "このコードは今だけ表示されます。安全な場所に保管してください。各コードは1回だけ"
+	           "使えます。",
 	           "These codes are shown only now. Keep them somewhere safe. Each works once."));
 	html_lit(b, "<ul class=\"recovery-codes mono\">");
 	for (int i = 0; i < RECOVERY_CODES; i++)
@@ -224,7 +230,8 @@ void page_enrol(struct web_ctx *c)
 		web_redirect(c, "/");
 		return;
 	}
-	enum gcas_err e = svc_totp_confirm(c->env, &c->cl, &c->sv, web_form(c, "code"), codes, token);
+	enum gcas_err e =
+	    svc_totp_confirm(c->env, &c->cl, &c->sv, web_form(c, "code"), codes, token);
 	if (e == GCAS_ERR_AUTH) {
 		c->resp->status = 422;
 		enrol_page(c, "/signin/enrol",
@@ -260,9 +267,12 @@ static void setup_page(struct web_ctx *c, const struct account *acc, const struc
 	card_begin(c, "パスワードの設定", "Set your password");
 	if (n)
 		form_error_summary(b, c->lang, fe, n);
-	html_printf(b, "<p>%s <strong>%s</strong></p>", T(c, "アカウント：", "Account:"), acc->email);
+	html_printf(b, "<p>%s <strong>%s</strong></p>", T(c, "アカウント：", "Account:"),
+	            acc->email);
 	html_printf(b, "<p class=\"muted\">%s</p>",
-	            T(c, "8文字以上。長いフレーズがおすすめです。よく使われるパスワードや、名前・メールアドレスを含むものは使えません。",
+	            T(c,
+	              "8文字以上。長いフレーズがおすすめです。よく使われるパスワードや、名前・メー"
+	              "ルアドレスを含むものは使えません。",
 	              "At least 8 characters; a long phrase is best. Common passwords and ones "
 	              "containing your name or email address are refused."));
 	html_printf(b, "<form method=\"post\" action=\"/setup/%s\" novalidate>", web_param(c, 0));
@@ -280,8 +290,11 @@ void page_setup_form(struct web_ctx *c)
 {
 	struct account acc;
 	if (svc_setup_peek(c->env, c->a, web_param(c, 0), &acc)) {
-		web_error_page(c, 404, "このリンクは無効か、期限が切れています。管理者に新しいリンクを依頼してください。",
-		               "This link is invalid or has expired. Ask your manager for a new one.");
+		web_error_page(
+		    c, 404,
+		    "このリンクは無効か、期限が切れています。管理者に新しいリンクを依頼してください"
+		    "。",
+		    "This link is invalid or has expired. Ask your manager for a new one.");
 		return;
 	}
 	setup_page(c, &acc, NULL);
@@ -292,15 +305,19 @@ void page_setup(struct web_ctx *c)
 	struct account acc;
 	struct verrs ve = {0};
 	if (svc_setup_peek(c->env, c->a, web_param(c, 0), &acc)) {
-		web_error_page(c, 404, "このリンクは無効か、期限が切れています。管理者に新しいリンクを依頼してください。",
-		               "This link is invalid or has expired. Ask your manager for a new one.");
+		web_error_page(
+		    c, 404,
+		    "このリンクは無効か、期限が切れています。管理者に新しいリンクを依頼してください"
+		    "。",
+		    "This link is invalid or has expired. Ask your manager for a new one.");
 		return;
 	}
 	const char *pw = web_form(c, "password");
 	if (strcmp(pw, web_form(c, "password2")) != 0)
-		verr_add(&ve, "password2", "確認用のパスワードが一致しません", "The passwords do not match");
-	enum gcas_err e = ve.n ? GCAS_ERR_INVALID
-	                       : svc_setup_complete(c->env, &c->cl, web_param(c, 0), pw, &ve);
+		verr_add(&ve, "password2", "確認用のパスワードが一致しません",
+		         "The passwords do not match");
+	enum gcas_err e =
+	    ve.n ? GCAS_ERR_INVALID : svc_setup_complete(c->env, &c->cl, web_param(c, 0), pw, &ve);
 	if (e == GCAS_ERR_INVALID) {
 		c->resp->status = 422;
 		setup_page(c, &acc, &ve);
@@ -312,7 +329,8 @@ void page_setup(struct web_ctx *c)
 	}
 	buf_reset(&c->resp->body);
 	card_begin(c, "パスワードを設定しました", "Your password is set");
-	html_printf(&c->resp->body, "<p>%s</p><p><a class=\"btn btn--primary\" href=\"/signin\">%s</a></p>",
+	html_printf(&c->resp->body,
+	            "<p>%s</p><p><a class=\"btn btn--primary\" href=\"/signin\">%s</a></p>",
 	            T(c, "サインインして、認証アプリを登録してください。",
 	              "Sign in and set up your authenticator app."),
 	            T(c, "サインインへ", "Go to sign-in"));
@@ -359,7 +377,8 @@ void page_reauth(struct web_ctx *c)
 	enum gcas_err e = svc_reauth(c->env, &c->cl, &c->sv, web_form(c, "password"));
 	if (e == GCAS_ERR_AUTH) {
 		c->resp->status = 401;
-		reauth_page(c, next, T(c, "パスワードが正しくありません。", "The password is not correct."));
+		reauth_page(c, next,
+		            T(c, "パスワードが正しくありません。", "The password is not correct."));
 		return;
 	}
 	if (e) {

@@ -27,7 +27,8 @@ void plain_readyz(struct web_ctx *c)
 	int ok = store_run(c->env->st, ready_tx, &n) == GCAS_OK;
 	c->resp->status = ok ? 200 : 503;
 	c->resp->content_type = "application/json";
-	buf_puts(&c->resp->body, ok ? "{\"status\":\"ready\"}" : "{\"status\":\"database unavailable\"}");
+	buf_puts(&c->resp->body,
+	         ok ? "{\"status\":\"ready\"}" : "{\"status\":\"database unavailable\"}");
 }
 
 void plain_static(struct web_ctx *c)
@@ -107,12 +108,15 @@ void metrics_render(struct buf *b, const struct env *env)
 	buf_printf(b, "gcas_http_request_duration_seconds_count %llu\n", (unsigned long long)cum);
 	int64_t v[2] = {0, 0};
 	if (store_run(env->st, counts_tx, v) == GCAS_OK) {
-		buf_printf(b, "# HELP gcas_sessions Live sessions.\n# TYPE gcas_sessions gauge\n"
-		              "gcas_sessions %lld\n",
+		buf_printf(b,
+		           "# HELP gcas_sessions Live sessions.\n# TYPE gcas_sessions gauge\n"
+		           "gcas_sessions %lld\n",
 		           (long long)v[0]);
-		buf_printf(b, "# HELP gcas_accounts Accounts in the store.\n# TYPE gcas_accounts gauge\n"
-		              "gcas_accounts %lld\n",
-		           (long long)v[1]);
+		buf_printf(
+		    b,
+		    "# HELP gcas_accounts Accounts in the store.\n# TYPE gcas_accounts gauge\n"
+		    "gcas_accounts %lld\n",
+		    (long long)v[1]);
 	}
 }
 

@@ -147,11 +147,12 @@ static void begin(struct web_ctx *c, const char *tja, const char *ten, const cha
 	p.lang = c->lang;
 	p.title_ja = tja;
 	p.title_en = ten;
-	p.path_and_query = c->req->query[0] ? arena_printf(c->a, "%s?%s", c->req->path,
-	                                                   c->req->query)
-	                                    : c->req->path;
+	p.path_and_query = c->req->query[0]
+	                       ? arena_printf(c->a, "%s?%s", c->req->path, c->req->query)
+	                       : c->req->path;
 	if (c->authed && c->sv.mfa_done) {
-		p.user_name = arena_printf(c->a, "%s %s", c->sv.acc.family_name, c->sv.acc.given_name);
+		p.user_name =
+		    arena_printf(c->a, "%s %s", c->sv.acc.family_name, c->sv.acc.given_name);
 		p.role_label = role_label(c->sv.acc.role, c->lang == LANG_EN);
 		p.csrf = c->sv.s.csrf;
 		for (size_t i = 0; nav && i < sizeof(nav_all) / sizeof(nav_all[0]); i++)
@@ -199,7 +200,8 @@ void web_error_page(struct web_ctx *c, int status, const char *msg_ja, const cha
 	struct buf *b = &c->resp->body;
 	html_printf(b, "<h1>%s</h1>", T(c, "エラー", "Error"));
 	ui_alert(b, c->lang, "error", NULL, T(c, msg_ja, msg_en));
-	html_printf(b, "<p><a href=\"/\">%s</a></p>", T(c, "ホームに戻る", "Back to the home page"));
+	html_printf(b, "<p><a href=\"/\">%s</a></p>",
+	            T(c, "ホームに戻る", "Back to the home page"));
 	web_page_end(c);
 }
 
@@ -252,7 +254,8 @@ const char *web_param(struct web_ctx *c, size_t i)
 int web_json_body(struct web_ctx *c, const struct jfield *spec, size_t nspec, void *target)
 {
 	const char *ct = http_req_header(c->req, "Content-Type");
-	if (!ct || !(str_starts(ct, "application/json") || str_starts(ct, "application/merge-patch+json"))) {
+	if (!ct || !(str_starts(ct, "application/json") ||
+	             str_starts(ct, "application/merge-patch+json"))) {
 		web_problem(c, 415, "Unsupported Media Type", "Send the body as application/json.",
 		            NULL);
 		return -1;
@@ -265,8 +268,8 @@ int web_json_body(struct web_ctx *c, const struct jfield *spec, size_t nspec, vo
 		return 0;
 	struct verrs ve = {0};
 	for (size_t i = 0; i < nerr; i++) {
-		const char *field = errs[i].pointer && errs[i].pointer[0] == '/' ? errs[i].pointer + 1
-		                                                                  : "";
+		const char *field =
+		    errs[i].pointer && errs[i].pointer[0] == '/' ? errs[i].pointer + 1 : "";
 		verr_add(&ve, field, errs[i].detail, errs[i].detail);
 	}
 	web_problem(c, e == GCAS_ERR_INVALID ? 400 : 500, "Bad Request",

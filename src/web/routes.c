@@ -4,10 +4,18 @@
  * "/accounts/{id}"). The OpenAPI document is generated from the API rows of this table. */
 #include "web/handlers.h"
 
-#define PAGE(m, p, f, auth) {HTTP_##m, p, f, ROUTE_PAGE, auth, NULL, NULL, NULL}
-#define PLAIN(m, p, f)      {HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL}
+#define PAGE(m, p, f, auth)                                                                        \
+	{                                                                                          \
+		HTTP_##m, p, f, ROUTE_PAGE, auth, NULL, NULL, NULL                                 \
+	}
+#define PLAIN(m, p, f)                                                                             \
+	{                                                                                          \
+		HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL                           \
+	}
 #define API(m, p, f, op, summary, scope)                                                           \
-	{HTTP_##m, "/api/v1" p, f, ROUTE_API, AUTH_FULL, op, summary, scope}
+	{                                                                                          \
+		HTTP_##m, "/api/v1" p, f, ROUTE_API, AUTH_FULL, op, summary, scope                 \
+	}
 
 const struct route web_routes[] = {
     PLAIN(GET, "/healthz", plain_healthz),
@@ -62,8 +70,7 @@ const struct route web_routes[] = {
         "write"),
     API(GET, "/orgs/{id}", api_org_get, "getOrg", "One organisation", "read"),
     API(PATCH, "/orgs/{id}", api_org_update, "updateOrg", "Rename an organisation", "write"),
-    API(GET, "/accounts", api_accounts_list, "listAccounts", "Accounts the caller may see",
-        "read"),
+    API(GET, "/accounts", api_accounts_list, "listAccounts", "Accounts the caller may see", "read"),
     API(POST, "/accounts", api_accounts_create, "createAccount",
         "Issue an account along the certification chain", "write"),
     API(GET, "/accounts/{id}", api_account_get, "getAccount", "One account", "read"),
@@ -87,10 +94,9 @@ const struct route web_routes[] = {
     API(DELETE, "/groups/{id}/members/{account}", api_group_member_remove, "removeGroupMember",
         "Remove a member from a group", "write"),
     API(GET, "/audit", api_audit_list, "listAudit", "Audit records the caller may read", "read"),
-    API(GET, "/tokens", api_tokens_list, "listTokens", "The caller's personal API tokens",
-        "read"),
-    API(DELETE, "/tokens/{id}", api_token_revoke, "revokeToken", "Revoke one of the caller's tokens",
-        "write"),
+    API(GET, "/tokens", api_tokens_list, "listTokens", "The caller's personal API tokens", "read"),
+    API(DELETE, "/tokens/{id}", api_token_revoke, "revokeToken",
+        "Revoke one of the caller's tokens", "write"),
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Static files (the stylesheets in static/, static/favicon.svg) embedded in the binary at build time by
- * tools/embed_static.py, so a gcas install is one file and needs no document root. */
+/* Static files (the stylesheets in static/, static/favicon.svg) embedded in the binary at build
+ * time by tools/embed_static.py, so a gcas install is one file and needs no document root. */
 #ifndef GCAS_WEB_STATIC_ASSETS_H
 #define GCAS_WEB_STATIC_ASSETS_H
 

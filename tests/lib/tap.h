@@ -12,7 +12,7 @@
 static int tap_n, tap_failed;
 
 __attribute__((format(printf, 4, 5))) static int tap_ok(int cond, const char *file, int line,
-                                                       const char *fmt, ...)
+                                                        const char *fmt, ...)
 {
 	va_list ap;
 	tap_n++;
@@ -35,7 +35,7 @@ __attribute__((format(printf, 4, 5))) static int tap_ok(int cond, const char *fi
 	do {                                                                                       \
 		long long g_ = (long long)(got), w_ = (long long)(want);                           \
 		if (!ok(g_ == w_, __VA_ARGS__))                                                    \
-			printf("#   got %lld, want %lld\n", g_, w_);                                 \
+			printf("#   got %lld, want %lld\n", g_, w_);                               \
 	} while (0)
 
 #define is_str(got, want, ...)                                                                     \
@@ -43,7 +43,7 @@ __attribute__((format(printf, 4, 5))) static int tap_ok(int cond, const char *fi
 		const char *g_ = (got), *w_ = (want);                                              \
 		int eq_ = (g_ && w_) ? strcmp(g_, w_) == 0 : g_ == w_;                             \
 		if (!ok(eq_, __VA_ARGS__))                                                         \
-			printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)",                  \
+			printf("#   got \"%s\", want \"%s\"\n", g_ ? g_ : "(null)",                \
 			       w_ ? w_ : "(null)");                                                \
 	} while (0)
 
@@ -51,7 +51,7 @@ __attribute__((format(printf, 4, 5))) static int tap_ok(int cond, const char *fi
 	do {                                                                                       \
 		const char *h_ = (hay), *n_ = (needle);                                            \
 		if (!ok(h_ && strstr(h_, n_), __VA_ARGS__))                                        \
-			printf("#   \"%s\" not found in \"%.400s\"\n", n_, h_ ? h_ : "(null)");      \
+			printf("#   \"%s\" not found in \"%.400s\"\n", n_, h_ ? h_ : "(null)");    \
 	} while (0)
 
 static inline int tap_done(void)

@@ -67,8 +67,7 @@ void wt_resp_free(struct wt_resp *r)
 }
 
 int wt_request(struct wt *w, const char *method, const char *target, const char *cookie,
-               const char *ctype, const char *body, const char *const *hdrs,
-               struct wt_resp *out)
+               const char *ctype, const char *body, const char *const *hdrs, struct wt_resp *out)
 {
 	struct arena *a = arena_new(0);
 	struct http_req req = {.a = a};
@@ -111,9 +110,10 @@ int wt_request(struct wt *w, const char *method, const char *target, const char 
 		if (strcasecmp(resp.headers[i].name, "Location") == 0)
 			out->location = arena_strdup(a, resp.headers[i].value);
 		if (strcasecmp(resp.headers[i].name, "Set-Cookie") == 0)
-			out->set_cookie = out->set_cookie ? arena_printf(a, "%s\n%s", out->set_cookie,
-			                                                 resp.headers[i].value)
-			                                  : arena_strdup(a, resp.headers[i].value);
+			out->set_cookie =
+			    out->set_cookie
+			        ? arena_printf(a, "%s\n%s", out->set_cookie, resp.headers[i].value)
+			        : arena_strdup(a, resp.headers[i].value);
 	}
 	http_resp_fini(&resp);
 	return 0;
@@ -171,7 +171,8 @@ int wt_org(struct wt *w, enum org_kind kind, const char *parent_id, const char *
 		arena_free(a);
 		return -1;
 	}
-	struct org o = {.id = out, .kind = kind, .name = name, .created_at = now, .updated_at = now};
+	struct org o = {
+	    .id = out, .kind = kind, .name = name, .created_at = now, .updated_at = now};
 	if (kind == ORG_AGENCY) {
 		o.code = code;
 		o.agency_type = code && strlen(code) == 6 ? "local" : "ministry";

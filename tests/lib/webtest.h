@@ -33,8 +33,7 @@ void wt_resp_free(struct wt_resp *r);
 /* Run one request. cookie: a Cookie header value or NULL; ctype/body: request body or NULL;
  * hdrs: extra "Name: value" strings, NULL-terminated, or NULL. */
 int wt_request(struct wt *w, const char *method, const char *target, const char *cookie,
-               const char *ctype, const char *body, const char *const *hdrs,
-               struct wt_resp *out);
+               const char *ctype, const char *body, const char *const *hdrs, struct wt_resp *out);
 
 /* Fixtures (bypass the use cases: they set up state for the test). Ids are written to out
  * (33 bytes). */

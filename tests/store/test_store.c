@@ -1529,7 +1529,8 @@ static void *blocker_main(void *arg)
 	const char *path = tdb.dsn + (str_starts(tdb.dsn, "sqlite://") ? 9 : 7);
 	sqlite3 *h = NULL;
 	/* The migrators open their stores at the same moment; wait out their brief locks. */
-	b->held = sqlite3_open(path, &h) == SQLITE_OK && sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
+	b->held = sqlite3_open(path, &h) == SQLITE_OK &&
+	          sqlite3_busy_timeout(h, 5000) == SQLITE_OK &&
 	          sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 	pthread_barrier_wait(b->go);
 	struct timespec ts = {0, 300 * 1000 * 1000};

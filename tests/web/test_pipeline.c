@@ -72,8 +72,12 @@ static void test_headers(struct wt *w, const char *cookie)
 	/* Headers are not exposed by wt_resp except Set-Cookie/Location: check them through a
 	 * direct dispatch. */
 	struct arena *a = arena_new(0);
-	struct http_req req = {.a = a, .method = HTTP_GET, .path = "/", .query = "",
-	                       .peer_ip = "127.0.0.1", .request_id = "hdr"};
+	struct http_req req = {.a = a,
+	                       .method = HTTP_GET,
+	                       .path = "/",
+	                       .query = "",
+	                       .peer_ip = "127.0.0.1",
+	                       .request_id = "hdr"};
 	req.headers[req.nheaders++] = (struct http_header){"Cookie", cookie};
 	struct http_resp resp;
 	http_resp_init(&resp);
@@ -157,7 +161,8 @@ static void test_signin_flow(struct wt *w, const char *email)
 	           &r);
 	is_int(r.status, 303, "right password: redirect");
 	is_str(r.location, "/signin/factor", "to the second factor (TOTP enrolled)");
-	ok(cookie_value(r.set_cookie, "gcas_session", sess, sizeof(sess)) == 0, "session cookie set");
+	ok(cookie_value(r.set_cookie, "gcas_session", sess, sizeof(sess)) == 0,
+	   "session cookie set");
 	has_str(r.set_cookie, "HttpOnly", "HttpOnly");
 	has_str(r.set_cookie, "SameSite=Lax", "SameSite");
 	wt_resp_free(&r);
