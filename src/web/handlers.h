@@ -16,6 +16,7 @@
 	X(page_home) \
 	X(page_signin_form) \
 	X(page_signin) \
+	X(page_factor_form) \
 	X(page_factor) \
 	X(page_enrol_form) \
 	X(page_enrol) \
@@ -25,6 +26,7 @@
 	X(page_reauth_form) \
 	X(page_reauth) \
 	X(page_orgs) \
+	X(page_org_new_form) \
 	X(page_org_new) \
 	X(page_org) \
 	X(page_org_rename) \
@@ -32,6 +34,7 @@
 	X(page_account_new_form) \
 	X(page_account_new) \
 	X(page_account) \
+	X(page_account_edit_form) \
 	X(page_account_edit) \
 	X(page_account_status) \
 	X(page_account_reset) \
@@ -41,6 +44,7 @@
 	X(page_group_member_add) \
 	X(page_group_member_remove) \
 	X(page_audit) \
+	X(page_settings) \
 	X(page_settings_password) \
 	X(page_settings_totp_form) \
 	X(page_settings_totp) \
@@ -48,6 +52,7 @@
 	X(page_settings_token_revoke) \
 	X(api_openapi) \
 	X(api_me) \
+	X(api_orgs_list) \
 	X(api_orgs_create) \
 	X(api_org_get) \
 	X(api_org_update) \
