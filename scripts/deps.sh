@@ -10,7 +10,7 @@ build_pkgs=(build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev
   libqrencode-dev)
 test_pkgs=(postgresql sqlite3 clang libclang-rt-14-dev chromium fonts-noto-cjk nodejs npm
-  curl procps)
+  curl procps openssl)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then
