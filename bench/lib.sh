@@ -172,24 +172,28 @@ machine_note() {
 	echo "$(nproc) vCPU $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# worker_ticks PID: "tid ticks" (user + system clock ticks) for each thread named MHD-worker*.
+# worker_ticks PID: "tid ticks" (user + system clock ticks) for each libmicrohttpd thread that
+# serves requests: MHD-worker (thread pool), MHD-single (one internal thread), MHD-connection
+# (thread per connection).
 worker_ticks() {
 	local t
 	for t in /proc/"$1"/task/*; do
 		case "$(cat "$t/comm" 2>/dev/null)" in
-		MHD-worker*) echo "${t##*/} $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null)" ;;
+		MHD-worker* | MHD-single* | MHD-connection*)
+			echo "${t##*/} $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null)" ;;
 		esac
 	done
 }
 
-# busy_workers BEFORE AFTER SECONDS: how many MHD worker threads used >= 25 % of a core between
-# two worker_ticks samples, and their shares, e.g. "2 (97% 95%)". libmicrohttpd's pool lets
+# busy_workers BEFORE AFTER SECONDS: how many MHD threads used >= 25 % of a core between two
+# worker_ticks samples (a thread born in between counts from 0), and their shares, e.g.
+# "2 (97% 95%)". libmicrohttpd's pool lets
 # whichever worker wakes first accept a burst of new connections, so one worker can end up with
 # every connection of a run while the other idles.
 busy_workers() {
 	local hz
 	hz=$(getconf CLK_TCK)
-	join <(sort "$1") <(sort "$2") | awk -v s="$3" -v hz="$hz" '
+	join -a 2 -e 0 -o 0,1.2,2.2 <(sort "$1") <(sort "$2") | awk -v s="$3" -v hz="$hz" '
 		{ p = ($3 - $2) / (s * hz) * 100; if (p >= 25) { n++; l = l sprintf("%s%.0f%%", (l == "" ? "" : " "), p) } }
 		END { printf "%d (%s)\n", n, l }'
 }

@@ -4,7 +4,8 @@
 # email, the right password: every request a successful password step, 303 to /signin/enrol or
 # /signin/factor) with wrk -t2 -c16, alternating with bench/argon2_rate.c (2 threads of
 # crypto_pwhash_str_verify at the opslimit/memlimit `gcas config show` reports) in the same
-# session; medians and their ratio. Target: sign-ins/s >= 85 % of the argon2id rate, no errors.
+# session (each sign-in run bracketed by two argon2id runs); per-run ratios and their median.
+# Target: sign-ins/s >= 85 % of the argon2id rate, no errors.
 # usage: bench/signin.sh BUILD_DIR        env: RUNS=3 DUR=10 SERVER_THREADS=2 ARGON_THREADS=2
 #        Each measurement first waits (up to QUIET_MAX=30 s) for the machine to be <= QUIET_PCT=20 % busy.
 set -uo pipefail
@@ -52,19 +53,30 @@ esac
 export WRK_CSRF=$csrf WRK_EMAIL=$BENCH_EMAIL WRK_PASSWORD=$BENCH_PASSWORD
 echo "sign-in vs argon2id: RUNS=$RUNS DUR=${DUR}s, argon2id opslimit=$ops memlimit=$mem B," \
 	"server --threads $SERVER_THREADS, wrk -t$WRK_THREADS -c$WRK_CONNS, argon2_rate $ARGON_THREADS threads; $(machine_note)"
-ARGON=() SIGNIN=() P50=() P99=() RATIOS=() BUSY=() QUIET=()
+ARGON=() SIGNIN=() P50=() P99=() RATIOS=() BUSY=() QUIET=() BRACKET=()
 good_total=0 bad_total=0 non_total=0 se_total=0 first_bad=0
+argon() { # argon TAG: one argon2_rate measurement, prints verifies/s
+	"$WORK/argon2_rate" "$ARGON_THREADS" "$ops" "$mem" "$DUR" | tee "$RAW/argon2_$1.txt" |
+		sed -n 's/.*per_s=\([0-9.]*\).*/\1/p'
+}
+# A0 S1 A1 S2 A2 ...: each sign-in run is bracketed by two argon2id runs and compared with their
+# mean, so a slow drift of the shared machine's speed cancels out of the ratio.
+wait_quiet >/dev/null
+a_prev=$(argon r0)
+[ -n "$a_prev" ] || die "argon2_rate failed"
+ARGON+=("$a_prev")
 for run in $(seq 1 "$RUNS"); do
+	sleep 1
 	q=$(wait_quiet)
-	a=$("$WORK/argon2_rate" "$ARGON_THREADS" "$ops" "$mem" "$DUR" | tee "$RAW/argon2_r$run.txt" |
-		sed -n 's/.*per_s=\([0-9.]*\).*/\1/p')
-	[ -n "$a" ] || die "argon2_rate failed"
-	q2=$(wait_quiet)
 	worker_ticks "$pid" >"$WORK/ticks0"
 	read -r rps p50 p99 non se req < <(wrk_run "$RAW/signin_r$run.txt" "$WRK_CONNS" "$WRK_THREADS" \
 		"$base/signin" -s "$BENCH_DIR/signin.lua")
 	worker_ticks "$pid" >"$WORK/ticks1"
 	bw=$(busy_workers "$WORK/ticks0" "$WORK/ticks1" "$DUR")
+	sleep 1
+	q2=$(wait_quiet)
+	a=$(argon "r$run")
+	[ -n "$a" ] || die "argon2_rate failed"
 	BUSY+=("${bw%% *}"); QUIET+=("$q/$q2")
 	good=$(awk '/^signin_good/ { print $2 }' "$RAW/signin_r$run.txt")
 	bad=$(awk '/^signin_bad/ { print $2 }' "$RAW/signin_r$run.txt")
@@ -72,15 +84,17 @@ for run in $(seq 1 "$RUNS"); do
 	[ "${first_bad}" = 0 ] && first_bad=${fb:-0}
 	good_total=$((good_total + ${good:-0})); bad_total=$((bad_total + ${bad:-0}))
 	non_total=$((non_total + non)); se_total=$((se_total + se))
-	r=$(awk -v s="$rps" -v a="$a" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
-	ARGON+=("$a"); SIGNIN+=("$rps"); P50+=("$p50"); P99+=("$p99"); RATIOS+=("$r")
-	printf '  run %d  argon2id %.1f verifies/s   sign-in %.1f /s (p50 %.0f ms, p99 %.0f ms)   ratio %.2f   good %s bad %s non2xx/3xx %d sockerr %d   busy workers %s  (machine %s%%/%s%% busy before)\n' \
-		"$run" "$a" "$rps" "$p50" "$p99" "$r" "${good:-?}" "${bad:-?}" "$non" "$se" "$bw" "$q" "$q2"
-	sleep 1
+	br=$(awk -v x="$a_prev" -v y="$a" 'BEGIN { printf "%.2f", (x + y) / 2 }')
+	r=$(awk -v s="$rps" -v a="$br" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
+	ARGON+=("$a"); BRACKET+=("$br"); SIGNIN+=("$rps"); P50+=("$p50"); P99+=("$p99"); RATIOS+=("$r")
+	printf '  run %d  sign-in %.1f /s (p50 %.0f ms, p99 %.0f ms)   argon2id before/after %.1f / %.1f verifies/s   ratio %.2f   good %s bad %s non2xx/3xx %d sockerr %d   MHD threads busy %s  (machine %s%%/%s%% busy before)\n' \
+		"$run" "$rps" "$p50" "$p99" "$a_prev" "$a" "$r" "${good:-?}" "${bad:-?}" "$non" "$se" "$bw" "$q" "$q2"
+	a_prev=$a
 done
 hwm=$(kb VmHWM "$pid")
 am=$(median "${ARGON[@]}"); sm=$(median "${SIGNIN[@]}")
-ratio=$(awk -v s="$sm" -v a="$am" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
+ratio_med=$(awk -v s="$sm" -v a="$am" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
+ratio=$(median "${RATIOS[@]}")
 verdict=$(awk -v r="$ratio" -v b="$((bad_total + non_total + se_total))" \
 	'BEGIN { print (r >= 0.85 && b == 0) ? "met" : "MISSED" }')
 
@@ -92,18 +106,19 @@ fi
 
 echo
 printf '| measurement | median | per run |\n|---|---|---|\n'
-printf '| argon2id verify, %s threads (opslimit %s, memlimit %s B) | %.1f /s | %s |\n' "$ARGON_THREADS" "$ops" "$mem" "$am" "${ARGON[*]}"
+printf '| argon2id verify, %s threads (opslimit %s, memlimit %s B); %d runs around the sign-in runs | %.1f /s | %s |\n' "$ARGON_THREADS" "$ops" "$mem" "${#ARGON[@]}" "$am" "${ARGON[*]}"
 printf '| POST /signin, wrk -t%s -c%s, server --threads %s | %.1f /s | %s |\n' "$WRK_THREADS" "$WRK_CONNS" "$SERVER_THREADS" "$sm" "${SIGNIN[*]}"
-printf '| sign-in / argon2id (ratio of medians; per-run ratios) | %s | %s |\n' "$ratio" "${RATIOS[*]}"
+printf '| sign-in / argon2id, each run against its bracketing argon2id runs (median; per run) | %s | %s |\n' "$ratio" "${RATIOS[*]}"
+printf '| sign-in / argon2id, ratio of the two medians | %s | |\n' "$ratio_med"
 printf '| sign-in latency p50 / p99 (median) | %.0f / %.0f ms | |\n' "$(median "${P50[@]}")" "$(median "${P99[@]}")"
-printf '| MHD workers busy (>= 25 %% of a core) during the run | | %s |\n' "${BUSY[*]}"
+printf '| MHD threads busy (>= 25 %% of a core) during the run | | %s |\n' "${BUSY[*]}"
 printf '| successful password steps / other answers / socket errors | %d / %d / %d | |\n' "$good_total" "$((bad_total > non_total ? bad_total : non_total))" "$se_total"
 echo
 echo "target >= 0.85 with no errors: $verdict.  server VmHWM ${hwm} kB.  audit: ${audit:-(sqlite3 not installed)}"
 [ "$first_bad" != 0 ] && echo "first unexpected status: $first_bad"
-printf '{"bench":"signin","url":"%s","server_threads":%s,"wrk":"-t%s -c%s","argon2_threads":%s,"opslimit":%s,"memlimit":%s,"duration_s":%s,"runs":%s,"argon2_per_s_runs":%s,"argon2_per_s_median":%s,"signin_per_s_runs":%s,"signin_per_s_median":%s,"ratio":%s,"ratio_per_run":%s,"p50_ms_median":%s,"p99_ms_median":%s,"busy_workers_per_run":%s,"machine_busy_pct_before":"%s","good":%d,"bad":%d,"non2xx_total":%d,"sock_errors_total":%d,"vmhwm_kb":%s,"audit":"%s","target":"%s","machine":"%s","when":"%s"}\n' \
+printf '{"bench":"signin","url":"%s","server_threads":%s,"wrk":"-t%s -c%s","argon2_threads":%s,"opslimit":%s,"memlimit":%s,"duration_s":%s,"runs":%s,"argon2_per_s_runs":%s,"argon2_per_s_median":%s,"signin_per_s_runs":%s,"signin_per_s_median":%s,"ratio":%s,"ratio_per_run":%s,"ratio_of_medians":%s,"p50_ms_median":%s,"p99_ms_median":%s,"busy_workers_per_run":%s,"machine_busy_pct_before":"%s","good":%d,"bad":%d,"non2xx_total":%d,"sock_errors_total":%d,"vmhwm_kb":%s,"audit":"%s","target":"%s","machine":"%s","when":"%s"}\n' \
 	"$base/signin" "$SERVER_THREADS" "$WRK_THREADS" "$WRK_CONNS" "$ARGON_THREADS" "$ops" "$mem" "$DUR" "$RUNS" \
-	"$(json_list "${ARGON[@]}")" "$am" "$(json_list "${SIGNIN[@]}")" "$sm" "$ratio" "$(json_list "${RATIOS[@]}")" \
+	"$(json_list "${ARGON[@]}")" "$am" "$(json_list "${SIGNIN[@]}")" "$sm" "$ratio" "$(json_list "${RATIOS[@]}")" "$ratio_med" \
 	"$(median "${P50[@]}")" "$(median "${P99[@]}")" "$(json_list "${BUSY[@]}")" "${QUIET[*]}" "$good_total" "$bad_total" "$non_total" "$se_total" "$hwm" \
 	"$audit" "$verdict" "$(machine_note)" "$(date -u +%FT%TZ)" >>"$OUT"
 echo "Row appended to ${OUT#$REPO_DIR/}; raw output in ${RAW#$REPO_DIR/}/"

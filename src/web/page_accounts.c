@@ -164,7 +164,7 @@ void page_accounts(struct web_ctx *c)
 			const struct account *acc = &rows[i];
 			html_printf(b,
 			            "<tr><td class=\"nowrap\"><a href=\"/accounts/%s\">%s</a></td>"
-			            "<td>%s</td><td>%s</td><td>",
+			            "<td class=\"email\">%s</td><td>%s</td><td>",
 			            acc->id, pages_person(c, acc->family_name, acc->given_name),
 			            acc->email, role_text(c, acc->role));
 			org_cell(c, &cache, acc);

@@ -146,17 +146,15 @@ void pages_sort_errors(struct field_error *e, size_t n, const char *const *order
 void pages_filter_begin(struct web_ctx *c, const char *action)
 {
 	html_printf(&c->resp->body,
-	            "<form method=\"get\" action=\"%s\" role=\"search\"><div class=\"cards\">",
+	            "<form method=\"get\" action=\"%s\" role=\"search\"><div class=\"filter-bar\">",
 	            action);
 }
 
 void pages_filter_end(struct web_ctx *c, const char *label)
 {
 	struct buf *b = &c->resp->body;
-	/* The button is the grid's last cell, under an empty label line so that it lines up with
-	 * the controls beside it. */
-	html_lit(b, "<div class=\"field\"><span class=\"field__label\" aria-hidden=\"true\">"
-	            "&nbsp;</span>");
+	/* The button sits at the end of the row, aligned with the bottoms of the controls. */
+	html_lit(b, "<div class=\"filter-bar__submit\">");
 	form_submit(b, label, "secondary");
 	html_lit(b, "</div></div></form>\n");
 }
