@@ -76,7 +76,7 @@ base_url = http://127.0.0.1:$port
 [database]
 url = sqlite:$dir/gcas.db
 [log]
-level = ${GCAS_LOG_LEVEL:-warn}
+level = ${BENCH_LOG_LEVEL:-warn}
 EOF
 	printf '%s\n' "$BENCH_PASSWORD" | gcas_cli "$dir" init --email "$BENCH_EMAIL" --password-stdin \
 		>"$dir/init.log" 2>&1 || { cat "$dir/init.log" >&2; die "gcas init failed"; }

@@ -53,7 +53,7 @@ enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r)
 enum gcas_err store_audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
                                struct page *pg, struct audit_rec **out, size_t *n)
 {
-	int lim = pg && pg->limit > 0 && pg->limit <= 1000 ? pg->limit : 50;
+	int lim = db_page_limit(pg, 1000);
 	int64_t before = 0;
 	if (pg && pg->after && str_to_i64(pg->after, &before))
 		return GCAS_ERR_INVALID;

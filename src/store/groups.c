@@ -41,13 +41,9 @@ enum gcas_err store_group_of_org(struct db *db, struct arena *a, const char *org
 enum gcas_err store_group_list(struct db *db, struct arena *a, const char *agency_id,
                                struct page *pg, struct group **out, size_t *n)
 {
-	int lim = pg && pg->limit > 0 && pg->limit <= 500 ? pg->limit : 50;
-	const char *k = NULL, *id = NULL;
-	if (pg && pg->after) {
-		const char *sep = strchr(pg->after, '\x1f');
-		k = sep ? arena_strndup(a, pg->after, (size_t)(sep - pg->after)) : pg->after;
-		id = sep ? sep + 1 : "";
-	}
+	int lim = db_page_limit(pg, 500);
+	const char *k, *id;
+	db_keyset_split(a, pg ? pg->after : NULL, &k, &id);
 	struct db_param p[] = {P_TEXT(agency_id), P_TEXT(k), P_TEXT(id), P_INT(lim + 1)};
 	void *items;
 	enum gcas_err e = db_query_list(db, a, STMT_GROUP_LIST, p, NPARAMS(p), group_cols, NGRP,
@@ -58,7 +54,7 @@ enum gcas_err store_group_list(struct db *db, struct arena *a, const char *agenc
 	pg->next = NULL;
 	if (*n > (size_t)lim) {
 		*n = (size_t)lim;
-		pg->next = arena_printf(a, "%s\x1f%s", (*out)[lim - 1].name, (*out)[lim - 1].id);
+		pg->next = db_keyset_make(a, (*out)[lim - 1].name, (*out)[lim - 1].id);
 	}
 	return GCAS_OK;
 }

@@ -36,6 +36,12 @@ enum gcas_err db_change(struct db *db, enum stmt_id id, const struct db_param *p
 enum gcas_err db_query_int(struct db *db, enum stmt_id id, const struct db_param *p, int np,
                            int64_t *out);
 
+/* Paging: the limit asked for, 50 when unset, at most max. */
+int db_page_limit(const struct page *pg, int max);
+/* Keyset cursors over (name, id) — names are not unique, the pair is: "name\x1fid". */
+void db_keyset_split(struct arena *a, const char *after, const char **k, const char **id);
+const char *db_keyset_make(struct arena *a, const char *k, const char *id);
+
 #define NPARAMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #endif

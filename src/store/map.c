@@ -156,3 +156,30 @@ enum gcas_err db_query_int(struct db *db, enum stmt_id id, const struct db_param
 		return e;
 	return *out < 0 ? GCAS_ERR_NOTFOUND : GCAS_OK;
 }
+
+int db_page_limit(const struct page *pg, int max)
+{
+	if (!pg || pg->limit <= 0)
+		return 50;
+	return pg->limit > max ? max : pg->limit;
+}
+
+void db_keyset_split(struct arena *a, const char *after, const char **k, const char **id)
+{
+	*k = *id = NULL;
+	if (!after)
+		return;
+	const char *sep = strchr(after, '\x1f');
+	if (!sep) {
+		*k = after;
+		*id = "";
+		return;
+	}
+	*k = arena_strndup(a, after, (size_t)(sep - after));
+	*id = sep + 1;
+}
+
+const char *db_keyset_make(struct arena *a, const char *k, const char *id)
+{
+	return arena_printf(a, "%s\x1f%s", k, id);
+}

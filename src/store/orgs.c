@@ -52,35 +52,12 @@ enum gcas_err store_org_update_name(struct db *db, const char *id, const char *n
 	return db_change(db, STMT_ORG_UPDATE_NAME, p, NPARAMS(p), NULL);
 }
 
-/* Composite keyset cursor "name\x1fid": names are not unique, (name, id) is. */
-static void split_cursor(struct arena *a, const char *after, const char **k, const char **id)
-{
-	*k = *id = NULL;
-	if (!after)
-		return;
-	const char *sep = strchr(after, '\x1f');
-	if (!sep) {
-		*k = after;
-		*id = "";
-		return;
-	}
-	*k = arena_strndup(a, after, (size_t)(sep - after));
-	*id = sep + 1;
-}
-
-static int page_limit(const struct page *pg)
-{
-	if (!pg || pg->limit <= 0)
-		return 50;
-	return pg->limit > 500 ? 500 : pg->limit;
-}
-
 enum gcas_err store_org_list(struct db *db, struct arena *a, const char *agency_id, int kind,
                              struct page *pg, struct org **out, size_t *n)
 {
 	const char *k, *id;
-	int lim = page_limit(pg);
-	split_cursor(a, pg ? pg->after : NULL, &k, &id);
+	int lim = db_page_limit(pg, 500);
+	db_keyset_split(a, pg ? pg->after : NULL, &k, &id);
 	struct db_param p[] = {P_TEXT(agency_id),
 	                       P_TEXT(kind >= 0 ? org_kind_name((enum org_kind)kind) : NULL),
 	                       P_TEXT(k), P_TEXT(id), P_INT(lim + 1)};
@@ -93,7 +70,7 @@ enum gcas_err store_org_list(struct db *db, struct arena *a, const char *agency_
 	pg->next = NULL;
 	if (*n > (size_t)lim) {
 		*n = (size_t)lim;
-		pg->next = arena_printf(a, "%s\x1f%s", (*out)[lim - 1].name, (*out)[lim - 1].id);
+		pg->next = db_keyset_make(a, (*out)[lim - 1].name, (*out)[lim - 1].id);
 	}
 	return GCAS_OK;
 }
@@ -219,7 +196,7 @@ static const char *like_pattern(struct arena *a, const char *q)
 enum gcas_err store_account_list(struct db *db, struct arena *a, const struct account_filter *f,
                                  struct page *pg, struct account **out, size_t *n)
 {
-	int lim = page_limit(pg);
+	int lim = db_page_limit(pg, 500);
 	const char *pattern = like_pattern(a, f->q);
 	if (f->q && *f->q && !pattern)
 		return GCAS_ERR_INVALID; /* never widen a search that could not be built */
