@@ -112,7 +112,7 @@ for c in ${CONNS//,/ }; do
 		printf '| %s | %s | %.0f | %s | %.2f | %.2f | %s | %s | %d | %d | %s | %s |\n' "$tg" "$c" "$med" \
 			"$(echo ${RPS[$k]} | awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? " / " : ""), $i }')" \
 			"$p50" "$p99" "$ratio" "${pr% }" "${NON[$k]}" "${SERR[$k]}" "${KEEPALIVE[$tg]}" "${BW[$k]% }"
-		printf '{"bench":"healthz_vs_nginx","target":"%s","url":"%s","conns":%s,"wrk_threads":1,"duration_s":%s,"runs":%s,"rps_runs":%s,"rps_median":%s,"p50_ms_median":%s,"p99_ms_median":%s,"ratio_vs_nginx":%s,"ratio_per_run":%s,"non2xx_total":%s,"sock_errors_total":%s,"time_wait_after_runs":%s,"keepalive":"%s","busy_workers_per_run":"%s","machine_busy_pct_before":%s,"rss_idle_kb":%s,"rss_after_kb":%s,"vmhwm_kb":%s,"machine":"%s","when":"%s"}\n' \
+		printf '{"bench":"healthz_vs_nginx","build":"'"${BUILD_DIR//%/%%}"'","target":"%s","url":"%s","conns":%s,"wrk_threads":1,"duration_s":%s,"runs":%s,"rps_runs":%s,"rps_median":%s,"p50_ms_median":%s,"p99_ms_median":%s,"ratio_vs_nginx":%s,"ratio_per_run":%s,"non2xx_total":%s,"sock_errors_total":%s,"time_wait_after_runs":%s,"keepalive":"%s","busy_workers_per_run":"%s","machine_busy_pct_before":%s,"rss_idle_kb":%s,"rss_after_kb":%s,"vmhwm_kb":%s,"machine":"%s","when":"%s"}\n' \
 			"$tg" "${URL[$tg]}" "$c" "$DUR" "$RUNS" "$(json_list ${RPS[$k]})" "$med" "$p50" "$p99" "$ratio" \
 			"$(json_list $pr)" "${NON[$k]}" "${SERR[$k]}" "$(json_list ${TW[$k]})" "${KEEPALIVE[$tg]}" "${BW[$k]% }" "$(json_list ${QB[$k]})" \
 			"${IDLE_RSS[$tg]}" "${AFTER_RSS[$tg]}" "${HWM[$tg]}" "$(machine_note)" "$when" >>"$OUT"

@@ -93,7 +93,7 @@ echo
 echo "pages (status, bytes): $statuses"
 echo "seeding took ${seed_s}s; data directory ${db_kb} kB; seed: $(tail -1 "$RAW/seed.log")"
 [ "$hz_non" -eq 0 ] && [ "$hz_se" -eq 0 ] || echo "WARNING: healthz load had $hz_non non-2xx and $hz_se socket errors"
-printf '{"bench":"memory","threads":%s,"accounts":%s,"sessions":%s,"idle_fresh_rss_kb":%s,"idle_fresh_hwm_kb":%s,"idle_seeded_rss_kb":%s,"warm_rss_kb":%s,"warm_hwm_kb":%s,"after_healthz_rss_kb":%s,"after_healthz_hwm_kb":%s,"healthz_rps":%s,"after_signin_rss_kb":%s,"after_signin_hwm_kb":%s,"signin_rps":%s,"pages":"%s","data_dir_kb":%s,"seed_s":%s,"target_idle":"%s","target_seeded":"%s","machine":"%s","when":"%s"}\n' \
+printf '{"bench":"memory","build":"'"${BUILD_DIR//%/%%}"'","threads":%s,"accounts":%s,"sessions":%s,"idle_fresh_rss_kb":%s,"idle_fresh_hwm_kb":%s,"idle_seeded_rss_kb":%s,"warm_rss_kb":%s,"warm_hwm_kb":%s,"after_healthz_rss_kb":%s,"after_healthz_hwm_kb":%s,"healthz_rps":%s,"after_signin_rss_kb":%s,"after_signin_hwm_kb":%s,"signin_rps":%s,"pages":"%s","data_dir_kb":%s,"seed_s":%s,"target_idle":"%s","target_seeded":"%s","machine":"%s","when":"%s"}\n' \
 	"$MEM_THREADS" "$ACCOUNTS" "$SESSIONS" "$idle_rss" "$idle_hwm" "$seeded_idle_rss" "$warm_rss" "$warm_hwm" \
 	"$after_rss" "$after_hwm" "$hz_rps" "$si_rss" "$si_hwm" "$si_rps" "${statuses% }" "$db_kb" "$seed_s" "$(verdict "$idle_rss" 30720)" \
 	"$(verdict "$warm_rss" 102400)" "$(machine_note)" "$(date -u +%FT%TZ)" >>"$OUT"

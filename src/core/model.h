@@ -74,9 +74,11 @@ struct membership {
 	const char *group_id, *account_id;
 	const char *added_by;
 	int64_t added_at, ends_at;
-	/* joined from the account for display */
+	/* joined from the account: for display, and to ask the matrix whether the reader may see
+	 * this member (R7.1) */
 	const char *email, *family_name, *given_name;
 	enum role role;
+	const char *org_id, *agency_id, *project_id;
 };
 
 struct api_token {

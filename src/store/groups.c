@@ -41,10 +41,18 @@ enum gcas_err store_group_of_org(struct db *db, struct arena *a, const char *org
 enum gcas_err store_group_list(struct db *db, struct arena *a, const char *agency_id,
                                struct page *pg, struct group **out, size_t *n)
 {
+	return store_group_list_scoped(db, a, agency_id, NULL, pg, out, n);
+}
+
+enum gcas_err store_group_list_scoped(struct db *db, struct arena *a, const char *agency_id,
+                                      const char *project_id, struct page *pg, struct group **out,
+                                      size_t *n)
+{
 	int lim = db_page_limit(pg, 500);
 	const char *k, *id;
 	db_keyset_split(a, pg ? pg->after : NULL, &k, &id);
-	struct db_param p[] = {P_TEXT(agency_id), P_TEXT(k), P_TEXT(id), P_INT(lim + 1)};
+	struct db_param p[] = {P_TEXT(agency_id), P_TEXT(k), P_TEXT(id), P_INT(lim + 1),
+	                       P_TEXT(project_id)};
 	void *items;
 	enum gcas_err e = db_query_list(db, a, STMT_GROUP_LIST, p, NPARAMS(p), group_cols, NGRP,
 	                                sizeof(struct group), (size_t)lim + 1, &items, n);
@@ -92,7 +100,8 @@ static const struct colmap member_cols[] = {
     {M(added_by), COL_STR, NULL},    {M(added_at), COL_I64, NULL},
     {M(ends_at), COL_I64, NULL},     {M(email), COL_STR, NULL},
     {M(family_name), COL_STR, NULL}, {M(given_name), COL_STR, NULL},
-    {M(role), COL_ENUM, role_parse},
+    {M(role), COL_ENUM, role_parse}, {M(org_id), COL_STR, NULL},
+    {M(agency_id), COL_STR, NULL},   {M(project_id), COL_STR, NULL},
 };
 #undef M
 

@@ -52,15 +52,19 @@ enum gcas_err store_org_update_name(struct db *db, const char *id, const char *n
 	return db_change(db, STMT_ORG_UPDATE_NAME, p, NPARAMS(p), NULL);
 }
 
-enum gcas_err store_org_list(struct db *db, struct arena *a, const char *agency_id, int kind,
-                             struct page *pg, struct org **out, size_t *n)
+enum gcas_err store_org_list_filtered(struct db *db, struct arena *a, const struct org_filter *f,
+                                      struct page *pg, struct org **out, size_t *n)
 {
 	const char *k, *id;
 	int lim = db_page_limit(pg, 500);
 	db_keyset_split(a, pg ? pg->after : NULL, &k, &id);
-	struct db_param p[] = {P_TEXT(agency_id),
-	                       P_TEXT(kind >= 0 ? org_kind_name((enum org_kind)kind) : NULL),
-	                       P_TEXT(k), P_TEXT(id), P_INT(lim + 1)};
+	struct db_param p[] = {P_TEXT(f->agency_id),
+	                       P_TEXT(f->kind >= 0 ? org_kind_name((enum org_kind)f->kind) : NULL),
+	                       P_TEXT(k),
+	                       P_TEXT(id),
+	                       P_INT(lim + 1),
+	                       P_TEXT(f->project_id),
+	                       P_TEXT(f->id)};
 	void *items;
 	enum gcas_err e = db_query_list(db, a, STMT_ORG_LIST, p, NPARAMS(p), org_cols, NORG,
 	                                sizeof(struct org), (size_t)lim + 1, &items, n);
@@ -73,6 +77,13 @@ enum gcas_err store_org_list(struct db *db, struct arena *a, const char *agency_
 		pg->next = db_keyset_make(a, (*out)[lim - 1].name, (*out)[lim - 1].id);
 	}
 	return GCAS_OK;
+}
+
+enum gcas_err store_org_list(struct db *db, struct arena *a, const char *agency_id, int kind,
+                             struct page *pg, struct org **out, size_t *n)
+{
+	struct org_filter f = {.agency_id = agency_id, .kind = kind};
+	return store_org_list_filtered(db, a, &f, pg, out, n);
 }
 
 #define A(f) offsetof(struct account, f)
@@ -208,7 +219,8 @@ enum gcas_err store_account_list(struct db *db, struct arena *a, const struct ac
 	    P_TEXT(f->status >= 0 ? account_status_name((enum account_status)f->status) : NULL),
 	    P_TEXT(pattern),
 	    P_TEXT(pg ? pg->after : NULL),
-	    P_INT(lim + 1)};
+	    P_INT(lim + 1),
+	    P_TEXT(f->id)};
 	void *items;
 	enum gcas_err e = db_query_list(db, a, STMT_ACCOUNT_LIST, p, NPARAMS(p), account_cols, NACC,
 	                                sizeof(struct account), (size_t)lim + 1, &items, n);

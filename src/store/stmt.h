@@ -60,6 +60,7 @@
 	  "SELECT " ORG_COLS " FROM orgs WHERE ($1::text IS NULL OR agency_id = $1) "              \
 	  "AND ($2::text IS NULL OR kind = $2) "                                                   \
 	  "AND ($3::text IS NULL OR name > $3 OR (name = $3 AND id > $4)) "                        \
+	  "AND ($6::text IS NULL OR project_id = $6) AND ($7::text IS NULL OR id = $7) "           \
 	  "ORDER BY name, id LIMIT $5",                                                            \
 	  NULL)                                                                                    \
 	/* accounts */                                                                             \
@@ -94,7 +95,8 @@
 	  "AND ($6::text IS NULL OR lower(email) LIKE lower($6) ESCAPE '\\' "                      \
 	  "OR lower(family_name || given_name) LIKE lower($6) ESCAPE '\\' "                        \
 	  "OR family_kana || given_kana LIKE $6 ESCAPE '\\') "                                     \
-	  "AND ($7::text IS NULL OR email > $7) ORDER BY email LIMIT $8",                          \
+	  "AND ($7::text IS NULL OR email > $7) AND ($9::text IS NULL OR id = $9) "                \
+	  "ORDER BY email LIMIT $8",                                                               \
 	  NULL)                                                                                    \
 	X(STMT_ACCOUNT_COUNT, "SELECT COUNT(*) FROM accounts", NULL)                               \
 	X(STMT_OPERATOR_COUNT,                                                                     \
@@ -165,6 +167,7 @@
 	  "SELECT " GROUP_COLS ", (SELECT COUNT(*) FROM memberships m WHERE m.group_id = g.id) "   \
 	  "FROM member_groups g WHERE ($1::text IS NULL OR g.agency_id = $1) "                     \
 	  "AND ($2::text IS NULL OR g.name > $2 OR (g.name = $2 AND g.id > $3)) "                  \
+	  "AND ($5::text IS NULL OR g.project_id = $5) "                                           \
 	  "ORDER BY g.name, g.id LIMIT $4",                                                        \
 	  NULL)                                                                                    \
 	X(STMT_GROUP_RENAME_FOR_ORG, "UPDATE member_groups SET name = $2 WHERE org_id = $1", NULL) \
@@ -177,7 +180,8 @@
 	X(STMT_MEMBER_REMOVE_ALL, "DELETE FROM memberships WHERE account_id = $1", NULL)           \
 	X(STMT_MEMBER_LIST,                                                                        \
 	  "SELECT m.group_id, m.account_id, m.added_by, m.added_at, m.ends_at, a.email, "          \
-	  "a.family_name, a.given_name, a.role FROM memberships m JOIN accounts a "                \
+	  "a.family_name, a.given_name, a.role, a.org_id, a.agency_id, a.project_id "              \
+	  "FROM memberships m JOIN accounts a "                                                    \
 	  "ON a.id = m.account_id WHERE m.group_id = $1 ORDER BY a.email",                         \
 	  NULL)                                                                                    \
 	/* API tokens */                                                                           \

@@ -57,6 +57,14 @@ enum gcas_err store_org_update_name(struct db *db, const char *id, const char *n
 /* Orgs visible in a scope: agency_id NULL = all; kind < 0 = any kind. */
 enum gcas_err store_org_list(struct db *db, struct arena *a, const char *agency_id, int kind,
                              struct page *pg, struct org **out, size_t *n);
+/* The same narrowed further (the permission matrix's scope pushed into SQL, so pages and
+ * cursors never count rows the reader may not see): NULL fields do not filter. */
+struct org_filter {
+	const char *agency_id, *project_id, *id;
+	int kind; /* -1 any */
+};
+enum gcas_err store_org_list_filtered(struct db *db, struct arena *a, const struct org_filter *f,
+                                      struct page *pg, struct org **out, size_t *n);
 
 /* --- accounts --- */
 enum gcas_err store_account_insert(struct db *db, const struct account *acc);
@@ -75,8 +83,9 @@ enum gcas_err store_account_signed_in(struct db *db, const char *id, int64_t at)
 /* Filter: agency_id / project_id NULL = any; q = substring of email or name, NULL = any. */
 struct account_filter {
 	const char *agency_id, *project_id, *org_id, *q;
-	int role;   /* -1 any */
-	int status; /* -1 any (deleted excluded unless asked) */
+	const char *id; /* one account only (a reader who may see only themselves) */
+	int role;       /* -1 any */
+	int status;     /* -1 any (deleted excluded unless asked) */
 };
 enum gcas_err store_account_list(struct db *db, struct arena *a, const struct account_filter *f,
                                  struct page *pg, struct account **out, size_t *n);
@@ -125,6 +134,10 @@ enum gcas_err store_group_of_org(struct db *db, struct arena *a, const char *org
                                  struct group *out);
 enum gcas_err store_group_list(struct db *db, struct arena *a, const char *agency_id,
                                struct page *pg, struct group **out, size_t *n);
+/* Narrowed to one project team's groups as well (project_id NULL: no narrowing). */
+enum gcas_err store_group_list_scoped(struct db *db, struct arena *a, const char *agency_id,
+                                      const char *project_id, struct page *pg, struct group **out,
+                                      size_t *n);
 /* Keep a group's name in step with its organisation's. */
 enum gcas_err store_group_rename_for_org(struct db *db, const char *org_id, const char *name);
 enum gcas_err store_member_add(struct db *db, const struct membership *m);

@@ -506,7 +506,8 @@ enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, st
 		f->agency_id = ac->subj.agency_id;
 		break;
 	case ROLE_CONTRACTOR_STAFF:
-		f->org_id = ac->subj.org_id;
+		/* Contractor staff see only their own account (R7.1). */
+		f->id = ac->subj.account_id;
 		f->agency_id = ac->subj.agency_id;
 		break;
 	default:

@@ -20,7 +20,7 @@ struct target group_target(const struct group *g)
 
 struct list_ctx {
 	struct arena *a;
-	const char *agency_id;
+	const char *agency_id, *project_id;
 	struct page *pg;
 	struct group *out;
 	size_t n;
@@ -29,7 +29,8 @@ struct list_ctx {
 static enum gcas_err list_tx(struct db *db, void *ctx)
 {
 	struct list_ctx *c = ctx;
-	return store_group_list(db, c->a, c->agency_id, c->pg, &c->out, &c->n);
+	return store_group_list_scoped(db, c->a, c->agency_id, c->project_id, c->pg, &c->out,
+	                               &c->n);
 }
 
 enum gcas_err svc_group_list(const struct env *env, const struct actor *ac, struct arena *a,
@@ -40,7 +41,14 @@ enum gcas_err svc_group_list(const struct env *env, const struct actor *ac, stru
 	*n = 0;
 	if (ac->subj.role != ROLE_OPERATOR && !scope)
 		return GCAS_OK;
-	struct list_ctx c = {a, scope, pg, NULL, 0};
+	/* Project and contractor roles see only their project team's group: narrowed in SQL so
+	 * pages and cursors count only visible groups. */
+	const char *project = ac->subj.role == ROLE_AGENCY_MANAGER ||
+	                              ac->subj.role == ROLE_AGENCY_STAFF ||
+	                              ac->subj.role == ROLE_OPERATOR
+	                          ? NULL
+	                          : ac->subj.project_id;
+	struct list_ctx c = {a, scope, project, pg, NULL, 0};
 	enum gcas_err e = store_run(env->st, list_tx, &c);
 	if (e)
 		return e;
@@ -83,8 +91,22 @@ enum gcas_err svc_group_get(const struct env *env, const struct actor *ac, struc
 	struct target t = group_target(out);
 	if (!policy_allows(&ac->subj, ACT_GROUP_VIEW, &t))
 		return audit_denied(env, ac, ACT_GROUP_VIEW, "group", id, out->agency_id);
+	/* Seeing a group does not mean seeing every member's details (R7.1): keep the members the
+	 * reader may view. */
+	size_t k = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		struct target mt = {.has_role = 1,
+		                    .role = c.m[i].role,
+		                    .account_id = c.m[i].account_id,
+		                    .org_id = c.m[i].org_id,
+		                    .agency_id = c.m[i].agency_id,
+		                    .project_id = c.m[i].project_id};
+		if (policy_allows(&ac->subj, ACT_ACCOUNT_VIEW, &mt))
+			c.m[k++] = c.m[i];
+	}
+	out->members = (int64_t)k;
 	*members = c.m;
-	*nmembers = c.n;
+	*nmembers = k;
 	return GCAS_OK;
 }
 

@@ -224,8 +224,7 @@ enum gcas_err svc_org_rename(const struct env *env, const struct actor *ac, stru
 
 struct list_ctx {
 	struct arena *a;
-	const char *agency_id;
-	int kind;
+	struct org_filter f;
 	struct page *pg;
 	struct org *out;
 	size_t n;
@@ -234,24 +233,37 @@ struct list_ctx {
 static enum gcas_err list_tx(struct db *db, void *ctx)
 {
 	struct list_ctx *c = ctx;
-	return store_org_list(db, c->a, c->agency_id, c->kind, c->pg, &c->out, &c->n);
+	return store_org_list_filtered(db, c->a, &c->f, c->pg, &c->out, &c->n);
 }
 
 enum gcas_err svc_org_list(const struct env *env, const struct actor *ac, struct arena *a, int kind,
                            struct page *pg, struct org **out, size_t *n)
 {
-	/* Non-operators never read outside their agency (R7.1); rows are then filtered by the
-	 * matrix, so a project team member sees only their own team and its contractors. */
-	const char *scope = ac->subj.role == ROLE_OPERATOR ? NULL : ac->subj.agency_id;
-	if (ac->subj.role != ROLE_OPERATOR && !scope) {
-		*out = NULL;
-		*n = 0;
-		return GCAS_OK;
+	/* The widest scope the matrix gives each role for ACT_ORG_VIEW, as SQL filters, so a
+	 * page and its cursor only ever count organisations the reader may see (R7.1). */
+	struct list_ctx c = {.a = a, .f = {.kind = kind}, .pg = pg};
+	*out = NULL;
+	*n = 0;
+	switch (ac->subj.role) {
+	case ROLE_OPERATOR:
+		break;
+	case ROLE_AGENCY_MANAGER:
+	case ROLE_AGENCY_STAFF:
+		c.f.agency_id = ac->subj.agency_id;
+		break;
+	case ROLE_CONTRACTOR_STAFF:
+		c.f.id = ac->subj.org_id;
+		break;
+	default:
+		c.f.project_id = ac->subj.project_id;
+		break;
 	}
-	struct list_ctx c = {a, scope, kind, pg, NULL, 0};
+	if (ac->subj.role != ROLE_OPERATOR && !c.f.agency_id && !c.f.project_id && !c.f.id)
+		return GCAS_OK;
 	enum gcas_err e = store_run(env->st, list_tx, &c);
 	if (e)
 		return e;
+	/* The matrix still has the last word on every row. */
 	size_t k = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		struct target t = org_target(&c.out[i]);
