@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2154,SC2046 # GDIR_*/PID_* are set by printf -v; pkg-config output is split on purpose
 # The HTTP ceiling: gcas's GET /healthz (`gcas serve`, --threads 2 and 4, log level warn) against
 # nginx serving a 248-byte static JSON file (2 workers), wrk -t1 on keep-alive connections,
 # RUNS runs per point interleaved (nginx, gcas t2, gcas t4, nginx, ...), medians and ratios from
@@ -8,6 +9,7 @@
 #        PROFILE=1 adds a perf profile of gcas (first THREADS value) under wrk -c50.
 #        Each run first waits (up to QUIET_MAX=30 s) for the shared machine to be <= QUIET_PCT=20 % busy.
 set -uo pipefail
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init "${1:-}"
 need_tools wrk curl ss
@@ -64,7 +66,7 @@ for run in $(seq 1 "$RUNS"); do
 		for tg in "${targets[@]}"; do
 			q=$(wait_quiet)
 			[ "$tg" != nginx ] && worker_ticks "${PIDS[$tg]}" >"$WORK/ticks0"
-			read -r rps p50 p99 non se req < <(wrk_run "$RAW/${tg}_c${c}_r$run.txt" "$c" 1 "${URL[$tg]}")
+			read -r rps p50 p99 non se _ < <(wrk_run "$RAW/${tg}_c${c}_r$run.txt" "$c" 1 "${URL[$tg]}")
 			bw="-"
 			if [ "$tg" != nginx ]; then
 				worker_ticks "${PIDS[$tg]}" >"$WORK/ticks1"

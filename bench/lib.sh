@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034,SC2046
 # Shared helpers for the bench/*.sh scripts (sourced, not run): starting and stopping gcas and
 # nginx by recorded PID, bounded wrk runs parsed into numbers, medians, RSS from /proc, and JSON
 # lines in bench/results/. Everything listens on and talks to 127.0.0.1 only.
@@ -202,8 +203,8 @@ busy_workers() {
 # default 30) until the whole machine was at most QUIET_PCT % busy (default 20) over one second,
 # so runs do not start in the middle of someone else's build. Prints the busy % it started at.
 cpu_busy_pct() {
-	local a b
-	a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+	local -a a b
+	read -r -a a </proc/stat; sleep 1; read -r -a b </proc/stat
 	awk -v u="$(( (b[1]+b[2]+b[3]+b[6]+b[7]+b[8]) - (a[1]+a[2]+a[3]+a[6]+a[7]+a[8]) ))" \
 		-v i="$(( (b[4]+b[5]) - (a[4]+a[5]) ))" 'BEGIN { printf "%.0f", (u + i > 0 ? 100 * u / (u + i) : 0) }'
 }

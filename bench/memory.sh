@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2154,SC2046 # GDIR_*/PID_* are set by printf -v; pkg-config output is split on purpose
 # Resident memory of `gcas serve` (VmRSS / VmHWM from /proc/PID/status, as peers/memrec.py):
 # idle on a fresh database (target < 30 MB); then with ACCOUNTS accounts and SESSIONS live
 # sessions seeded by bench/seed.c through the store API (target < 100 MB) after a few pages were
@@ -7,6 +8,7 @@
 # healthz load (wrk -t1 -c50) and after a password sign-in load (argon2id memory per hash).
 # usage: bench/memory.sh BUILD_DIR    env: ACCOUNTS=100000 SESSIONS=10000 MEM_THREADS=4 DUR=10
 set -uo pipefail
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init "${1:-}"
 need_tools wrk curl cc pkg-config
@@ -75,9 +77,11 @@ read -r _ after_rss _ after_hwm < <(status_kb "$pid")
 # 4. peak during password sign-ins: argon2id takes memlimit (19 MiB by default) per hash in
 # progress, so the peak grows with the number of workers hashing at once.
 curl -s -c "$WORK/jar" -o /dev/null "$base/signin"
-export WRK_CSRF=$(awk '$6 == "gcas_csrf" { print $7 }' "$WORK/jar") WRK_EMAIL=$BENCH_EMAIL WRK_PASSWORD=$BENCH_PASSWORD
+WRK_CSRF=$(awk '$6 == "gcas_csrf" { print $7 }' "$WORK/jar")
+export WRK_CSRF WRK_EMAIL=$BENCH_EMAIL WRK_PASSWORD=$BENCH_PASSWORD
 read -r si_rps _ _ si_non si_se _ < <(wrk_run "$RAW/signin_c16.txt" 16 2 "$base/signin" -s "$BENCH_DIR/signin.lua")
 si_bad=$(awk '/^signin_bad/ { print $2 }' "$RAW/signin_c16.txt")
+si_bad=$(( ${si_bad:-0} + si_non + si_se )) # wrong answers, non-2xx/3xx, socket errors
 sleep 1
 read -r _ si_rss _ si_hwm < <(status_kb "$pid")
 
@@ -88,7 +92,7 @@ printf '| idle, fresh database | %d | %d | < 30 MB (30720 kB): %s |\n' "$idle_rs
 printf '| idle, %d accounts + %d sessions, before any request | %d | | |\n' "$ACCOUNTS" "$SESSIONS" "$seeded_idle_rss"
 printf '| same, after the pages below were served (warm) | %d | %d | < 100 MB (102400 kB): %s |\n' "$warm_rss" "$warm_hwm" "$(verdict "$warm_rss" 102400)"
 printf '| after wrk -t1 -c50 -d%ss /healthz (%.0f req/s) | %d | %d | |\n' "$DUR" "$hz_rps" "$after_rss" "$after_hwm"
-printf '| after wrk -t2 -c16 -d%ss POST /signin (%.1f sign-ins/s, %s failed) | %d | %d | < 100 MB: %s |\n' "$DUR" "$si_rps" "${si_bad:-?}" "$si_rss" "$si_hwm" "$(verdict "$si_hwm" 102400)"
+printf '| after wrk -t2 -c16 -d%ss POST /signin (%.1f sign-ins/s, %s failed) | %d | %d | < 100 MB: %s |\n' "$DUR" "$si_rps" "$si_bad" "$si_rss" "$si_hwm" "$(verdict "$si_hwm" 102400)"
 echo
 echo "pages (status, bytes): $statuses"
 echo "seeding took ${seed_s}s; data directory ${db_kb} kB; seed: $(tail -1 "$RAW/seed.log")"

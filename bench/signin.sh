@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2154,SC2046 # GDIR_*/PID_* are set by printf -v; pkg-config output is split on purpose
 # Password sign-in throughput against its ceiling: POST /signin (CSRF double-submit cookie,
 # email, the right password: every request a successful password step, 303 to /signin/enrol or
 # /signin/factor) with wrk -t2 -c16, alternating with bench/argon2_rate.c (2 threads of
@@ -10,6 +11,7 @@
 # usage: bench/signin.sh BUILD_DIR        env: RUNS=3 DUR=10 SERVER_THREADS=2 ARGON_THREADS=2
 #        Each measurement first waits (up to QUIET_MAX=30 s) for the machine to be <= QUIET_PCT=20 % busy.
 set -uo pipefail
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init "${1:-}"
 need_tools wrk curl cc pkg-config
@@ -70,14 +72,14 @@ for run in $(seq 1 "$RUNS"); do
 	sleep 1
 	q=$(wait_quiet)
 	worker_ticks "$pid" >"$WORK/ticks0"
-	read -r rps p50 p99 non se req < <(wrk_run "$RAW/signin_r$run.txt" "$WRK_CONNS" "$WRK_THREADS" \
+	read -r rps p50 p99 non se _ < <(wrk_run "$RAW/signin_r$run.txt" "$WRK_CONNS" "$WRK_THREADS" \
 		"$base/signin" -s "$BENCH_DIR/signin.lua")
 	worker_ticks "$pid" >"$WORK/ticks1"
 	bw=$(busy_workers "$WORK/ticks0" "$WORK/ticks1" "$DUR")
 	sleep 1
 	q2=$(wait_quiet)
-	a=$(argon "r$run")
-	[ -n "$a" ] || die "argon2_rate failed"
+	arate=$(argon "r$run")
+	[ -n "$arate" ] || die "argon2_rate failed"
 	BUSY+=("${bw%% *}"); QUIET+=("$q/$q2")
 	good=$(awk '/^signin_good/ { print $2 }' "$RAW/signin_r$run.txt")
 	bad=$(awk '/^signin_bad/ { print $2 }' "$RAW/signin_r$run.txt")
@@ -85,12 +87,12 @@ for run in $(seq 1 "$RUNS"); do
 	[ "${first_bad}" = 0 ] && first_bad=${fb:-0}
 	good_total=$((good_total + ${good:-0})); bad_total=$((bad_total + ${bad:-0}))
 	non_total=$((non_total + non)); se_total=$((se_total + se))
-	br=$(awk -v x="$a_prev" -v y="$a" 'BEGIN { printf "%.2f", (x + y) / 2 }')
+	br=$(awk -v x="$a_prev" -v y="$arate" 'BEGIN { printf "%.2f", (x + y) / 2 }')
 	r=$(awk -v s="$rps" -v a="$br" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
-	ARGON+=("$a"); BRACKET+=("$br"); SIGNIN+=("$rps"); P50+=("$p50"); P99+=("$p99"); RATIOS+=("$r")
+	ARGON+=("$arate"); BRACKET+=("$br"); SIGNIN+=("$rps"); P50+=("$p50"); P99+=("$p99"); RATIOS+=("$r")
 	printf '  run %d  sign-in %.1f /s (p50 %.0f ms, p99 %.0f ms)   argon2id before/after %.1f / %.1f verifies/s   ratio %.2f   good %s bad %s non2xx/3xx %d sockerr %d   MHD threads busy %s  (machine %s%%/%s%% busy before)\n' \
-		"$run" "$rps" "$p50" "$p99" "$a_prev" "$a" "$r" "${good:-?}" "${bad:-?}" "$non" "$se" "$bw" "$q" "$q2"
-	a_prev=$a
+		"$run" "$rps" "$p50" "$p99" "$a_prev" "$arate" "$r" "${good:-?}" "${bad:-?}" "$non" "$se" "$bw" "$q" "$q2"
+	a_prev=$arate
 done
 am=$(median "${ARGON[@]}"); sm=$(median "${SIGNIN[@]}")
 

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/str.h"
+#include "base/utf8.h"
 
 static enum log_level min_level = LOG_INFO;
 static int log_fd = 2;
@@ -39,18 +40,28 @@ void log_set_request_id(const char *rid)
 	str_copy(request_id, sizeof(request_id), rid ? rid : "");
 }
 
-/* Append s as a JSON string body (without quotes), escaping what RFC 8259 §7 requires. */
+/* Append s as a JSON string body (without quotes), escaping what RFC 8259 §7 requires and
+ * replacing invalid UTF-8 with U+FFFD, so a hostile request never makes a line unparseable. */
 static size_t put_json(char *out, size_t o, size_t cap, const char *s)
 {
-	for (; *s && o + 7 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
+	const char *p = s, *end = s + strlen(s);
+	while (p < end && o + 7 < cap) {
+		const char *start = p;
+		int32_t c = utf8_next(&p, end);
+		if (c < 0) {
+			p = start + 1;
+			o += (size_t)snprintf(out + o, cap - o, "\\ufffd");
+		} else if (c == '"' || c == '\\') {
 			out[o++] = '\\';
 			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, cap - o, "\\u%04x", (unsigned)c);
 		} else {
-			out[o++] = (char)c;
+			size_t n = (size_t)(p - start);
+			if (o + n + 7 >= cap)
+				break;
+			memcpy(out + o, start, n);
+			o += n;
 		}
 	}
 	return o;

@@ -73,7 +73,7 @@ long totp_code(const void *key, size_t key_len, int64_t step)
 /* Parse exactly TOTP_DIGITS digits into out (ASCII text, NUL-terminated). Full-width digits
  * (U+FF10..U+FF19) and ASCII/ideographic spaces come from Japanese input methods and are
  * normalised rather than refused. Returns 0, or -1 on anything else. */
-static int code_parse(const char *code, char out[TOTP_DIGITS + 1])
+int totp_code_parse(const char *code, char out[TOTP_DIGITS + 1])
 {
 	size_t len, n = 0;
 	const char *p, *end;
@@ -114,7 +114,7 @@ enum gcas_err totp_verify(const char *secret_b32, const char *code, int64_t now,
 		res = GCAS_ERR_INVALID;
 		goto out;
 	}
-	if (code_parse(code, typed) != 0)
+	if (totp_code_parse(code, typed) != 0)
 		goto out;
 	/* Try all three steps without an early exit so timing does not tell which one matched. */
 	for (int64_t s = step + 1; s >= step - 1; s--) {

@@ -39,6 +39,9 @@ long totp_code_digits(const void *key, size_t key_len, int64_t step, int digits)
  * GCAS_OK with *matched_step set (store it as the new last_used_step); GCAS_ERR_AUTH for a wrong,
  * reused or malformed code; GCAS_ERR_INVALID when the secret is not base32 of at least 16 bytes
  * (RFC 4226 §4 R6: at least 128 bits). Compares in constant time. */
+/* Read a typed code: 6 digits, ASCII or full-width, spaces (also U+3000) ignored. 0 and the
+ * digits in out, or -1 when it is not a TOTP code. */
+int totp_code_parse(const char *code, char out[TOTP_DIGITS + 1]);
 enum gcas_err totp_verify(const char *secret_b32, const char *code, int64_t now,
                           int64_t last_used_step, int64_t *matched_step);
 

@@ -100,12 +100,14 @@ struct pw_write {
 	int need_enrol;
 };
 
+/* 1 when the account has a confirmed authenticator; also 1 when that cannot be read, so a
+ * database error never opens the enrolment path to a password-only session (fail closed). */
 static int has_confirmed_totp(struct db *db, struct arena *a, const char *account_id)
 {
 	struct factor *f;
 	size_t n;
 	if (store_factor_list(db, a, account_id, &f, &n))
-		return 0;
+		return 1;
 	for (size_t i = 0; i < n; i++)
 		if (f[i].kind == FACTOR_TOTP && f[i].confirmed)
 			return 1;
@@ -281,19 +283,6 @@ struct factor_ctx {
 	char (*codes)[RECOVERY_CODE_SIZE];
 };
 
-static int digits_only(const char *s)
-{
-	int n = 0;
-	for (; *s; s++) {
-		if (*s == ' ')
-			continue;
-		if (*s < '0' || *s > '9')
-			return 0;
-		n++;
-	}
-	return n == 6;
-}
-
 /* Try the code against the account's factors inside the transaction (so a code is consumed
  * exactly once even with two requests racing). */
 static enum gcas_err check_factor(struct db *db, struct factor_ctx *c)
@@ -304,7 +293,10 @@ static enum gcas_err check_factor(struct db *db, struct factor_ctx *c)
 	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
 	if (e)
 		return e;
-	if (digits_only(c->code)) {
+	char digits[TOTP_DIGITS + 1];
+	/* Anything that reads as six digits (full-width too, as Japanese input gives) is a TOTP
+	 * code; everything else is tried as a recovery code. */
+	if (totp_code_parse(c->code, digits) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			int64_t step;
 			if (f[i].kind != FACTOR_TOTP || !f[i].confirmed)
@@ -428,6 +420,11 @@ static enum gcas_err begin_tx(struct db *db, void *ctx)
 	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
 	if (e)
 		return e;
+	/* A session that passed only the password may enrol only an account that has no
+	 * authenticator yet; checked here, in the transaction, not just by the page. */
+	for (size_t i = 0; !c->sv->mfa_done && i < n; i++)
+		if (f[i].kind == FACTOR_TOTP && f[i].confirmed)
+			return GCAS_ERR_DENIED;
 	/* Keep showing the same pending secret until it is confirmed, so reloading the page does
 	 * not invalidate an authenticator that was already scanned. */
 	for (size_t i = 0; i < n; i++) {
@@ -474,9 +471,12 @@ static enum gcas_err confirm_tx(struct db *db, void *ctx)
 	if (e)
 		return e;
 	const struct factor *pending = NULL;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].kind == FACTOR_TOTP && f[i].confirmed && !c->sv->mfa_done)
+			return GCAS_ERR_DENIED; /* see begin_tx */
 		if (f[i].kind == FACTOR_TOTP && !f[i].confirmed)
 			pending = &f[i];
+	}
 	c->ok = 0;
 	if (!pending || totp_verify(pending->secret, c->code, now, 0, &step))
 		return GCAS_OK;

@@ -94,10 +94,13 @@ static void client_identity(struct web_ctx *c)
 	c->secure = c->req->tls;
 	if (!trusted_proxy(cfg->trusted_proxies, c->req->peer_ip))
 		return;
-	const char *proto = http_req_header(c->req, "X-Forwarded-Proto");
+	/* The proxy appends its own line last; a client-sent one comes first. */
+	const char *proto = http_req_header_last(c->req, "X-Forwarded-Proto");
 	if (proto)
 		c->secure = str_ieq(proto, "https");
-	const char *xff = http_req_header(c->req, "X-Forwarded-For");
+	/* Proxies that add a new X-Forwarded-For line instead of appending (HAProxy) must not let
+	 * the client's own line win: walk all lines joined, right to left. */
+	const char *xff = http_req_header_all(c->req, "X-Forwarded-For");
 	if (!xff)
 		return;
 	char *copy = arena_strdup(c->a, xff);

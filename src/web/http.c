@@ -13,6 +13,27 @@ const char *http_req_header(const struct http_req *r, const char *name)
 	return NULL;
 }
 
+const char *http_req_header_all(const struct http_req *r, const char *name)
+{
+	const char *all = NULL;
+	for (size_t i = 0; i < r->nheaders; i++) {
+		if (strcasecmp(r->headers[i].name, name) != 0)
+			continue;
+		all = all ? arena_printf(r->a, "%s, %s", all, r->headers[i].value)
+		          : r->headers[i].value;
+	}
+	return all;
+}
+
+const char *http_req_header_last(const struct http_req *r, const char *name)
+{
+	const char *last = NULL;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			last = r->headers[i].value;
+	return last;
+}
+
 int http_resp_header(struct http_resp *r, struct arena *a, const char *name, const char *value)
 {
 	if (r->nheaders >= HTTP_MAX_RESP_HEADERS)

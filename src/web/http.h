@@ -49,6 +49,10 @@ struct http_resp {
 
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_req_header(const struct http_req *r, const char *name);
+/* Every field line of a header joined with ", " in order (RFC 9110 §5.3), or NULL. */
+const char *http_req_header_all(const struct http_req *r, const char *name);
+/* The last field line of a header, or NULL. */
+const char *http_req_header_last(const struct http_req *r, const char *name);
 /* Add a response header (copied into the arena). Returns -1 when full. */
 int http_resp_header(struct http_resp *r, struct arena *a, const char *name, const char *value);
 void http_resp_init(struct http_resp *r);

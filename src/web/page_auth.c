@@ -361,7 +361,9 @@ static void reauth_page(struct web_ctx *c, const char *next, const char *error)
 /* Only same-site paths are accepted as the place to return to (no open redirect). */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+	/* html_url_is_safe also refuses tabs, spaces and controls, which browsers strip
+	 * ("/\t/evil.example" would become "//evil.example"). */
+	if (!next || next[0] != '/' || !html_url_is_safe(next))
 		return "/settings";
 	return next;
 }

@@ -120,7 +120,35 @@ static void test_proxy(struct wt *w)
 	       strstr(r.set_cookie, "Secure"),
 	   "from a trusted proxy, https gives Secure __Host- cookies");
 	wt_resp_free(&r);
+	/* A proxy that adds its own X-Forwarded-For line after the client's (HAProxy): the
+	 * client's forged loopback address must not win. */
+	const char *two[] = {"X-Forwarded-For: 127.0.0.1", "X-Forwarded-For: 203.0.113.9", NULL};
+	wt_request(w, "GET", "/metrics", NULL, NULL, NULL, two, &r);
+	is_int(r.status, 403, "a forged first X-Forwarded-For line does not make a client local");
+	wt_resp_free(&r);
+	const char *one[] = {"X-Forwarded-For: 203.0.113.9, 127.0.0.1", NULL};
+	wt_request(w, "GET", "/metrics", NULL, NULL, NULL, one, &r);
+	is_int(r.status, 403, "trusted hops are skipped right to left: the client is 203.0.113.9");
+	wt_resp_free(&r);
+	const char *local[] = {"X-Forwarded-For: 127.0.0.1", NULL};
+	wt_request(w, "GET", "/metrics", NULL, NULL, NULL, local, &r);
+	is_int(r.status, 200, "a loopback client behind the proxy is local");
+	wt_resp_free(&r);
 	w->cfg.trusted_proxies = "";
+}
+
+static void test_reauth_next(struct wt *w, const char *cookie)
+{
+	struct wt_resp r;
+	/* Browsers strip tabs from URLs: "/\t/evil.example" would become "//evil.example". */
+	wt_request(w, "GET", "/reauth?next=/%09/evil.example", cookie, NULL, NULL, NULL, &r);
+	is_int(r.status, 200, "re-authentication page");
+	has_str(r.body, "name=\"next\" value=\"/settings\"",
+	        "an unsafe next is replaced by the settings page (no open redirect)");
+	wt_resp_free(&r);
+	wt_request(w, "GET", "/reauth?next=//evil.example", cookie, NULL, NULL, NULL, &r);
+	has_str(r.body, "name=\"next\" value=\"/settings\"", "a scheme-relative next too");
+	wt_resp_free(&r);
 }
 
 static void test_signin_flow(struct wt *w, const char *email)
@@ -187,10 +215,16 @@ static void test_signin_flow(struct wt *w, const char *email)
 	unsigned char key[64];
 	long klen = base32_decode(key, sizeof(key), WT_TOTP_SECRET, strlen(WT_TOTP_SECRET));
 	long code = totp_code(key, (size_t)klen, totp_step(clock_now()));
-	snprintf(body, sizeof(body), "csrf=%s&code=%06ld", scsrf, code);
+	/* Typed with a Japanese input method: full-width digits, URL-encoded UTF-8. */
+	char fw[64] = "", digits[8];
+	snprintf(digits, sizeof(digits), "%06ld", code);
+	for (int i = 0, o = 0; i < 6; i++)
+		o += snprintf(fw + o, sizeof(fw) - (size_t)o, "%%EF%%BC%%%02X",
+		              0x90 + (digits[i] - '0'));
+	snprintf(body, sizeof(body), "csrf=%s&code=%s", scsrf, fw);
 	wt_request(w, "POST", "/signin/factor", cookie, "application/x-www-form-urlencoded", body,
 	           NULL, &r);
-	is_int(r.status, 303, "right TOTP code: redirect home");
+	is_int(r.status, 303, "right TOTP code, in full-width digits: redirect home");
 	ok(cookie_value(r.set_cookie, "gcas_session", sess2, sizeof(sess2)) == 0 &&
 	       strcmp(sess, sess2) != 0,
 	   "a new session id after the second factor");
@@ -241,6 +275,7 @@ int main(void)
 	test_proxy(&w);
 	test_signin_flow(&w, "taro.shiken@digital.go.jp");
 	test_lang(&w, cookie);
+	test_reauth_next(&w, cookie);
 	wt_close(&w);
 	return tap_done();
 }

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of src/base: buffers and their caps, arenas, codecs (RFC 4648 test vectors), UTF-8. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/codec.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/utf8.h"
 #include "tap.h"
@@ -73,8 +78,35 @@ static void test_utf8(void)
 	   "junk integers refused");
 }
 
+/* Log lines stay valid JSON whatever a client sends (invalid UTF-8, quotes, controls). */
+static void test_log(void)
+{
+	char path[] = "/tmp/gcas-log-XXXXXX", line[8192];
+	int fd = mkstemp(path);
+	log_set_fd(fd);
+	log_set_request_id("r1");
+	log_msg(LOG_WARN, "request", "path", "/\xff\xfe\"x\\\n\x01y", "ok", "日本語", NULL);
+	log_set_fd(2);
+	log_set_request_id("");
+	FILE *f = fdopen(fd, "r");
+	rewind(f);
+	ok(fgets(line, sizeof(line), f) != NULL, "a log line was written");
+	fclose(f);
+	unlink(path);
+	json_error_t err;
+	json_t *o = json_loads(line, 0, &err);
+	ok(o != NULL, "and it is valid JSON (%s)", o ? "ok" : err.text);
+	is_str(json_string_value(json_object_get(o, "path")),
+	       "/\xef\xbf\xbd\xef\xbf\xbd\"x\\\n\x01y",
+	       "invalid bytes became U+FFFD, the rest round-trips");
+	is_str(json_string_value(json_object_get(o, "ok")), "日本語", "UTF-8 kept as is");
+	is_str(json_string_value(json_object_get(o, "request_id")), "r1", "with the request id");
+	json_decref(o);
+}
+
 int main(void)
 {
+	test_log();
 	test_buf();
 	test_arena();
 	test_codec();
