@@ -180,6 +180,17 @@ enum gcas_err store_throttle_get(struct db *db, const char *key, struct throttle
 	return e == GCAS_ERR_NOTFOUND ? GCAS_OK : e;
 }
 
+enum gcas_err store_throttle_lock(struct db *db, const char *key, struct throttle_state *out)
+{
+	struct db_param p[] = {P_TEXT(key)};
+	int64_t n;
+	enum gcas_err e = db_change(db, STMT_THROTTLE_ENSURE, p, 1, &n);
+	if (e)
+		return e;
+	*out = (struct throttle_state){0};
+	return db_query_one(db, NULL, STMT_THROTTLE_LOCK, p, 1, throttle_cols, 3, out);
+}
+
 enum gcas_err store_throttle_put(struct db *db, const char *key, const struct throttle_state *t)
 {
 	struct db_param p[] = {P_TEXT(key), P_INT(t->failures), P_INT(t->window_start),

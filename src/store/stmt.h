@@ -149,6 +149,13 @@
 	  "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "                         \
 	  "window_start = excluded.window_start, locked_until = excluded.locked_until",            \
 	  NULL)                                                                                    \
+	X(STMT_THROTTLE_ENSURE,                                                                    \
+	  "INSERT INTO throttle (key, failures, window_start, locked_until) VALUES ($1, 0, 0, 0) " \
+	  "ON CONFLICT (key) DO NOTHING",                                                          \
+	  NULL)                                                                                    \
+	X(STMT_THROTTLE_LOCK,                                                                      \
+	  "SELECT failures, window_start, locked_until FROM throttle WHERE key = $1 FOR UPDATE",   \
+	  "SELECT failures, window_start, locked_until FROM throttle WHERE key = $1")              \
 	X(STMT_THROTTLE_CLEAR, "DELETE FROM throttle WHERE key = $1", NULL)                        \
 	/* groups */                                                                               \
 	X(STMT_GROUP_INSERT,                                                                       \

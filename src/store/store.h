@@ -124,6 +124,10 @@ enum gcas_err store_session_count(struct db *db, int64_t *n);
 
 /* --- throttling of failed sign-ins (shared by every node) --- */
 enum gcas_err store_throttle_get(struct db *db, const char *key, struct throttle_state *out);
+/* Read a key's state and hold it for the rest of the transaction (a row lock on PostgreSQL;
+ * SQLite's BEGIN IMMEDIATE already serialises writers), creating it when missing, so concurrent
+ * attempts are all counted. */
+enum gcas_err store_throttle_lock(struct db *db, const char *key, struct throttle_state *out);
 enum gcas_err store_throttle_put(struct db *db, const char *key, const struct throttle_state *t);
 enum gcas_err store_throttle_clear(struct db *db, const char *key);
 

@@ -64,28 +64,51 @@ static enum gcas_err session_new(struct db *db, const struct env *env, const str
 
 /* ---- password step ---- */
 
+/* Throttling is decided before the password is checked, in a transaction that holds both
+ * counters: an attempt is refused when either key is locked, and otherwise counted as a failure
+ * up front, so a burst of parallel guesses is counted in full (each one costs a hash). A right
+ * password then takes its count back. */
 struct pw_read {
+	const struct env *env;
 	struct arena *a;
 	const char *email, *ip;
 	struct account acc;
 	int found;
-	struct throttle_state t_acc, t_ip;
-	int has_totp;
+	int locked;
+	int64_t failures; /* the account's count after this attempt */
 };
 
-static enum gcas_err pw_read_tx(struct db *db, void *ctx)
+static void throttle_keys(const char *email, const char *ip, char *kacc, size_t acap, char *kip,
+                          size_t icap)
+{
+	snprintf(kacc, acap, "acct:%s", email);
+	snprintf(kip, icap, "ip:%s", ip ? ip : "-");
+}
+
+static enum gcas_err pw_claim_tx(struct db *db, void *ctx)
 {
 	struct pw_read *c = ctx;
+	char kacc[320], kip[128];
+	struct throttle_state ta, ti;
+	int64_t now = clock_now();
 	enum gcas_err e = store_account_get_by_email(db, c->a, c->email, &c->acc);
 	if (e && e != GCAS_ERR_NOTFOUND)
 		return e;
 	c->found = e == GCAS_OK;
-	char key[320];
-	snprintf(key, sizeof(key), "acct:%s", c->email);
-	if ((e = store_throttle_get(db, key, &c->t_acc)))
+	throttle_keys(c->email, c->ip, kacc, sizeof(kacc), kip, sizeof(kip));
+	if ((e = store_throttle_lock(db, kacc, &ta)) || (e = store_throttle_lock(db, kip, &ti)))
 		return e;
-	snprintf(key, sizeof(key), "ip:%s", c->ip ? c->ip : "-");
-	return store_throttle_get(db, key, &c->t_ip);
+	c->locked = throttle_locked(&ta, now) || throttle_locked(&ti, now);
+	c->failures = ta.failures;
+	if (c->locked)
+		return GCAS_OK; /* refused without a check, and not counted again */
+	struct throttle_rule ra = rule_account(c->env), ri = rule_ip(c->env);
+	throttle_fail(&ta, &ra, now);
+	throttle_fail(&ti, &ri, now);
+	c->failures = ta.failures;
+	if ((e = store_throttle_put(db, kacc, &ta)))
+		return e;
+	return store_throttle_put(db, kip, &ti);
 }
 
 struct pw_write {
@@ -120,35 +143,29 @@ static enum gcas_err pw_write_tx(struct db *db, void *ctx)
 	struct pw_read *r = c->r;
 	int64_t now = clock_now();
 	char kacc[320], kip[128];
-	snprintf(kacc, sizeof(kacc), "acct:%s", r->email);
-	snprintf(kip, sizeof(kip), "ip:%s", c->cl->ip ? c->cl->ip : "-");
+	throttle_keys(r->email, c->cl->ip, kacc, sizeof(kacc), kip, sizeof(kip));
 	const struct account *acc = r->found ? &r->acc : NULL;
 	struct actor ac = actor_for(c->cl, acc, r->email);
 	enum gcas_err e;
 	if (!c->ok) {
-		/* Re-read inside the transaction so concurrent failures all count. */
-		struct throttle_state ta, ti;
-		if ((e = store_throttle_get(db, kacc, &ta)) ||
-		    (e = store_throttle_get(db, kip, &ti)))
-			return e;
-		struct throttle_rule ra = rule_account(c->env), ri = rule_ip(c->env);
-		if (!throttle_locked(&ta, now))
-			throttle_fail(&ta, &ra, now);
-		if (!throttle_locked(&ti, now))
-			throttle_fail(&ti, &ri, now);
-		if ((e = store_throttle_put(db, kacc, &ta)) ||
-		    (e = store_throttle_put(db, kip, &ti)))
-			return e;
+		/* Already counted by pw_claim_tx. */
 		char detail[160];
 		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\",\"failures\":%lld}", c->why,
-		         (long long)ta.failures);
+		         (long long)r->failures);
 		struct audit_event ev = {
 		    "signin.failure", "account", acc ? acc->id : NULL, acc ? acc->agency_id : NULL,
 		    "failure",        detail};
 		return audit_append(db, c->a, &ac, &ev);
 	}
-	if ((e = store_throttle_clear(db, kacc)))
+	/* Success: the account starts afresh; the address gets back the attempt counted for it. */
+	struct throttle_state ti;
+	if ((e = store_throttle_clear(db, kacc)) || (e = store_throttle_lock(db, kip, &ti)))
 		return e;
+	if (ti.failures > 0) {
+		ti.failures--;
+		if ((e = store_throttle_put(db, kip, &ti)))
+			return e;
+	}
 	if (c->rehash && (e = store_account_set_password(db, acc->id, c->rehash, now)))
 		return e;
 	if ((e = session_new(db, c->env, acc, c->cl->ip, NULL, 0, c->token)))
@@ -169,13 +186,12 @@ enum gcas_err svc_signin_password(const struct env *env, const struct client *cl
 	/* An address that is not even valid cannot be an account, but still costs a hash. */
 	if (!email || !password || validate_email(email, norm, sizeof(norm)) != VP_OK)
 		str_copy(norm, sizeof(norm), "invalid@invalid.invalid");
-	struct pw_read r = {.a = a, .email = norm, .ip = cl->ip};
-	if ((e = store_run(env->st, pw_read_tx, &r)))
+	struct pw_read r = {.env = env, .a = a, .email = norm, .ip = cl->ip};
+	if ((e = store_tx(env->st, pw_claim_tx, &r)))
 		goto out;
-	int64_t now = clock_now();
 	struct pw_write w = {.env = env, .a = a, .cl = cl, .r = &r, .token = token};
 	/* One argon2id computation on every path, so timing says nothing about the account. */
-	if (throttle_locked(&r.t_acc, now) || throttle_locked(&r.t_ip, now)) {
+	if (r.locked) {
 		password_verify_dummy(password ? password : "", &env->cfg->pw);
 		w.why = "throttled";
 	} else if (!r.found || !r.acc.password_hash) {
@@ -361,7 +377,7 @@ static enum gcas_err factor_tx(struct db *db, void *ctx)
 	struct throttle_state t;
 	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
 	snprintf(key, sizeof(key), "mfa:%s", c->sv->acc.id);
-	enum gcas_err e = store_throttle_get(db, key, &t);
+	enum gcas_err e = store_throttle_lock(db, key, &t);
 	if (e)
 		return e;
 	c->ok = 0;
@@ -596,12 +612,20 @@ static void reauth_key(const struct session_view *sv, char *key, size_t cap)
 	snprintf(key, cap, "acct:%s", sv->acc.email);
 }
 
-static enum gcas_err reauth_read_tx(struct db *db, void *ctx)
+/* Like sign-in: the attempt is counted before the password is checked (see pw_claim_tx). */
+static enum gcas_err reauth_claim_tx(struct db *db, void *ctx)
 {
 	struct reauth_ctx *c = ctx;
 	char key[320];
+	int64_t now = clock_now();
+	struct throttle_rule r = rule_account(c->env);
 	reauth_key(c->sv, key, sizeof(key));
-	return store_throttle_get(db, key, &c->t);
+	enum gcas_err e = store_throttle_lock(db, key, &c->t);
+	if (e || throttle_locked(&c->t, now))
+		return e;
+	struct throttle_state t = c->t;
+	throttle_fail(&t, &r, now);
+	return store_throttle_put(db, key, &t);
 }
 
 static enum gcas_err reauth_tx(struct db *db, void *ctx)
@@ -612,20 +636,9 @@ static enum gcas_err reauth_tx(struct db *db, void *ctx)
 	char key[320];
 	enum gcas_err e;
 	reauth_key(c->sv, key, sizeof(key));
-	if (c->ok) {
-		if ((e = store_throttle_clear(db, key)) ||
-		    (e = store_session_reauth(db, c->sv->s.id_hash, now)))
-			return e;
-	} else {
-		struct throttle_state t;
-		struct throttle_rule r = rule_account(c->env);
-		if ((e = store_throttle_get(db, key, &t)))
-			return e;
-		if (!throttle_locked(&t, now))
-			throttle_fail(&t, &r, now);
-		if ((e = store_throttle_put(db, key, &t)))
-			return e;
-	}
+	if (c->ok && ((e = store_throttle_clear(db, key)) ||
+	              (e = store_session_reauth(db, c->sv->s.id_hash, now))))
+		return e;
 	struct audit_event ev = {c->ok ? "reauth.success" : "reauth.failure",
 	                         "account",
 	                         c->sv->acc.id,
@@ -642,7 +655,7 @@ enum gcas_err svc_reauth(const struct env *env, const struct client *cl, struct 
 	if (!a)
 		return GCAS_ERR_NOMEM;
 	struct reauth_ctx c = {env, a, cl, sv, 0, {0}};
-	enum gcas_err e = store_run(env->st, reauth_read_tx, &c);
+	enum gcas_err e = store_tx(env->st, reauth_claim_tx, &c);
 	if (e)
 		goto out;
 	if (throttle_locked(&c.t, clock_now()) || !sv->acc.password_hash || !password)
