@@ -23,6 +23,10 @@ struct cli {
  * check_schema, refuse a database whose schema differs from the binary's. 0 or exit status. */
 int cli_open_store(struct cli *c, int check_schema);
 void cli_close_store(struct cli *c);
+/* Load the audit sealing key (cfg.audit_key_file, 64 hex digits) and hand it to the audit log.
+ * create: make a new random key when the file is missing (gcas init). required: a missing key
+ * is an error (every command that writes audit records). 0 or an exit status. */
+int cli_audit_key(struct cli *c, int create, int required);
 /* Find "--name value" or "--name=value" among the subcommand's arguments; NULL when absent. */
 const char *cli_opt(struct cli *c, const char *name);
 /* 1 when the bare flag "--name" is present. */

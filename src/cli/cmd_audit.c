@@ -18,7 +18,7 @@ int cmd_audit(struct cli *c)
 		return sub ? 0 : 64;
 	}
 	int rc = cli_open_store(c, 1);
-	if (rc)
+	if (rc || (rc = cli_audit_key(c, 0, 0)))
 		return rc;
 	int64_t n = 0;
 	if (strcmp(sub, "verify") == 0) {

@@ -90,7 +90,7 @@ int cmd_init(struct cli *c)
 		return 0;
 	}
 	int rc = cli_open_store(c, 0);
-	if (rc || (rc = migrate(c)))
+	if (rc || (rc = migrate(c)) || (rc = cli_audit_key(c, 1, 1)))
 		return rc;
 	struct account_input in = {
 	    .email = cli_opt(c, "email") ? cli_opt(c, "email") : "operator@gcas.example.go.jp",

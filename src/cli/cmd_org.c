@@ -20,7 +20,7 @@ int cmd_org(struct cli *c)
 		return sub ? 0 : 64;
 	}
 	int rc = cli_open_store(c, 1);
-	if (rc)
+	if (rc || (rc = cli_audit_key(c, 0, 1)))
 		return rc;
 	struct actor sys = actor_system("cli");
 	if (strcmp(sub, "create") == 0) {

@@ -27,7 +27,7 @@ int cmd_serve(struct cli *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = cli_open_store(c, 1);
-	if (rc)
+	if (rc || (rc = cli_audit_key(c, 0, 1)))
 		return rc;
 	struct jobs *j = jobs_start(&c->env);
 	rc = server_run(&c->env);
@@ -43,7 +43,7 @@ int cmd_jobs(struct cli *c)
 		return cli_arg(c, 0) ? 0 : 64;
 	}
 	int rc = cli_open_store(c, 1);
-	if (rc)
+	if (rc || (rc = cli_audit_key(c, 0, 1)))
 		return rc;
 	int n = jobs_run_once(&c->env, "cli");
 	printf("%d job(s) run\n", n);

@@ -26,7 +26,7 @@ int cmd_user(struct cli *c)
 		return sub ? 0 : 64;
 	}
 	int rc = cli_open_store(c, 1);
-	if (rc)
+	if (rc || (rc = cli_audit_key(c, 0, 1)))
 		return rc;
 	struct actor sys = actor_system("cli");
 	struct verrs ve = {0};

@@ -3,16 +3,21 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/str.h"
+#include "base/codec.h"
+#include "base/rand.h"
 #include "cli/cli.h"
+#include "svc/audit.h"
 
 /* The embedded default keeps its database under var/: create the directory on first use. */
 static void ensure_parent_dir(const char *dsn)
 {
 	const char *path = dsn;
-	if (str_starts(path, "postgres"))
+	if (!path || str_starts(path, "postgres"))
 		return;
 	if (str_starts(path, "sqlite://"))
 		path += 9;
@@ -132,4 +137,62 @@ int cli_fail(const char *what, enum gcas_err e, const struct verrs *ve)
 	return e == GCAS_ERR_INVALID || e == GCAS_ERR_CONFLICT ? 65
 	       : e == GCAS_ERR_NOTFOUND                        ? 66
 	                                                       : 1;
+}
+
+static int write_new_key(const char *path, unsigned char key[32])
+{
+	char hex[65];
+	if (rand_bytes(key, 32))
+		return -1;
+	hex_encode(hex, key, 32);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return -1;
+	int ok = write(fd, hex, 64) == 64 && write(fd, "\n", 1) == 1;
+	explicit_bzero(hex, sizeof(hex));
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+int cli_audit_key(struct cli *c, int create, int required)
+{
+	const char *path = c->cfg.audit_key_file;
+	char hex[80] = "";
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f && errno == ENOENT && create) {
+		ensure_parent_dir(path);
+		if (write_new_key(path, c->cfg.audit_key)) {
+			fprintf(stderr, "gcas: cannot create the audit key %s: %s\n", path,
+			        strerror(errno));
+			return 73;
+		}
+		c->cfg.audit_key_set = 1;
+		audit_set_key(c->cfg.audit_key, 32);
+		printf(
+		    "created the audit key %s (keep it secret; every node needs the same file)\n",
+		    path);
+		return 0;
+	}
+	if (!f) {
+		if (!required)
+			return 0;
+		fprintf(
+		    stderr,
+		    "gcas: the audit key %s cannot be read (%s); `gcas init` creates it, and every "
+		    "node of a cluster needs the same file\n",
+		    path ? path : "(unset)", strerror(errno));
+		return 78;
+	}
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r' || hex[n - 1] == ' '))
+		n--;
+	if (hex_decode(c->cfg.audit_key, 32, hex, n)) {
+		explicit_bzero(hex, sizeof(hex));
+		fprintf(stderr, "gcas: the audit key %s must hold 64 hexadecimal digits\n", path);
+		return 78;
+	}
+	explicit_bzero(hex, sizeof(hex));
+	c->cfg.audit_key_set = 1;
+	audit_set_key(c->cfg.audit_key, 32);
+	return 0;
 }

@@ -102,6 +102,7 @@ struct audit_rec {
 	const char *ip;
 	const char *request_id;
 	const char *prev_hash, *hash;
+	const char *mac; /* HMAC of hash under the audit key (the seal) */
 };
 
 /* Storage names of the small enums above ("totp", "pmo", ...); parse gives -1 when unknown. */

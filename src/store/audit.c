@@ -15,7 +15,7 @@ static const struct colmap audit_cols[] = {
     {R(actor_label), COL_STR, NULL}, {R(action), COL_STR, NULL},    {R(target_type), COL_STR, NULL},
     {R(target_id), COL_STR, NULL},   {R(agency_id), COL_STR, NULL}, {R(outcome), COL_STR, NULL},
     {R(detail), COL_STR, NULL},      {R(ip), COL_STR, NULL},        {R(request_id), COL_STR, NULL},
-    {R(prev_hash), COL_STR, NULL},   {R(hash), COL_STR, NULL},
+    {R(prev_hash), COL_STR, NULL},   {R(hash), COL_STR, NULL},      {R(mac), COL_STR, NULL},
 };
 #undef R
 #define NAUD ((int)(sizeof(audit_cols) / sizeof(audit_cols[0])))
@@ -25,15 +25,26 @@ struct head {
 	const char *hash;
 };
 
-enum gcas_err store_audit_head(struct db *db, struct arena *a, int64_t *seq, const char **hash)
+static enum gcas_err head(struct db *db, struct arena *a, enum stmt_id id, int64_t *seq,
+                          const char **hash)
 {
 	static const struct colmap cols[] = {{offsetof(struct head, seq), COL_I64, NULL},
 	                                     {offsetof(struct head, hash), COL_STR, NULL}};
 	struct head h = {0};
-	enum gcas_err e = db_query_one(db, a, STMT_AUDIT_HEAD_LOCK, NULL, 0, cols, 2, &h);
+	enum gcas_err e = db_query_one(db, a, id, NULL, 0, cols, 2, &h);
 	*seq = h.seq;
 	*hash = h.hash;
 	return e;
+}
+
+enum gcas_err store_audit_head(struct db *db, struct arena *a, int64_t *seq, const char **hash)
+{
+	return head(db, a, STMT_AUDIT_HEAD_LOCK, seq, hash);
+}
+
+enum gcas_err store_audit_head_read(struct db *db, struct arena *a, int64_t *seq, const char **hash)
+{
+	return head(db, a, STMT_AUDIT_HEAD_READ, seq, hash);
 }
 
 enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r)
@@ -42,7 +53,7 @@ enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r)
 	                       P_TEXT(r->actor_label), P_TEXT(r->action),    P_TEXT(r->target_type),
 	                       P_TEXT(r->target_id),   P_TEXT(r->agency_id), P_TEXT(r->outcome),
 	                       P_TEXT(r->detail),      P_TEXT(r->ip),        P_TEXT(r->request_id),
-	                       P_TEXT(r->prev_hash),   P_TEXT(r->hash)};
+	                       P_TEXT(r->prev_hash),   P_TEXT(r->hash),      P_TEXT(r->mac)};
 	enum gcas_err e = db_change(db, STMT_AUDIT_INSERT, p, NPARAMS(p), NULL);
 	if (e)
 		return e;

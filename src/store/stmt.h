@@ -27,7 +27,7 @@
 	"revoked_at"
 #define AUDIT_COLS                                                                                 \
 	"seq, at, actor_id, actor_label, action, target_type, target_id, agency_id, outcome, "     \
-	"detail, ip, request_id, prev_hash, hash"
+	"detail, ip, request_id, prev_hash, hash, mac"
 
 /* X(id, sql, sqlite_override_or_NULL) */
 #define STMT_LIST(X)                                                                               \
@@ -212,9 +212,10 @@
 	/* audit */                                                                                \
 	X(STMT_AUDIT_HEAD_LOCK,                                                                    \
 	  "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash", NULL)                \
+	X(STMT_AUDIT_HEAD_READ, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL)             \
 	X(STMT_AUDIT_INSERT,                                                                       \
 	  "INSERT INTO audit (" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "   \
-	  "$11, $12, $13, $14)",                                                                   \
+	  "$11, $12, $13, $14, $15)",                                                              \
 	  NULL)                                                                                    \
 	X(STMT_AUDIT_HEAD_SET, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", NULL)     \
 	X(STMT_AUDIT_LIST,                                                                         \

@@ -163,6 +163,9 @@ enum gcas_err store_token_used(struct db *db, const char *id, int64_t at);
 /* --- audit log (hash chain is computed by svc/audit.c; the store keeps it) --- */
 /* Lock the chain head for this transaction and read it (seq of the last record and its hash). */
 enum gcas_err store_audit_head(struct db *db, struct arena *a, int64_t *seq, const char **hash);
+/* The same without locking, for readers (audit verify). */
+enum gcas_err store_audit_head_read(struct db *db, struct arena *a, int64_t *seq,
+                                    const char **hash);
 enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r);
 struct audit_filter {
 	const char *agency_id; /* NULL = all */

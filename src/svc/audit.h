@@ -19,6 +19,11 @@ struct audit_event {
 	const char *detail;    /* JSON object text; NULL = "{}" */
 };
 
+/* The key that seals every record (HMAC-SHA256 of its hash), kept outside the database so that
+ * someone who can write to the database still cannot rewrite the chain unnoticed. Set once at
+ * start-up, before any thread appends; NULL clears it (records are then left unsealed). */
+void audit_set_key(const unsigned char *key, size_t len);
+
 /* Append inside the caller's transaction. */
 enum gcas_err audit_append(struct db *db, struct arena *a, const struct actor *ac,
                            const struct audit_event *ev);

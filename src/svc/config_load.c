@@ -100,6 +100,9 @@ static const struct key keys[] = {
     {"security", "argon2_memlimit", "argon2-memlimit", NULL, K_SIZE, F(pw.memlimit),
      crypto_pwhash_argon2id_MEMLIMIT_MIN, (int64_t)crypto_pwhash_argon2id_MEMLIMIT_MAX, NULL, 0},
     {"security", "issuer", "issuer", NULL, K_STR, F(issuer), 0, 0, check_issuer, 1},
+    /* The key that seals audit records (R6.4): kept outside the database, shared by nodes. */
+    {"security", "audit_key_file", "audit-key-file", NULL, K_PATH, F(audit_key_file), 0, 0, NULL,
+     1},
     {"log", "level", "log-level", NULL, K_LEVEL, F(log_level), 0, 0, NULL, 1},
     {"http", "max_body", "max-body", NULL, K_SIZE, F(max_body), KiB, 64 * MiB, NULL, 0},
 };

@@ -24,6 +24,7 @@ void config_defaults(struct config *c)
 	c->throttle_ip_free = 50;
 	c->throttle_max_delay = 15 * 60;
 	c->max_body = 1024 * 1024;
+	c->audit_key_file = "var/audit.key";
 	c->pw = password_params_default();
 }
 

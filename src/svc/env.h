@@ -25,15 +25,18 @@ struct config {
 	const char *base_url;        /* public URL, for links shown to people */
 	const char *issuer;          /* name shown in authenticator apps */
 	const char *log_level;
-	int64_t session_idle_ttl;   /* seconds; R3 / issue: 30 minutes */
-	int64_t session_abs_ttl;    /* seconds; 12 hours */
-	int64_t reauth_ttl;         /* a re-authentication is fresh for this long */
-	int64_t setup_link_ttl;     /* account set-up links */
-	int64_t token_max_ttl;      /* personal API tokens may not outlive this */
-	int throttle_free;          /* failures per account before delays start */
-	int throttle_ip_free;       /* failures per client address before delays start */
-	int64_t throttle_max_delay; /* seconds */
-	size_t max_body;            /* request body cap, bytes */
+	int64_t session_idle_ttl;    /* seconds; R3 / issue: 30 minutes */
+	int64_t session_abs_ttl;     /* seconds; 12 hours */
+	int64_t reauth_ttl;          /* a re-authentication is fresh for this long */
+	int64_t setup_link_ttl;      /* account set-up links */
+	int64_t token_max_ttl;       /* personal API tokens may not outlive this */
+	int throttle_free;           /* failures per account before delays start */
+	int throttle_ip_free;        /* failures per client address before delays start */
+	int64_t throttle_max_delay;  /* seconds */
+	size_t max_body;             /* request body cap, bytes */
+	const char *audit_key_file;  /* key (hex) sealing audit records; the same on every node */
+	unsigned char audit_key[32]; /* loaded from audit_key_file by the CLI */
+	int audit_key_set;
 	struct pw_params pw;
 };
 

@@ -13,6 +13,7 @@
 #include "crypto/password.h"
 #include "crypto/token.h"
 #include "store/store.h"
+#include "svc/audit.h"
 
 int wt_open(struct wt *w)
 {
@@ -32,6 +33,10 @@ int wt_open(struct wt *w)
 		snprintf(w->dsn, sizeof(w->dsn), "sqlite:%s/gcas.db", w->dir);
 	w->cfg.db = w->dsn;
 	w->env.cfg = &w->cfg;
+	/* A fixed test key seals the audit records, as the CLI's key file does. */
+	memset(w->cfg.audit_key, 0x5a, sizeof(w->cfg.audit_key));
+	w->cfg.audit_key_set = 1;
+	audit_set_key(w->cfg.audit_key, sizeof(w->cfg.audit_key));
 	w->env.st = store_open(w->dsn, 4, why, sizeof(why));
 	if (!w->env.st) {
 		fprintf(stderr, "# wt_open: %s\n", why);

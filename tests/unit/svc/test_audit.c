@@ -187,6 +187,8 @@ static void tamper_case(const char *what, const char *tamper, const char *restor
 {
 	enum gcas_err e;
 	int64_t checked;
+	/* Someone with full rights on the database file: the append-only triggers go first. */
+	sql("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete");
 	ok(sql(tamper) == SQLITE_OK, "%s (raw SQL on the database file)", what);
 	char *text = verify_text(&e, &checked);
 	is_int(e, GCAS_ERR_CONFLICT, "  audit_verify reports a broken chain");
@@ -205,10 +207,69 @@ struct scan_ctx {
 	size_t n;
 };
 
+static enum gcas_err scan_tx_all(struct db *dbh, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	return store_audit_scan(dbh, c->a, c->after, 100000, &c->r, &c->n);
+}
+
 static enum gcas_err scan_tx(struct db *dbh, void *ctx)
 {
 	struct scan_ctx *c = ctx;
 	return store_audit_scan(dbh, c->a, c->after, 1, &c->r, &c->n);
+}
+
+/* The thorough forger: edits record k and recomputes every later hash and the chain head, so
+ * the chain itself is consistent again. Only the seals, made with a key the database does not
+ * hold, give it away. */
+static void test_rechained(int64_t k)
+{
+	struct arena *a = arena_new(0);
+	struct scan_ctx sc = {a, 0, NULL, 0};
+	if (!ok(store_run(W.w.env.st, scan_tx_all, &sc) == GCAS_OK && sc.n > (size_t)k,
+	        "the whole log read for the forger"))
+		goto out;
+	sql("CREATE TEMP TABLE saved AS SELECT * FROM audit;"
+	    "CREATE TEMP TABLE savedh AS SELECT * FROM audit_head");
+	char prev[SHA256_HEX_SIZE], q[512];
+	snprintf(prev, sizeof(prev), "%s", sc.r[k - 1].prev_hash);
+	int fine = 1;
+	for (size_t i = (size_t)k - 1; i < sc.n; i++) {
+		struct audit_rec f = sc.r[i];
+		if (f.seq == k)
+			f.detail = "{\"forged\":true}";
+		f.prev_hash = prev;
+		char *canon = audit_canonical(a, &f);
+		char *msg = arena_printf(a, "%s\n%s", f.prev_hash, canon);
+		char h[SHA256_HEX_SIZE];
+		sha256_hex(msg, strlen(msg), h);
+		snprintf(q, sizeof(q),
+		         "UPDATE audit SET detail = '%s', prev_hash = '%s', hash = '%s' WHERE seq "
+		         "= %lld",
+		         f.detail, prev, h, (long long)f.seq);
+		fine &= sql(q) == SQLITE_OK;
+		snprintf(prev, sizeof(prev), "%s", h);
+	}
+	snprintf(q, sizeof(q), "UPDATE audit_head SET hash = '%s'", prev);
+	fine &= sql(q) == SQLITE_OK;
+	ok(fine, "record %lld forged and every later hash and the head recomputed", (long long)k);
+	enum gcas_err e;
+	int64_t checked;
+	char *text = verify_text(&e, &checked);
+	is_int(e, GCAS_ERR_CONFLICT, "  audit_verify still reports tampering");
+	char say[96];
+	snprintf(say, sizeof(say), "seq %lld: the seal does not match", (long long)k);
+	has_str(text, say, "  named by the seal of the forged record");
+	free(text);
+	ok(sql("DELETE FROM audit; INSERT INTO audit SELECT * FROM saved; DROP TABLE saved;"
+	       "UPDATE audit_head SET seq = (SELECT seq FROM savedh), hash = (SELECT hash FROM "
+	       "savedh); DROP TABLE savedh") == SQLITE_OK,
+	   "  restored");
+	text = verify_text(&e, &checked);
+	is_int(e, GCAS_OK, "  the restored log verifies again");
+	free(text);
+out:
+	arena_free(a);
 }
 
 static void test_verify(void)
@@ -230,6 +291,12 @@ static void test_verify(void)
 		return;
 	sqlite3_busy_timeout(db, 5000);
 	int64_t k = n / 2;
+	ok(sqlite3_exec(db, "UPDATE audit SET detail = '{}' WHERE seq = 1", NULL, NULL, NULL) ==
+	       SQLITE_CONSTRAINT,
+	   "the database itself refuses to edit an audit record (append-only trigger)");
+	ok(sqlite3_exec(db, "DELETE FROM audit WHERE seq = 1", NULL, NULL, NULL) ==
+	       SQLITE_CONSTRAINT,
+	   "or to delete one");
 	char tamper[512], restore[512], say[160];
 
 	snprintf(tamper, sizeof(tamper),
@@ -300,6 +367,7 @@ static void test_verify(void)
 		            restore, say);
 	}
 	arena_free(a);
+	test_rechained(k);
 	sqlite3_close(db);
 	db = NULL;
 }
@@ -341,6 +409,7 @@ static void test_export(void)
 		good_chain += strcmp(ph_copy, prev) == 0;
 		json_object_del(o, "prev_hash");
 		json_object_del(o, "hash");
+		json_object_del(o, "mac"); /* the seal needs the key; the chain does not */
 		char *canon = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII);
 		size_t mlen = strlen(ph_copy) + 1 + strlen(canon);
 		char *msg = malloc(mlen + 1);

@@ -122,10 +122,22 @@ CREATE TABLE audit (
   ip TEXT,
   request_id TEXT,
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
+  hash TEXT NOT NULL,
+  -- HMAC-SHA256 of hash under a key kept outside the database: a forger who rewrites the chain
+  -- cannot re-seal it (NULL only when no key was configured).
+  mac TEXT
 );
 CREATE INDEX audit_agency ON audit(agency_id, seq);
 CREATE INDEX audit_actor ON audit(actor_id, seq);
+
+-- Append-only: the database itself refuses to change or remove an audit record.
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit records are append-only';
+END
+$$;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 
 CREATE TABLE audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
