@@ -392,11 +392,15 @@ void page_account_new_form(struct web_ctx *c)
 	if (!e && *org && !choice_find(&ch, org)) {
 		/* Say "not found" or "not allowed" as the use case would. */
 		e = svc_org_get(c->env, &c->ac, c->a, org, &o);
-		if (!e)
-			e = GCAS_ERR_DENIED;
+		if (!e) {
+			web_denied(c, ACT_ACCOUNT_CREATE, "org", org, o.agency_id);
+			return;
+		}
 	}
-	if (!e && ch.n == 0)
-		e = GCAS_ERR_DENIED;
+	if (!e && ch.n == 0) {
+		web_denied(c, ACT_ACCOUNT_CREATE, "account", NULL, NULL);
+		return;
+	}
 	if (e) {
 		web_fail(c, e);
 		return;
@@ -815,8 +819,10 @@ static int load_editable(struct web_ctx *c, const char *id, struct account *acc)
 	enum gcas_err e = svc_account_get(c->env, &c->ac, c->a, id, acc);
 	if (!e && acc->status == ACCOUNT_DELETED)
 		e = GCAS_ERR_NOTFOUND;
-	if (!e && !allowed(c, ACT_ACCOUNT_UPDATE, acc))
-		e = GCAS_ERR_DENIED;
+	if (!e && !allowed(c, ACT_ACCOUNT_UPDATE, acc)) {
+		web_denied(c, ACT_ACCOUNT_UPDATE, "account", id, acc->agency_id);
+		return -1;
+	}
 	if (e) {
 		web_fail(c, e);
 		return -1;

@@ -262,7 +262,8 @@ void page_org_new_form(struct web_ctx *c)
 		return;
 	struct target t = org_target(&parent);
 	if (!policy_allows(&c->ac.subj, create_action(kind), kind == ORG_AGENCY ? NULL : &t)) {
-		web_fail(c, GCAS_ERR_DENIED);
+		web_denied(c, create_action(kind), "org", kind == ORG_AGENCY ? NULL : parent.id,
+		           kind == ORG_AGENCY ? NULL : parent.agency_id);
 		return;
 	}
 	org_new_page(c, kind, kind == ORG_AGENCY ? NULL : &parent, NULL, NULL);

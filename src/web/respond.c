@@ -7,6 +7,7 @@
 #include "base/str.h"
 #include "core/policy.h"
 #include "crypto/token.h"
+#include "svc/audit.h"
 #include "web/cookie.h"
 #include "web/html.h"
 #include "web/jsonin.h"
@@ -189,6 +190,13 @@ void web_page_end(struct web_ctx *c)
 {
 	struct page_ctx p = {.lang = c->lang};
 	page_end(&c->resp->body, &p);
+}
+
+void web_denied(struct web_ctx *c, enum action act, const char *target_type, const char *target_id,
+                const char *agency_id)
+{
+	audit_denied(c->env, &c->ac, act, target_type, target_id, agency_id);
+	web_fail(c, GCAS_ERR_DENIED);
 }
 
 void web_error_page(struct web_ctx *c, int status, const char *msg_ja, const char *msg_en)

@@ -77,6 +77,10 @@ void web_problem(struct web_ctx *c, int status, const char *title, const char *d
                  const struct verrs *ve);
 /* Map a use-case error to a response of the route's kind (page or API). */
 void web_fail(struct web_ctx *c, enum gcas_err e);
+/* A refusal decided in the web layer (a form the reader may not open): recorded in the audit
+ * log like every refusal of the matrix, then answered as GCAS_ERR_DENIED. */
+void web_denied(struct web_ctx *c, enum action act, const char *target_type, const char *target_id,
+                const char *agency_id);
 /* A full error page (page routes) in the request's language. */
 void web_error_page(struct web_ctx *c, int status, const char *msg_ja, const char *msg_en);
 

@@ -113,6 +113,28 @@ static void test_group_members(void)
 	is_int(others, 0, "but not the other members' details");
 }
 
+/* Forms the reader may not open are refusals like any other: recorded in the audit log. */
+static void test_page_refusals_audited(void)
+{
+	char cookie[256], csrf[64], target[128];
+	struct wt_resp r;
+	wt_login(&W, cs1, cookie, csrf);
+	long before = wt_audit_count(&W, "permission.denied", "denied");
+	wt_request(&W, "GET", "/accounts/new", cookie, NULL, NULL, NULL, &r);
+	is_int(r.status, 403, "contractor staff may not open the account form");
+	wt_resp_free(&r);
+	snprintf(target, sizeof(target), "/accounts/%s/edit", cs1);
+	wt_request(&W, "GET", target, cookie, NULL, NULL, NULL, &r);
+	is_int(r.status, 403, "nor edit their own account");
+	wt_resp_free(&r);
+	snprintf(target, sizeof(target), "/orgs/new?kind=contractor&parent=%s", proj1);
+	wt_request(&W, "GET", target, cookie, NULL, NULL, NULL, &r);
+	is_int(r.status, 403, "nor open the contractor form");
+	wt_resp_free(&r);
+	is_int(wt_audit_count(&W, "permission.denied", "denied") - before, 3,
+	       "each refusal is in the audit log");
+}
+
 int main(void)
 {
 	if (!ok(wt_open(&W) == 0, "store"))
@@ -121,6 +143,7 @@ int main(void)
 	test_org_paging();
 	test_contractor_staff();
 	test_group_members();
+	test_page_refusals_audited();
 	api_reset();
 	wt_close(&W);
 	return tap_done();
