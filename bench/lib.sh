@@ -217,3 +217,16 @@ wait_quiet() {
 	done
 	echo "$p"
 }
+
+# cpu_sample PID: "machine_busy_ticks total_ticks pid_ticks" now (all CPUs; /proc/stat and
+# /proc/PID/stat). others_pct A B: the share of the whole machine used by processes other than
+# PID between two samples, in % (what the shared machine took from the run).
+cpu_sample() {
+	local -a s
+	read -r -a s </proc/stat
+	echo "$((s[1] + s[2] + s[3] + s[6] + s[7] + s[8])) $((s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7] + s[8])) $(awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0)"
+}
+others_pct() {
+	echo "$1 $2" | awk '{ busy = $4 - $1; tot = $5 - $2; mine = $6 - $3
+		printf "%.0f", (tot > 0 ? 100 * (busy - mine) / tot : 0) }'
+}

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/rand.h"
 #include "svc/auth.h"
+#include "svc/groups.h"
 
 struct job {
 	const char *name;
@@ -25,8 +26,14 @@ static enum gcas_err sweep_sessions(const struct env *env, int64_t *n)
 	return svc_session_sweep(env, n);
 }
 
+static enum gcas_err expire_memberships(const struct env *env, int64_t *n)
+{
+	return svc_group_expire_memberships(env, n);
+}
+
 static const struct job jobs_table[] = {
     {"session_sweep", 300, sweep_sessions},
+    {"membership_expiry", 60, expire_memberships},
 };
 
 struct jobs {

@@ -116,3 +116,20 @@ enum gcas_err store_member_list(struct db *db, struct arena *a, const char *grou
 	*out = items;
 	return e;
 }
+
+static const struct colmap end_cols[] = {
+    {offsetof(struct membership_end, group_id), COL_STR, NULL},
+    {offsetof(struct membership_end, account_id), COL_STR, NULL},
+    {offsetof(struct membership_end, agency_id), COL_STR, NULL},
+};
+
+enum gcas_err store_member_expired(struct db *db, struct arena *a, int64_t now, int limit,
+                                   struct membership_end **out, size_t *n)
+{
+	struct db_param p[] = {P_INT(now), P_INT(limit)};
+	void *items;
+	enum gcas_err e = db_query_list(db, a, STMT_MEMBER_EXPIRED, p, NPARAMS(p), end_cols, 3,
+	                                sizeof(struct membership_end), (size_t)limit, &items, n);
+	*out = items;
+	return e;
+}

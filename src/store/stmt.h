@@ -184,6 +184,11 @@
 	  NULL)                                                                                    \
 	X(STMT_MEMBER_REMOVE, "DELETE FROM memberships WHERE group_id = $1 AND account_id = $2",   \
 	  NULL)                                                                                    \
+	X(STMT_MEMBER_EXPIRED,                                                                     \
+	  "SELECT m.group_id, m.account_id, g.agency_id FROM memberships m "                       \
+	  "JOIN member_groups g ON g.id = m.group_id WHERE m.ends_at IS NOT NULL "                 \
+	  "AND m.ends_at <= $1 ORDER BY m.ends_at LIMIT $2",                                       \
+	  NULL)                                                                                    \
 	X(STMT_MEMBER_REMOVE_ALL, "DELETE FROM memberships WHERE account_id = $1", NULL)           \
 	X(STMT_MEMBER_LIST,                                                                        \
 	  "SELECT m.group_id, m.account_id, m.added_by, m.added_at, m.ends_at, a.email, "          \

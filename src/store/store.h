@@ -147,6 +147,12 @@ enum gcas_err store_group_rename_for_org(struct db *db, const char *org_id, cons
 enum gcas_err store_member_add(struct db *db, const struct membership *m);
 enum gcas_err store_member_remove(struct db *db, const char *group_id, const char *account_id);
 enum gcas_err store_member_remove_all(struct db *db, const char *account_id);
+/* Memberships whose end date has passed (at most limit): group id, account id, agency id. */
+struct membership_end {
+	const char *group_id, *account_id, *agency_id;
+};
+enum gcas_err store_member_expired(struct db *db, struct arena *a, int64_t now, int limit,
+                                   struct membership_end **out, size_t *n);
 enum gcas_err store_member_list(struct db *db, struct arena *a, const char *group_id,
                                 struct membership **out, size_t *n);
 

@@ -227,3 +227,44 @@ enum gcas_err svc_group_member_remove(const struct env *env, const struct actor 
 {
 	return member_change(env, ac, a, group_id, account_id, 0, 0, NULL);
 }
+
+struct expire_ctx {
+	int64_t removed;
+	size_t n;
+};
+
+static enum gcas_err expire_tx(struct db *db, void *ctx)
+{
+	struct expire_ctx *c = ctx;
+	struct arena *a = arena_new(0);
+	struct membership_end *m;
+	struct actor sys = actor_system("membership expiry");
+	enum gcas_err e =
+	    a ? store_member_expired(db, a, clock_now(), 200, &m, &c->n) : GCAS_ERR_NOMEM;
+	for (size_t i = 0; !e && i < c->n; i++) {
+		e = store_member_remove(db, m[i].group_id, m[i].account_id);
+		if (e)
+			break;
+		char *detail =
+		    audit_json(a, "account_id", m[i].account_id, "reason", "end date", NULL);
+		struct audit_event ev = {"group.member_expire", "group", m[i].group_id,
+		                         m[i].agency_id,        NULL,    detail};
+		e = audit_append(db, a, &sys, &ev);
+	}
+	arena_free(a);
+	return e;
+}
+
+enum gcas_err svc_group_expire_memberships(const struct env *env, int64_t *removed)
+{
+	*removed = 0;
+	for (;;) {
+		struct expire_ctx c = {0, 0};
+		enum gcas_err e = store_tx(env->st, expire_tx, &c);
+		if (e)
+			return e;
+		*removed += (int64_t)c.n;
+		if (c.n < 200)
+			return GCAS_OK;
+	}
+}

@@ -21,4 +21,8 @@ enum gcas_err svc_group_member_remove(const struct env *env, const struct actor 
 
 struct target group_target(const struct group *g);
 
+/* The job (R2.5: memberships may carry an end date and lapse on it): remove every membership
+ * whose end date has passed, each with its audit record, in batches. *removed counts them. */
+enum gcas_err svc_group_expire_memberships(const struct env *env, int64_t *removed);
+
 #endif
