@@ -41,6 +41,10 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 	if (!cs)
 		return NULL;
 	cs->uri = strdup(uri ? uri : "/");
+	if (!cs->uri) {
+		free(cs);
+		return NULL; /* the request is then refused (on_request sees no state) */
+	}
 	buf_init(&cs->body, s->env->cfg->max_body);
 	cs->t0 = clock_mono_ms();
 	return cs;

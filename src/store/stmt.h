@@ -78,7 +78,7 @@
 	  NULL)                                                                                    \
 	X(STMT_ACCOUNT_SET_STATUS,                                                                 \
 	  "UPDATE accounts SET status = $2, disabled_reason = $3, updated_at = $4, "               \
-	  "version = version + 1 WHERE id = $1",                                                   \
+	  "version = version + 1 WHERE id = $1 AND status <> 'deleted'",                           \
 	  NULL)                                                                                    \
 	X(STMT_ACCOUNT_SET_PASSWORD,                                                               \
 	  "UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", NULL)           \

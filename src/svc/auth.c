@@ -726,6 +726,10 @@ static enum gcas_err pwchange_tx(struct db *db, void *ctx)
 	}
 	if ((e = store_account_set_password(db, c->acc->id, c->hash, now)))
 		return e;
+	/* A password set through a manager's link replaces whatever the account had: its API
+	 * tokens end with it. */
+	if (c->link_hash && (e = store_token_revoke_account(db, c->acc->id, now)))
+		return e;
 	/* A changed password ends every other session of the account; the one that changed it
 	 * (if any) stays. */
 	e = c->keep_session ? store_session_delete_others(db, c->acc->id, c->keep_session)
