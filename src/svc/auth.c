@@ -74,7 +74,8 @@ struct pw_read {
 	const char *email, *ip;
 	struct account acc;
 	int found;
-	int locked;
+	int locked;       /* either counter is locked: refused without checking the password */
+	int ip_locked;    /* the address's counter: nothing about any account to hide */
 	int64_t failures; /* the account's count after this attempt */
 };
 
@@ -98,7 +99,8 @@ static enum gcas_err pw_claim_tx(struct db *db, void *ctx)
 	throttle_keys(c->email, c->ip, kacc, sizeof(kacc), kip, sizeof(kip));
 	if ((e = store_throttle_lock(db, kacc, &ta)) || (e = store_throttle_lock(db, kip, &ti)))
 		return e;
-	c->locked = throttle_locked(&ta, now) || throttle_locked(&ti, now);
+	c->ip_locked = throttle_locked(&ti, now);
+	c->locked = throttle_locked(&ta, now) || c->ip_locked;
 	c->failures = ta.failures;
 	if (c->locked)
 		return GCAS_OK; /* refused without a check, and not counted again */
@@ -192,7 +194,11 @@ enum gcas_err svc_signin_password(const struct env *env, const struct client *cl
 	struct pw_write w = {.env = env, .a = a, .cl = cl, .r = &r, .token = token};
 	/* One argon2id computation on every path, so timing says nothing about the account. */
 	if (r.locked) {
-		password_verify_dummy(password ? password : "", &env->cfg->pw);
+		/* A locked account still costs a hash so timing does not tell it apart; a locked
+		 * address is refused at once (it reveals nothing about an account, and a flood from
+		 * one address must not keep the CPUs busy). */
+		if (!r.ip_locked)
+			password_verify_dummy(password ? password : "", &env->cfg->pw);
 		w.why = "throttled";
 	} else if (!r.found || !r.acc.password_hash) {
 		password_verify_dummy(password ? password : "", &env->cfg->pw);
