@@ -15,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -61,30 +61,8 @@ async function waitReady(url, proc) {
   throw new Error(`gcas serve did not answer /readyz within 20 s:\n${serverLog}`);
 }
 
-// ---- what is still a placeholder (src/web/pending.c), to name it when a page answers 501 ----
-
-function pendingHandler(method, url) {
-  const read = (p) => { try { return readFileSync(join(SRC, p), 'utf8'); } catch { return ''; } };
-  const pending = new Set([...read('src/web/pending.c').matchAll(/^void ((?:page|api)_\w+)\(/gm)].map((m) => m[1]));
-  const path = new URL(url, 'http://x').pathname;
-  for (const m of read('src/web/routes.c').matchAll(/\b(PAGE|API)\((GET|POST),\s*"([^"]+)",\s*(\w+)/g)) {
-    const pattern = (m[1] === 'API' ? '/api/v1' : '') + m[3];
-    const rx = new RegExp('^' + pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/]*?\}/g, '[^/]+') + '$');
-    if (m[2] === method && rx.test(path)) return pending.has(m[4]) ? m[4] : null;
-  }
-  return null;
-}
-
-// A 501 from a route still listed in pending.c marks the step TODO instead of failing it.
 function expectStatus(t, resp, want, what) {
   const got = resp ? resp.status() : 0;
-  if (got === 501) {
-    const h = pendingHandler(resp.request().method(), resp.url());
-    if (h) {
-      t.todo(`pending route ${h}`);
-      throw new Error(`${what}: blocked by the pending route ${h}`);
-    }
-  }
   assert.equal(got, want, `${what}: HTTP ${got}, expected ${want}`);
 }
 

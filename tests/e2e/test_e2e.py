@@ -10,9 +10,7 @@ With --url2 (two nodes sharing one PostgreSQL) it also checks that sessions, sig
 sign-in throttling are shared between the nodes.
 
 Standard library only (Debian 12's python3). Prints TAP lines without numbers and without a
-plan: run.sh adds its own lines and the plan at the end. A check that failed because its route
-still answers 501 from src/web/pending.c is reported as `not ok ... # TODO pending route NAME`;
-any other failure is a plain `not ok`.
+plan: run.sh adds its own lines and the plan at the end.
 """
 
 import argparse
@@ -35,7 +33,6 @@ from html.parser import HTMLParser
 # TAP
 
 FAILED = 0
-TODO = 0
 
 
 def diag(msg):
@@ -43,106 +40,35 @@ def diag(msg):
         print("# " + line, flush=True)
 
 
-def tap(cond, desc, why=None, todo=None):
-    """One TAP line. todo names the pending handler that explains a failure."""
-    global FAILED, TODO
+def tap(cond, desc, why=None):
+    """One TAP line."""
+    global FAILED
     desc = desc.replace("#", "\\#")
     if cond:
         print("ok - " + desc, flush=True)
         return True
-    if todo:
-        TODO += 1
-        print("not ok - %s # TODO pending route %s" % (desc, todo), flush=True)
-    else:
-        FAILED += 1
-        print("not ok - " + desc, flush=True)
+    FAILED += 1
+    print("not ok - " + desc, flush=True)
     if why:
         diag(why)
     return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Which handlers are still placeholders (src/web/pending.c), and which route a request hits
-# (src/web/routes.c), so that a 501 can be named.
-
-SRC = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-
-
-def _read(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-PENDING = set(re.findall(r"^void ((?:page|api)_\w+)\(", _read(os.path.join(SRC, "src/web/pending.c")), re.M))
-
-
-def _routes():
-    text = _read(os.path.join(SRC, "src/web/routes.c"))
-    rows = []
-    for m in re.finditer(r"\b(PAGE|PLAIN|API)\((GET|POST|PUT|PATCH|DELETE),\s*\"([^\"]+)\",\s*(\w+)", text):
-        kind, method, pattern, fn = m.groups()
-        rows.append((method, ("/api/v1" + pattern) if kind == "API" else pattern, fn))
-    for m in re.finditer(r"\{HTTP_(GET|POST|PUT|PATCH|DELETE),\s*\"([^\"]+)\",\s*(\w+)", text):
-        rows.append(m.groups())
-    out = []
-    for method, pattern, fn in rows:
-        rx = "^" + re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(pattern)) + "$"
-        out.append((method, re.compile(rx), fn))
-    return out
-
-
-ROUTES = _routes()
-
-
-def handler_for(method, path):
-    path = path.split("?", 1)[0]
-    for m, rx, fn in ROUTES:
-        if m == method and rx.match(path):
-            return fn
-    return None
-
-
-class Blocked(Exception):
-    """A step could not run because its route is still a placeholder (501)."""
-
-    def __init__(self, handler, what):
-        super().__init__("%s (%s)" % (what, handler))
-        self.handler = handler
-        self.what = what
 
 
 class StepFailed(Exception):
     """A step failed in a way that makes the rest of its group meaningless."""
 
 
-def pending_of(resp):
-    """The pending handler that explains this response, or None."""
-    if resp is None or resp.status != 501:
-        return None
-    fn = handler_for(resp.method, resp.path)
-    return fn if fn in PENDING else None
-
-
 def need(resp, cond, desc, why=None):
-    """Assert inside a group: ok, or a TODO/failure that stops the group."""
-    todo = pending_of(resp)
-    if tap(cond, desc, why if why else (None if cond else resp.summary()), todo):
+    """Assert inside a group: ok, or a failure that stops the group."""
+    if tap(cond, desc, why if why else (None if cond else resp.summary())):
         return
-    if todo:
-        raise Blocked(todo, desc)
     raise StepFailed(desc)
 
 
 def group(name, fn, *args):
-    """Run one group of dependent checks; a blocked or failed step ends only that group."""
+    """Run one group of dependent checks; a failed step ends only that group."""
     try:
         return fn(*args)
-    except Blocked as b:
-        tap(False, "%s: the remaining checks of this group" % name,
-            "blocked at: %s" % b.what, todo=b.handler)
     except StepFailed as f:
         diag("%s: stopped after the failed check \"%s\"" % (name, f))
     except Exception as e:  # an unexpected error is a failure, never a crash of the whole run
@@ -639,22 +565,22 @@ def manager_flow(cl, op, base, state):
     home = b.get("/")
     need(home, home.status == 200, "the manager reaches the home page")
     r = b.get("/orgs/" + a1)
-    tap(r.status == 200, "the manager may open their own agency's page", r.summary(), todo=pending_of(r))
+    tap(r.status == 200, "the manager may open their own agency's page", r.summary())
     a2 = create_org(cl, op, "E2E第二庁", "e2e-two")
     state["org2"] = a2
     r = b.get("/orgs/" + a2)
-    tap(r.status == 403, "the manager may not open another agency's page (403)", r.summary(), todo=pending_of(r))
+    tap(r.status == 403, "the manager may not open another agency's page (403)", r.summary())
     # Agency managers create project teams, so the form itself may be theirs; an agency is not.
     f = find_form(cl.get("/orgs/new?kind=agency").text, "/orgs/new") or {"inputs": [], "selects": {}}
     r = b.post("/orgs/new", fill(f, {"name": "越権庁", "kind": "agency", "agency_type": "ministry",
                                      "type": "ministry", "code": "e2e-x", "csrf": csrf_of(home.text)}))
-    tap(r.status in (403, 422), "the manager's POST /orgs/new for an agency is refused", r.summary(), todo=pending_of(r))
+    tap(r.status in (403, 422), "the manager's POST /orgs/new for an agency is refused", r.summary())
     lst = subprocess.run([state["gcas"], "org", "list", "--kind", "agency", "--db", state["db"]],
                          capture_output=True, text=True, timeout=60)
     tap(lst.returncode == 0 and "e2e-one" in lst.stdout and "e2e-x" not in lst.stdout,
         "gcas org list shows the operator's agencies and no agency made by the manager", lst.stdout + lst.stderr)
     r = b.post("/orgs/" + a2 + "/rename", {"name": "乗っ取り", "csrf": csrf_of(home.text)})
-    tap(r.status in (403, 404), "the manager may not rename another agency (403)", r.summary(), todo=pending_of(r))
+    tap(r.status in (403, 404), "the manager may not rename another agency (403)", r.summary())
     r = b.post("/orgs/new", {"name": "x", "csrf": "forged"})
     tap(r.status == 403, "a forged CSRF token is refused on a signed-in form (403)", r.summary())
 
@@ -695,7 +621,7 @@ def api_flow(cl, op, base, state, reauth_ttl):
     body = r.json() if r.status == 200 else {}
     tap(r.status == 200 and "application/json" in (r.header("Content-Type") or "") and
         json.dumps(body, ensure_ascii=False).find(op.email) >= 0,
-        "GET /api/v1/me with the token returns the operator", r.summary(), todo=pending_of(r))
+        "GET /api/v1/me with the token returns the operator", r.summary())
     r = api.get("/api/v1/me", headers={"Authorization": "Bearer gcas_pat_" + "A" * 43})
     tap(r.status == 401 and "invalid_token" in (r.header("WWW-Authenticate") or ""),
         "an unknown bearer token is 401 with WWW-Authenticate", r.summary())
@@ -711,7 +637,7 @@ def check_openapi(cl):
     except ValueError:
         pass
     tap(r.status == 200 and isinstance(doc, dict) and doc.get("openapi") == "3.1.0",
-        "GET /api/v1/openapi.json parses as JSON with openapi \"3.1.0\"", r.summary(), todo=pending_of(r))
+        "GET /api/v1/openapi.json parses as JSON with openapi \"3.1.0\"", r.summary())
     if isinstance(doc, dict) and doc.get("openapi"):
         paths = doc.get("paths", {})
         tap("/api/v1/me" in paths or "/me" in paths, "the OpenAPI document lists /me", sorted(paths)[:10])
@@ -724,15 +650,14 @@ def check_bad_input(cl, state, max_body):
     if token:
         r = api.request("POST", "/api/v1/orgs", body=b'{"name": "x", "kind": ', headers=dict(auth, **{"Content-Type": "application/json"}))
         ok = r.status == 400 and "problem+json" in (r.header("Content-Type") or "")
-        tap(ok, "malformed JSON is a 400 problem+json", r.summary(), todo=pending_of(r))
+        tap(ok, "malformed JSON is a 400 problem+json", r.summary())
         r = api.request("POST", "/api/v1/orgs", body=b'{"name": "x"}', headers=dict(auth, **{"Content-Type": "text/plain"}))
-        tap(r.status in (400, 415), "a JSON API body with the wrong Content-Type is refused (415)", r.summary(), todo=pending_of(r))
+        tap(r.status in (400, 415), "a JSON API body with the wrong Content-Type is refused (415)", r.summary())
         r = api.request("POST", "/api/v1/orgs", body=b'{"name": "\xff\xfe", "kind": "agency"}',
                         headers=dict(auth, **{"Content-Type": "application/json"}))
-        tap(400 <= r.status < 500, "invalid UTF-8 inside JSON is a 4xx", r.summary(), todo=pending_of(r))
+        tap(400 <= r.status < 500, "invalid UTF-8 inside JSON is a 4xx", r.summary())
     else:
-        tap(False, "malformed JSON is a 400 problem+json", "no API token (token creation failed or is pending)",
-            todo="page_settings_token_create" if "page_settings_token_create" in PENDING else None)
+        tap(False, "malformed JSON is a 400 problem+json", "no API token (token creation failed)")
     page = api.get("/signin")
     big = ("email=a%40b.jp&password=" + "A" * (max_body + 1024) + "&csrf=" + csrf_of(page.text)).encode()
     r = api.request("POST", "/signin", body=big, headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -827,7 +752,7 @@ def check_manager_cluster(state, url2):
     b = Client(url2)
     signin_full(b, mgr)
     r = b.get("/orgs/" + state["org2"])
-    tap(r.status == 403, "on node 2 too the manager may not open another agency's page", r.summary(), todo=pending_of(r))
+    tap(r.status == 403, "on node 2 too the manager may not open another agency's page", r.summary())
 
 
 def main():
@@ -844,7 +769,7 @@ def main():
     ap.add_argument("--max-body", type=int, default=1024 * 1024)
     args = ap.parse_args()
 
-    diag("%s: %s%s; pending handlers: %d" % (args.engine, args.url, " + " + args.url2 if args.url2 else "", len(PENDING)))
+    diag("%s: %s%s" % (args.engine, args.url, " + " + args.url2 if args.url2 else ""))
     tap(rfc6238_selftest(), "[%s] the test's own TOTP matches RFC 6238 Appendix B" % args.engine)
     cl = Client(args.url)
     op = Person(args.email, args.otp)
@@ -864,7 +789,7 @@ def main():
         group("two nodes", check_cluster, op, args.url, args.url2)
         group("two nodes, manager", check_manager_cluster, state, args.url2)
     group("audit", check_audit, args.gcas, args.db, args.engine, args.psql_dsn)
-    diag("%s: %d failed, %d pending" % (args.engine, FAILED, TODO))
+    diag("%s: %d failed" % (args.engine, FAILED))
     return 1 if FAILED else 0
 
 
