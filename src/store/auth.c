@@ -198,6 +198,13 @@ enum gcas_err store_throttle_put(struct db *db, const char *key, const struct th
 	return db_change(db, STMT_THROTTLE_PUT, p, NPARAMS(p), NULL);
 }
 
+enum gcas_err store_throttle_sweep(struct db *db, int64_t now, int64_t quiet_before,
+                                   int64_t *deleted)
+{
+	struct db_param p[] = {P_INT(now), P_INT(quiet_before)};
+	return db_change(db, STMT_THROTTLE_SWEEP, p, NPARAMS(p), deleted);
+}
+
 enum gcas_err store_throttle_clear(struct db *db, const char *key)
 {
 	struct db_param p[] = {P_TEXT(key)};

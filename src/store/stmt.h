@@ -157,6 +157,8 @@
 	  "SELECT failures, window_start, locked_until FROM throttle WHERE key = $1 FOR UPDATE",   \
 	  "SELECT failures, window_start, locked_until FROM throttle WHERE key = $1")              \
 	X(STMT_THROTTLE_CLEAR, "DELETE FROM throttle WHERE key = $1", NULL)                        \
+	X(STMT_THROTTLE_SWEEP,                                                                     \
+	  "DELETE FROM throttle WHERE locked_until <= $1 AND window_start < $2", NULL)             \
 	/* groups */                                                                               \
 	X(STMT_GROUP_INSERT,                                                                       \
 	  "INSERT INTO member_groups (id, kind, org_id, agency_id, project_id, name, created_at) " \

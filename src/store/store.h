@@ -130,6 +130,10 @@ enum gcas_err store_throttle_get(struct db *db, const char *key, struct throttle
 enum gcas_err store_throttle_lock(struct db *db, const char *key, struct throttle_state *out);
 enum gcas_err store_throttle_put(struct db *db, const char *key, const struct throttle_state *t);
 enum gcas_err store_throttle_clear(struct db *db, const char *key);
+/* Forget counters that are unlocked and quiet since before quiet_before (guesses at unknown
+ * addresses would otherwise accumulate rows for ever). */
+enum gcas_err store_throttle_sweep(struct db *db, int64_t now, int64_t quiet_before,
+                                   int64_t *deleted);
 
 /* --- groups and memberships --- */
 enum gcas_err store_group_insert(struct db *db, const struct group *g);

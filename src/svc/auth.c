@@ -828,7 +828,12 @@ struct sweep_ctx {
 static enum gcas_err sweep_tx(struct db *db, void *ctx)
 {
 	struct sweep_ctx *c = ctx;
-	return store_session_sweep(db, c->now, c->idle_before, &c->deleted);
+	int64_t counters = 0;
+	enum gcas_err e = store_session_sweep(db, c->now, c->idle_before, &c->deleted);
+	/* Throttle counters outlive their window (a day for accounts) only while locked. */
+	if (!e)
+		e = store_throttle_sweep(db, c->now, c->now - 86400, &counters);
+	return e;
 }
 
 enum gcas_err svc_session_sweep(const struct env *env, int64_t *deleted)

@@ -69,7 +69,7 @@ enum gcas_err svc_setup_complete(const struct env *env, const struct client *cl,
                                  const char *link_token, const char *password, struct verrs *ve);
 /* Refuse a password that breaks the policy (NIST SP 800-63B): adds messages to ve. */
 int svc_password_acceptable(const struct account *acc, const char *password, struct verrs *ve);
-/* Delete expired and idle sessions (the job). */
+/* The sweep job: delete expired and idle sessions, and throttle counters quiet for a day. */
 enum gcas_err svc_session_sweep(const struct env *env, int64_t *deleted);
 
 #endif

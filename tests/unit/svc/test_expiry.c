@@ -3,6 +3,7 @@
  * audit record, and leaves every other membership alone. */
 #include "base/clock.h"
 #include "store/store.h"
+#include "svc/auth.h"
 #include "svc/groups.h"
 #include "tap.h"
 #include "webtest.h"
@@ -40,6 +41,37 @@ static enum gcas_err group_tx(struct db *db, void *ctx)
 	return store_member_list(db, c->a, g.id, &m, &c->n);
 }
 
+struct thr_ctx {
+	const char *key;
+	struct throttle_state t;
+};
+
+static enum gcas_err thr_tx(struct db *db, void *ctx)
+{
+	struct thr_ctx *c = ctx;
+	return store_throttle_get(db, c->key, &c->t);
+}
+
+/* Guesses at addresses nobody has leave counters; the sweep forgets them once quiet. */
+static void test_throttle_sweep(struct wt *w, int64_t t0)
+{
+	struct client cl = {"198.51.100.9", "sweep"};
+	char token[SESSION_TOKEN_SIZE];
+	int64_t n;
+	clock_fix(t0);
+	svc_signin_password(&w->env, &cl, "nobody.here@example.go.jp", "guess one", token, NULL);
+	struct thr_ctx c = {"acct:nobody.here@example.go.jp", {0}};
+	store_run(w->env.st, thr_tx, &c);
+	is_int(c.t.failures, 1, "a guess at an unknown address is counted");
+	svc_session_sweep(&w->env, &n);
+	store_run(w->env.st, thr_tx, &c);
+	is_int(c.t.failures, 1, "the sweep keeps a fresh counter");
+	clock_fix(t0 + 2 * 86400);
+	svc_session_sweep(&w->env, &n);
+	store_run(w->env.st, thr_tx, &c);
+	is_int(c.t.failures, 0, "and forgets it after a quiet day");
+}
+
 int main(void)
 {
 	struct wt w;
@@ -68,6 +100,7 @@ int main(void)
 	is_int(wt_audit_count(&w, "group.member_expire", NULL), 1, "the lapse is audited");
 	svc_group_expire_memberships(&w.env, &removed);
 	is_int(removed, 0, "running again changes nothing");
+	test_throttle_sweep(&w, t0 + 7200);
 	clock_fix(-1);
 	arena_free(a);
 	wt_close(&w);
