@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <semaphore.h>
 #include <sodium.h>
+#include <uninorm.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,40 @@ static void slot_give(void)
 	sem_post(&slots);
 }
 
+/* NIST SP 800-63B §5.1.1.2: apply NFKC before hashing, so a password typed with full-width
+ * letters, or with kana composed differently by another input method, is the same password.
+ * Returns a malloc'd copy (the caller wipes and frees it), or NULL. */
+static char *nfkc(const char *pw)
+{
+	size_t n = 0;
+	uint8_t *r = u8_normalize(UNINORM_NFKC, (const uint8_t *)pw, strlen(pw), NULL, &n);
+	if (!r)
+		return NULL;
+	char *s = malloc(n + 1);
+	if (s) {
+		memcpy(s, r, n);
+		s[n] = '\0';
+	}
+	explicit_bzero(r, n);
+	free(r);
+	return s;
+}
+
+/* What is hashed: the NFKC form, or the bytes as given when they are not valid UTF-8. */
+static char *hash_input(const char *pw)
+{
+	char *s = nfkc(pw);
+	return s ? s : strdup(pw);
+}
+
+static void wipe_free(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 static int pw_usable(const char *pw)
 {
 	return pw && strnlen(pw, PASSWORD_MAX_BYTES + 1) <= PASSWORD_MAX_BYTES;
@@ -93,10 +128,14 @@ enum gcas_err password_hash(const char *pw, const struct pw_params *params,
 		return GCAS_ERR_CRYPTO;
 	/* The encoded string carries algorithm, version, m, t and salt, so old hashes keep
 	 * verifying after the parameters are raised. */
+	char *in = hash_input(pw);
+	if (!in)
+		return GCAS_ERR_NOMEM;
 	slot_take();
-	int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), params->opslimit, params->memlimit,
+	int rc = crypto_pwhash_str_alg(out, in, strlen(in), params->opslimit, params->memlimit,
 	                               crypto_pwhash_ALG_ARGON2ID13);
 	slot_give();
+	wipe_free(in);
 	if (rc != 0)
 		return GCAS_ERR_NOMEM; /* libsodium fails here only when it cannot allocate */
 	return GCAS_OK;
@@ -106,9 +145,13 @@ enum gcas_err password_verify(const char *encoded, const char *pw)
 {
 	if (!encoded || !pw_usable(pw) || !sodium_ready())
 		return GCAS_ERR_AUTH;
+	char *in = hash_input(pw);
+	if (!in)
+		return GCAS_ERR_AUTH;
 	slot_take();
-	int rc = crypto_pwhash_str_verify(encoded, pw, strlen(pw));
+	int rc = crypto_pwhash_str_verify(encoded, in, strlen(in));
 	slot_give();
+	wipe_free(in);
 	return rc != 0 ? GCAS_ERR_AUTH : GCAS_OK;
 }
 
@@ -164,9 +207,11 @@ enum gcas_err password_verify_dummy(const char *pw, const struct pw_params *para
 		return GCAS_ERR_AUTH;
 	if (dummy_get(params, hash)) {
 		/* The outcome is irrelevant (it cannot match); only the time spent matters. */
+		char *in = hash_input(pw); /* the same work as a real verify, normalisation too */
 		slot_take();
-		int burnt = crypto_pwhash_str_verify(hash, pw, strlen(pw));
+		int burnt = in ? crypto_pwhash_str_verify(hash, in, strlen(in)) : -1;
 		slot_give();
+		wipe_free(in);
 		(void)burnt;
 	}
 	return GCAS_ERR_AUTH;

@@ -222,6 +222,17 @@ static void test_password_hash(void)
 	ok(password_verify(enc, "correct horse battery stapl") == GCAS_ERR_AUTH, "wrong password");
 	ok(password_verify(enc, "") == GCAS_ERR_AUTH, "empty password");
 	ok(password_verify("$argon2id$junk", "x") == GCAS_ERR_AUTH, "malformed hash");
+	/* NFKC (SP 800-63B §5.1.1.2): full-width letters and decomposed kana are the same
+	 * password as their usual forms. */
+	ok(password_verify(enc, "ｃｏｒｒｅｃｔ ｈｏｒｓｅ ｂａｔｔｅｒｙ ｓｔａｐｌｅ") == GCAS_OK,
+	   "the same password typed in full-width letters verifies");
+	char kana[PASSWORD_HASH_SIZE];
+	ok(password_hash("がっこうのとしょかん", &small, kana) == GCAS_OK,
+	   "hash a kana passphrase");
+	ok(password_verify(kana, "か\u3099っこうのとしょかん") == GCAS_OK,
+	   "it verifies typed with a combining voiced mark");
+	ok(password_verify(kana, "かっこうのとしょかん") == GCAS_ERR_AUTH,
+	   "but not without the voiced mark");
 	ok(password_verify(NULL, "x") == GCAS_ERR_AUTH, "NULL hash");
 	is_int(password_needs_rehash(enc, &small), 0, "same params: no rehash");
 	is_int(password_needs_rehash(enc, &raised), 1, "raised params: rehash");
