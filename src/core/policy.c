@@ -168,8 +168,8 @@ int policy_cell(enum role actor, enum action a, enum relation rel, int has_role,
 int policy_allows(const struct subject *s, enum action a, const struct target *t)
 {
 	static const struct target none = {0};
-	if (!s)
-		return 0;
+	if (!s || (!s->account_id && !s->is_system))
+		return 0; /* fail closed: nobody in particular may do nothing */
 	if (!t)
 		t = &none;
 	return policy_cell(s->role, a, policy_relation(s, t), t->has_role, t->role);

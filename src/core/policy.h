@@ -43,6 +43,10 @@ enum relation {
  * (the operator has no agency; agency roles have no project). */
 struct subject {
 	enum role role;
+	/* The program itself (CLI, jobs), acting with operator rights. A subject that is neither
+	 * this nor a signed-in account (account_id set) is refused everything, so a zeroed struct
+	 * (whose role reads as ROLE_OPERATOR) can never grant anything. */
+	int is_system;
 	const char *account_id;
 	const char *org_id;
 	const char *agency_id;

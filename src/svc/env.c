@@ -32,6 +32,7 @@ struct actor actor_system(const char *label)
 {
 	struct actor ac = {0};
 	ac.subj.role = ROLE_OPERATOR;
+	ac.subj.is_system = 1;
 	ac.label = label ? label : "system";
 	return ac;
 }

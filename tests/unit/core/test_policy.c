@@ -570,8 +570,26 @@ static void test_allows_end_to_end(void)
 	   "self-management needs the actor's own account id");
 }
 
+/* A zeroed subject reads as ROLE_OPERATOR (enum value 0): it must be refused everything, while
+ * the program's own system subject keeps the operator's rights. */
+static void test_fail_closed(void)
+{
+	struct subject zero = {0}, sys = {.role = ROLE_OPERATOR, .is_system = 1};
+	struct target agency = {.org_id = "a1", .agency_id = "a1"};
+	int granted = 0;
+	for (int a = 0; a < ACT__MAX; a++)
+		granted += policy_allows(&zero, (enum action)a, &agency) +
+		           policy_allows(&zero, (enum action)a, NULL);
+	is_int(granted, 0, "a zeroed subject is refused every action");
+	ok(policy_allows(&sys, ACT_ORG_CREATE_AGENCY, NULL),
+	   "the system subject may register an agency");
+	ok(policy_allows(&sys, ACT_AUDIT_EXPORT, NULL), "and export the audit log");
+	ok(!policy_allows(NULL, ACT_HOME_VIEW, NULL), "no subject at all: refused");
+}
+
 int main(void)
 {
+	test_fail_closed();
 	test_grid_shape();
 	test_matrix_exhaustive();
 	test_cell_bounds();
