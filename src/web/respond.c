@@ -2,6 +2,7 @@
 /* Response helpers shared by every handler: redirects, JSON, RFC 9457 problems, error pages,
  * the page frame with this request's user and navigation. */
 #include <string.h>
+#include <strings.h>
 
 #include "base/rand.h"
 #include "base/str.h"
@@ -202,7 +203,13 @@ void web_denied(struct web_ctx *c, enum action act, const char *target_type, con
 void web_error_page(struct web_ctx *c, int status, const char *msg_ja, const char *msg_en)
 {
 	buf_reset(&c->resp->body);
-	c->resp->nheaders = 0;
+	/* Keep the headers already set (a cookie being deleted, the language choice) but drop a
+	 * redirect: an error page is the answer now. */
+	size_t k = 0;
+	for (size_t i = 0; i < c->resp->nheaders; i++)
+		if (strcasecmp(c->resp->headers[i].name, "Location") != 0)
+			c->resp->headers[k++] = c->resp->headers[i];
+	c->resp->nheaders = k;
 	c->resp->status = status;
 	web_page_begin(c, "エラー", "Error");
 	struct buf *b = &c->resp->body;
