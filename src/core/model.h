@@ -30,7 +30,12 @@ struct account {
 	const char *disabled_reason;
 	const char *password_hash; /* argon2id encoded, NULL until set */
 	int64_t created_at, activated_at, last_signin_at, updated_at;
-	int64_t version; /* optimistic concurrency */
+	int64_t version;           /* optimistic concurrency */
+	int64_t email_verified_at; /* R2.8: 0 until the address answered a verification link */
+	const char *pending_email; /* a changed address awaiting verification, or NULL */
+	int64_t last_active_at;    /* R2.4: later of activation and last sign-in (or creation) */
+	int inactivity_warned;     /* R2.4: days-before of the last warning sent (14, 3) or 0 */
+	const char *departure_on;  /* R2.6: YYYY-MM-DD departure date recorded, or NULL */
 };
 
 enum factor_kind { FACTOR_TOTP, FACTOR_RECOVERY, FACTOR_WEBAUTHN, FACTOR__MAX };

@@ -10,6 +10,8 @@
 
 extern const unsigned char mig_sqlite_0001[];
 extern const unsigned char mig_pg_0001[];
+extern const unsigned char mig_sqlite_0002[];
+extern const unsigned char mig_pg_0002[];
 
 struct migration {
 	int version;
@@ -19,6 +21,7 @@ struct migration {
 
 static const struct migration migrations[] = {
     {1, "init", mig_sqlite_0001, mig_pg_0001},
+    {2, "lifecycle", mig_sqlite_0002, mig_pg_0002},
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -106,6 +106,11 @@ static const struct colmap account_cols[] = {
     {A(last_signin_at), COL_I64, NULL},
     {A(updated_at), COL_I64, NULL},
     {A(version), COL_I64, NULL},
+    {A(email_verified_at), COL_I64, NULL},
+    {A(pending_email), COL_STR, NULL},
+    {A(last_active_at), COL_I64, NULL},
+    {A(inactivity_warned), COL_INT, NULL},
+    {A(departure_on), COL_STR, NULL},
 };
 #undef A
 #define NACC ((int)(sizeof(account_cols) / sizeof(account_cols[0])))
@@ -117,23 +122,17 @@ static struct db_param opt_time(int64_t t)
 
 enum gcas_err store_account_insert(struct db *db, const struct account *acc)
 {
-	struct db_param p[] = {P_TEXT(acc->id),
-	                       P_TEXT(acc->email),
-	                       P_TEXT(acc->family_name),
-	                       P_TEXT(acc->given_name),
-	                       P_TEXT(acc->family_kana),
-	                       P_TEXT(acc->given_kana),
-	                       P_TEXT(role_name(acc->role)),
-	                       P_TEXT(acc->org_id),
-	                       P_TEXT(acc->agency_id),
-	                       P_TEXT(acc->project_id),
-	                       P_TEXT(account_status_name(acc->status)),
-	                       P_TEXT(acc->disabled_reason),
-	                       P_TEXT(acc->password_hash),
-	                       P_INT(acc->created_at),
-	                       opt_time(acc->activated_at),
-	                       opt_time(acc->last_signin_at),
-	                       P_INT(acc->updated_at)};
+	struct db_param p[] = {
+	    P_TEXT(acc->id), P_TEXT(acc->email), P_TEXT(acc->family_name), P_TEXT(acc->given_name),
+	    P_TEXT(acc->family_kana), P_TEXT(acc->given_kana), P_TEXT(role_name(acc->role)),
+	    P_TEXT(acc->org_id), P_TEXT(acc->agency_id), P_TEXT(acc->project_id),
+	    P_TEXT(account_status_name(acc->status)), P_TEXT(acc->disabled_reason),
+	    P_TEXT(acc->password_hash), P_INT(acc->created_at), opt_time(acc->activated_at),
+	    opt_time(acc->last_signin_at), P_INT(acc->updated_at), opt_time(acc->email_verified_at),
+	    P_TEXT(acc->pending_email),
+	    /* R2.4: an account never used still expires, counted from here */
+	    P_INT(acc->last_active_at ? acc->last_active_at : acc->created_at),
+	    P_TEXT(acc->departure_on)};
 	return db_change(db, STMT_ACCOUNT_INSERT, p, NPARAMS(p), NULL);
 }
 

@@ -14,7 +14,8 @@
 #define ACCOUNT_COLS                                                                               \
 	"id, email, family_name, given_name, family_kana, given_kana, role, org_id, agency_id, "   \
 	"project_id, status, disabled_reason, password_hash, created_at, activated_at, "           \
-	"last_signin_at, updated_at, version"
+	"last_signin_at, updated_at, version, email_verified_at, pending_email, last_active_at, "  \
+	"inactivity_warned, departure_on"
 #define FACTOR_COLS                                                                                \
 	"id, account_id, kind, label, secret, credential_id, public_key, sign_count, "             \
 	"last_used_step, confirmed, created_at, used_at"
@@ -30,7 +31,7 @@
 	"detail, ip, request_id, prev_hash, hash, mac"
 
 /* X(id, sql, sqlite_override_or_NULL) */
-#define STMT_LIST(X)                                                                               \
+#define STMT_LIST_CORE(X)                                                                          \
 	X(STMT_MIGRATIONS_TABLE,                                                                   \
 	  "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "             \
 	  "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",                                       \
@@ -66,7 +67,7 @@
 	/* accounts */                                                                             \
 	X(STMT_ACCOUNT_INSERT,                                                                     \
 	  "INSERT INTO accounts (" ACCOUNT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "   \
-	  "$10, $11, $12, $13, $14, $15, $16, $17, 1)",                                            \
+	  "$10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $19, $20, 0, $21)",                     \
 	  NULL)                                                                                    \
 	X(STMT_ACCOUNT_GET, "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = $1", NULL)           \
 	X(STMT_ACCOUNT_GET_BY_EMAIL, "SELECT " ACCOUNT_COLS " FROM accounts WHERE email = $1",     \
@@ -83,7 +84,7 @@
 	X(STMT_ACCOUNT_SET_PASSWORD,                                                               \
 	  "UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE id = $1", NULL)           \
 	X(STMT_ACCOUNT_SIGNED_IN,                                                                  \
-	  "UPDATE accounts SET last_signin_at = $2, "                                              \
+	  "UPDATE accounts SET last_signin_at = $2, last_active_at = $2, inactivity_warned = 0, "  \
 	  "activated_at = COALESCE(activated_at, $2), "                                            \
 	  "status = CASE WHEN status = 'pending' THEN 'active' ELSE status END WHERE id = $1",     \
 	  NULL)                                                                                    \
@@ -257,6 +258,21 @@
 	  "lease_until = excluded.lease_until, last_run_at = excluded.last_run_at "                \
 	  "WHERE jobs.lease_until < $3 OR jobs.owner = $2",                                        \
 	  NULL)
+
+/* Each later feature keeps its statements in its own list (store/stmt_<feature>.h). */
+#include "store/stmt_applications.h"
+#include "store/stmt_calendar.h"
+#include "store/stmt_lifecycle.h"
+#include "store/stmt_outbox.h"
+#include "store/stmt_review.h"
+
+#define STMT_LIST(X)                                                                               \
+	STMT_LIST_CORE(X)                                                                          \
+	STMT_LIST_CALENDAR(X)                                                                      \
+	STMT_LIST_OUTBOX(X)                                                                        \
+	STMT_LIST_APPLICATIONS(X)                                                                  \
+	STMT_LIST_LIFECYCLE(X)                                                                     \
+	STMT_LIST_REVIEW(X)
 
 #define STMT_ENUM(id, sql, lite) id,
 enum stmt_id { STMT_LIST(STMT_ENUM) STMT__MAX };

@@ -103,6 +103,13 @@ static const struct key keys[] = {
     /* The key that seals audit records (R6.4): kept outside the database, shared by nodes. */
     {"security", "audit_key_file", "audit-key-file", NULL, K_PATH, F(audit_key_file), 0, 0, NULL,
      1},
+    {"mail", "from", "mail-from", NULL, K_STR, F(mail_from), 0, 0, NULL, 1},
+    {"mail", "smtp_url", "smtp-url", NULL, K_STR, F(smtp_url), 0, 0, NULL, 0},
+    {"mail", "dir", "mail-dir", NULL, K_PATH, F(mail_dir), 0, 0, NULL, 0},
+    {"lifecycle", "auto_fulfil", "auto-fulfil", NULL, K_INT, F(auto_fulfil), 0, 1, NULL, 0},
+    /* R2.4 says 90 days; the operator may only tighten within reason. */
+    {"lifecycle", "inactivity_days", "inactivity-days", NULL, K_INT, F(inactivity_days), 1, 3650,
+     NULL, 0},
     {"log", "level", "log-level", NULL, K_LEVEL, F(log_level), 0, 0, NULL, 1},
     {"http", "max_body", "max-body", NULL, K_SIZE, F(max_body), KiB, 64 * MiB, NULL, 0},
 };
@@ -111,7 +118,8 @@ static const struct key keys[] = {
 
 enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 
-static const char *const sections[] = {"server", "database", "session", "security", "log", "http"};
+static const char *const sections[] = {"server", "database",  "session", "security",
+                                       "mail",   "lifecycle", "log",     "http"};
 enum { NSECTIONS = sizeof(sections) / sizeof(sections[0]) };
 
 /* In the order of enum log_level (base/log.h), so the stored literal is what log_level_parse

@@ -25,6 +25,11 @@ void config_defaults(struct config *c)
 	c->throttle_max_delay = 15 * 60;
 	c->max_body = 1024 * 1024;
 	c->audit_key_file = "var/audit.key";
+	c->mail_from = "GCAS <gcas@localhost>";
+	c->smtp_url = "";
+	c->mail_dir = "var/mail";
+	c->auto_fulfil = 0;
+	c->inactivity_days = 90;
 	c->pw = password_params_default();
 }
 

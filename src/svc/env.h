@@ -37,6 +37,11 @@ struct config {
 	const char *audit_key_file;  /* key (hex) sealing audit records; the same on every node */
 	unsigned char audit_key[32]; /* loaded from audit_key_file by the CLI */
 	int audit_key_set;
+	const char *mail_from; /* From: of every notification (R5.5) */
+	const char *smtp_url;  /* smtp://host:port (smtps:// for TLS); empty: write .eml files */
+	const char *mail_dir;  /* where .eml files go when there is no SMTP server */
+	int auto_fulfil;       /* 1: approved applications are fulfilled at once (別表3) */
+	int inactivity_days;   /* R2.4: accounts unused this long are disabled (90) */
 	struct pw_params pw;
 };
 

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Typed store operations for periodic review campaigns (R2.7). */
+#include "store/store.h"
