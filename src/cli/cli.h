@@ -46,5 +46,9 @@ int cmd_user(struct cli *c);
 int cmd_audit(struct cli *c);
 int cmd_config(struct cli *c);
 int cmd_jobs(struct cli *c);
+int cmd_calendar(struct cli *c);
+int cmd_mail(struct cli *c);
+int cmd_import(struct cli *c);
+int cmd_review(struct cli *c);
 
 #endif

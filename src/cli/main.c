@@ -25,6 +25,10 @@ static const struct {
     {"audit", cmd_audit, "audit verify | audit export: the tamper-evident audit log"},
     {"config", cmd_config, "config check | config show: configuration"},
     {"jobs", cmd_jobs, "jobs run: run the background jobs once"},
+    {"calendar", cmd_calendar, "calendar import FILE | show YEAR: holidays (R2.10)"},
+    {"mail", cmd_mail, "mail block add|list|remove: refused list addresses (R2.8)"},
+    {"import", cmd_import, "import accounts FILE.csv: bulk onboarding as applications"},
+    {"review", cmd_review, "review open|list|export: periodic review campaigns (R2.7)"},
 };
 
 static void usage(FILE *out)
@@ -32,7 +36,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: gcas [--config FILE] [--db URL] [--port N] ... COMMAND [ARGS]\n\n"
 	             "GCAS, the Government Cloud Assistant Service.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nEvery command takes --help. Configuration flags (--db, --port, --listen, "
 	             "--threads, --log-level, ...) go before or after the command; see "
 	             "docs/config.md.\n");

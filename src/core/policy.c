@@ -125,6 +125,42 @@ static const struct rule rules[] = {
     {ROLE_OPERATOR, ACT_AUDIT_VIEW, ANYWHERE, NOROL},
     {ROLE_AGENCY_MANAGER, ACT_AUDIT_VIEW, IN_AGENCY, NOROL},
     {ROLE_OPERATOR, ACT_AUDIT_EXPORT, ANYWHERE, NOROL},
+
+    /* Applications (別表2 ①, 別表1): the managers of the chain apply for the people they
+     * certify; approving is for the agency or project manager of the scope (and the operator);
+     * fulfilment is the operator's (別表3). Whether an application needs approval at all (a
+     * contractor_manager's does) and that nobody approves their own are decided in svc. */
+    {ROLE_OPERATOR, ACT_APP_APPLY, NOT_SELF(ANYWHERE), CERT_BY_OPERATOR},
+    {ROLE_AGENCY_MANAGER, ACT_APP_APPLY, NOT_SELF(IN_AGENCY), CERT_BY_AGENCY},
+    {ROLE_PROJECT_MANAGER, ACT_APP_APPLY, NOT_SELF(IN_PROJECT), CERT_BY_PROJECT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_APP_APPLY, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    /* R2.9 (別表1 last row): the agency's IT-policy office or the project team itself. */
+    {ROLE_OPERATOR, ACT_APP_APPLY_ORG_END, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_APP_APPLY_ORG_END, NOT_SELF(IN_AGENCY), NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_APP_APPLY_ORG_END, R(REL_SAME_ORG), NOROL},
+    {ROLE_OPERATOR, ACT_APP_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_APP_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_APP_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_APP_VIEW, IN_ORG, NOROL},
+    {ROLE_OPERATOR, ACT_APP_APPROVE, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_APP_APPROVE, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_APP_APPROVE, IN_PROJECT, NOROL},
+    {ROLE_OPERATOR, ACT_APP_FULFIL, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_CALENDAR_MANAGE, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_MAIL_BLOCKLIST, ANYWHERE, NOROL},
+
+    /* Periodic review (別表1 second row, R2.7): the operator runs campaigns; each manager
+     * re-certifies the people they certify, and undecided items escalate up the chain, so a
+     * manager may decide for anyone below them in their scope. */
+    {ROLE_OPERATOR, ACT_REVIEW_MANAGE, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_REVIEW_DECIDE, NOT_SELF(ANYWHERE), ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_REVIEW_DECIDE, NOT_SELF(IN_AGENCY),
+     CERT_BY_AGENCY | CERT_BY_PROJECT | CERT_BY_CONTRACT},
+    {ROLE_PROJECT_MANAGER, ACT_REVIEW_DECIDE, NOT_SELF(IN_PROJECT),
+     CERT_BY_PROJECT | CERT_BY_CONTRACT},
+    {ROLE_CONTRACTOR_MANAGER, ACT_REVIEW_DECIDE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
+    {ROLE_OPERATOR, ACT_REVIEW_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_REVIEW_VIEW, IN_AGENCY, NOROL},
 };
 
 static int eq(const char *a, const char *b)
@@ -197,6 +233,16 @@ static const char *const action_names[ACT__MAX] = {
     [ACT_ACCOUNT_ENABLE] = "account.enable",
     [ACT_ACCOUNT_DELETE] = "account.delete",
     [ACT_ACCOUNT_RESET_FACTORS] = "account.reset_factors",
+    [ACT_APP_APPLY] = "application.apply",
+    [ACT_APP_APPLY_ORG_END] = "application.apply_org_end",
+    [ACT_APP_VIEW] = "application.view",
+    [ACT_APP_APPROVE] = "application.approve",
+    [ACT_APP_FULFIL] = "application.fulfil",
+    [ACT_CALENDAR_MANAGE] = "calendar.manage",
+    [ACT_MAIL_BLOCKLIST] = "mail.blocklist",
+    [ACT_REVIEW_MANAGE] = "review.manage",
+    [ACT_REVIEW_DECIDE] = "review.decide",
+    [ACT_REVIEW_VIEW] = "review.view",
     [ACT_GROUP_VIEW] = "group.view",
     [ACT_GROUP_MEMBER_MANAGE] = "group.member_manage",
     [ACT_AUDIT_VIEW] = "audit.view",

@@ -26,6 +26,19 @@ enum action {
 	ACT_AUDIT_VIEW,            /* read the audit log (R6.4) */
 	ACT_AUDIT_EXPORT,          /* export for independent auditors */
 	ACT_SELF_MANAGE,           /* own password, factors, API tokens */
+	/* Applications (S1, R2.2) and the lifecycle around them (issue 3). */
+	ACT_APP_APPLY, /* apply to create / change / delete / re-enable an account, or record
+	                * a departure (target: the account or would-be account) */
+	ACT_APP_APPLY_ORG_END, /* apply to end an agency's or project team's use (R2.9; target: org)
+	                        */
+	ACT_APP_VIEW,          /* see applications concerning a scope (target: the application's) */
+	ACT_APP_APPROVE,       /* approve / reject a contractor_manager's application (別表1) */
+	ACT_APP_FULFIL,      /* the operator's fulfilment queue (別表3), the SLO report (R2.3) */
+	ACT_CALENDAR_MANAGE, /* import the Cabinet Office holiday list (R2.10) */
+	ACT_MAIL_BLOCKLIST,  /* maintain the list of refused list/shared addresses (R2.8) */
+	ACT_REVIEW_MANAGE,   /* open, close and export periodic review campaigns (R2.7) */
+	ACT_REVIEW_DECIDE,   /* decide keep / change / remove on an account (target: the account) */
+	ACT_REVIEW_VIEW,     /* read a campaign's results for a scope (target: the agency) */
 	ACT__MAX
 };
 

@@ -125,6 +125,37 @@ static const struct row grid[] = {
     {PM, ACT_ACCOUNT_RESET_FACTORS, ".OP..", "PS CM"},
     {CM, ACT_ACCOUNT_RESET_FACTORS, ".O...", "CS"},
 
+    /* Applications (別表2 ①): a manager applies for exactly the people it would certify
+     * (R1.1's chain); the agency or project manager of the scope approves a contractor
+     * manager's application (別表1); the operator fulfils. */
+    {OP, ACT_APP_APPLY, ".OPAX", "OP AM"},
+    {AM, ACT_APP_APPLY, ".OPA.", "AS PM"},
+    {PM, ACT_APP_APPLY, ".OP..", "PS CM"},
+    {CM, ACT_APP_APPLY, ".O...", "CS"},
+    /* R2.9: an agency's office ends its agency or one of its project teams; a project team
+     * ends itself. */
+    {OP, ACT_APP_APPLY_ORG_END, "SOPAX", "-"},
+    {AM, ACT_APP_APPLY_ORG_END, ".OPA.", "-"},
+    {PM, ACT_APP_APPLY_ORG_END, ".O...", "-"},
+    {OP, ACT_APP_VIEW, "SOPAX", "-"},
+    {AM, ACT_APP_VIEW, "SOPA.", "-"},
+    {PM, ACT_APP_VIEW, "SOP..", "-"},
+    {CM, ACT_APP_VIEW, "SO...", "-"},
+    {OP, ACT_APP_APPROVE, "SOPAX", "-"},
+    {AM, ACT_APP_APPROVE, "SOPA.", "-"},
+    {PM, ACT_APP_APPROVE, "SOP..", "-"},
+    {OP, ACT_APP_FULFIL, "SOPAX", "-"},
+    {OP, ACT_CALENDAR_MANAGE, "SOPAX", "-"},
+    {OP, ACT_MAIL_BLOCKLIST, "SOPAX", "-"},
+    /* R2.7: re-certification by the chain, and by the managers above when it escalates. */
+    {OP, ACT_REVIEW_MANAGE, "SOPAX", "-"},
+    {OP, ACT_REVIEW_DECIDE, ".OPAX", "*"},
+    {AM, ACT_REVIEW_DECIDE, ".OPA.", "AS PM PS CM CS"},
+    {PM, ACT_REVIEW_DECIDE, ".OP..", "PS CM CS"},
+    {CM, ACT_REVIEW_DECIDE, ".O...", "CS"},
+    {OP, ACT_REVIEW_VIEW, "SOPAX", "-"},
+    {AM, ACT_REVIEW_VIEW, "SOPA.", "-"},
+
     /* Groups (別表2 ②): the PMO group lives in the agency, a system group in its project team.
      * Contractor staff see the system group they work in. */
     {OP, ACT_GROUP_VIEW, "SOPAX", "-"},

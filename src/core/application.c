@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Application kinds, states and transitions (see application.h). */
+#include "core/application.h"

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* MIME encoding of Japanese mail (see mime.h). */
+#include "core/mime.h"

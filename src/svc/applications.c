@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Application use cases. */
+#include "svc/applications.h"

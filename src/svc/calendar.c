@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* The administrative calendar as the program uses it. */
+#include "svc/calendar.h"

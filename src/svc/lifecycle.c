@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Inactivity, departures, organisations ending their use. */
+#include "svc/lifecycle.h"

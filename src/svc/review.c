@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Periodic review campaigns (R2.7). */
+#include "svc/env.h"

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+/* Handlers: to be written. */
+#include "web/handlers.h"
