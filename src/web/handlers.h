@@ -71,7 +71,25 @@
 	X(api_group_member_remove) \
 	X(api_audit_list) \
 	X(api_tokens_list) \
-	X(api_token_revoke)
+	X(api_token_revoke) \
+	HANDLERS_APPLICATIONS(X) \
+	HANDLERS_LIFECYCLE(X) \
+	HANDLERS_REVIEW(X) \
+	HANDLERS_IMPORT(X) \
+	HANDLERS_MAIL(X) \
+	HANDLERS_CALENDAR(X)
+/* applications: page_applications.c, api_applications.c */
+#define HANDLERS_APPLICATIONS(X)
+/* departures, organisations ending: page_lifecycle.c, api_lifecycle.c */
+#define HANDLERS_LIFECYCLE(X)
+/* periodic review: page_review.c, api_review.c */
+#define HANDLERS_REVIEW(X)
+/* bulk onboarding: page_import.c */
+#define HANDLERS_IMPORT(X)
+/* address verification, blocklist: page_mail.c */
+#define HANDLERS_MAIL(X)
+/* holidays: page_calendar.c */
+#define HANDLERS_CALENDAR(X)
 /* clang-format on */
 HANDLERS(H)
 #undef H

@@ -97,6 +97,24 @@ const struct route web_routes[] = {
     API(GET, "/tokens", api_tokens_list, "listTokens", "The caller's personal API tokens", "read"),
     API(DELETE, "/tokens/{id}", api_token_revoke, "revokeToken",
         "Revoke one of the caller's tokens", "write"),
+
+    /* -- applications: page_applications.c, api_applications.c -- */
+    /* -- end applications -- */
+
+    /* -- departures, organisations ending: page_lifecycle.c, api_lifecycle.c -- */
+    /* -- end lifecycle -- */
+
+    /* -- periodic review: page_review.c, api_review.c -- */
+    /* -- end review -- */
+
+    /* -- bulk onboarding: page_import.c -- */
+    /* -- end import -- */
+
+    /* -- address verification, blocklist: page_mail.c -- */
+    /* -- end mail -- */
+
+    /* -- holidays: page_calendar.c -- */
+    /* -- end calendar -- */
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);
