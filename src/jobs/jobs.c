@@ -32,8 +32,7 @@ static enum gcas_err expire_memberships(const struct env *env, int64_t *n)
 }
 
 static const struct job jobs_table[] = {
-    {"session_sweep", 300, sweep_sessions},
-    {"membership_expiry", 60, expire_memberships},
+    {"session_sweep", 300, sweep_sessions}, {"membership_expiry", 60, expire_memberships},
     /* -- issue 3 jobs -- */
     /* -- end issue 3 jobs -- */
 };
