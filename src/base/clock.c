@@ -7,13 +7,19 @@
 #include <time.h>
 
 static _Atomic int64_t fixed_at = -1;
+static _Atomic int64_t shift_by = 0;
 
 int64_t clock_now(void)
 {
 	int64_t f = atomic_load(&fixed_at);
 	if (f >= 0)
 		return f;
-	return (int64_t)time(NULL);
+	return (int64_t)time(NULL) + atomic_load(&shift_by);
+}
+
+void clock_start_at(int64_t t)
+{
+	atomic_store(&shift_by, t - (int64_t)time(NULL));
 }
 
 void clock_fix(int64_t t)

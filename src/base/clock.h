@@ -10,6 +10,9 @@
 int64_t clock_now(void);
 /* Fix the clock at t (tests, `gcas --now`); t < 0 returns to the real clock. Process-wide. */
 void clock_fix(int64_t t);
+/* Let the clock run from t instead (a server rehearsing "90 days later": time still passes, so
+ * TOTP steps and session timeouts behave as they would on that day). */
+void clock_start_at(int64_t t);
 /* Monotonic milliseconds, for measuring durations. */
 int64_t clock_mono_ms(void);
 /* Format t as RFC 3339 UTC ("2026-11-26T11:48:00Z") into out (>= 21 bytes). */

@@ -80,10 +80,11 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc) {
-			/* A fixed clock, for tests and rehearsals ("90 days later"). */
+			/* A shifted clock, for tests and rehearsals ("90 days later"): it starts at
+			 * EPOCH and runs on, so a server started this way still sees time pass. */
 			int64_t t;
 			if (str_to_i64(argv[i + 1], &t) == 0)
-				clock_fix(t);
+				clock_start_at(t);
 			i += 2;
 			continue;
 		}
