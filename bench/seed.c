@@ -4,8 +4,12 @@
  * active accounts with group memberships and one shared argon2id hash, and SESSIONS live,
  * fully signed-in sessions of random accounts — all through the store API, in batches inside
  * store_tx. Prints the cookie value of one more live session: the operator's (EMAIL).
- * usage: seed DSN ACCOUNTS SESSIONS OPERATOR_EMAIL */
+ * usage: seed DSN ACCOUNTS SESSIONS OPERATOR_EMAIL
+ * With SEED_INACTIVITY=1 in the environment, last use (last_active_at, R2.4) is spread for
+ * bench/inactivity.sh: 10 % unused for more than 90 days, 5 % in each warning window (76-86 and
+ * 87-89 days), the rest used within the last 70 days. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -34,7 +38,8 @@ struct seed {
 	struct org_ids *orgs;
 	char (*acc_ids)[33];
 	const char *pw_hash;
-	long from, to; /* the batch */
+	long from, to;  /* the batch */
+	int inactivity; /* SEED_INACTIVITY: spread last_active_at (see the top) */
 	enum gcas_err why;
 };
 
@@ -114,6 +119,22 @@ static enum gcas_err orgs_tx(struct db *db, void *ctx)
 	return GCAS_OK;
 }
 
+/* SEED_INACTIVITY: when account k was last used (days ago by k % 100, spread by k / 100). */
+static int64_t inactive_at(int64_t now, long k)
+{
+	long pct = k % 100, spread = k / 100;
+	int64_t days;
+	if (pct < 10)
+		days = 91 + spread % 30; /* past 90 days: disabled */
+	else if (pct < 15)
+		days = 77 + spread % 10; /* the 14-day warning window */
+	else if (pct < 20)
+		days = 87 + spread % 3; /* the 3-day warning window */
+	else
+		days = spread % 70;
+	return now - days * 86400 - 3600;
+}
+
 /* Account k: agency k % n_ag; within an agency 10 % agency roles, 40 % project team roles and
  * 50 % contractor roles, one manager in 20 of each; members of the group their role joins. */
 static enum gcas_err accounts_tx(struct db *db, void *ctx)
@@ -140,6 +161,8 @@ static enum gcas_err accounts_tx(struct db *db, void *ctx)
 		    .last_signin_at = s->now - 3600 * (k % 500),
 		    .updated_at = s->now,
 		    .version = 1};
+		if (s->inactivity)
+			acc.last_active_at = inactive_at(s->now, k);
 		const char *group;
 		if (slot == 0) {
 			acc.role = manager ? ROLE_AGENCY_MANAGER : ROLE_AGENCY_STAFF;
@@ -241,6 +264,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct seed s = {.now = clock_now()};
+	const char *inact = getenv("SEED_INACTIVITY");
+	s.inactivity = inact && inact[0] == '1';
 	s.accounts = parse_count(argv[2]);
 	s.sessions = parse_count(argv[3]);
 	if (s.accounts < 1 || s.sessions < 0) {

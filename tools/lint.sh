@@ -19,8 +19,12 @@ t() { # description, offending lines
     echo "not ok $n - $1"; echo "$2" | sed 's/^/#   /' | head -20; bad=$((bad + 1)); fi
 }
 
-banned=$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok|alloca|system)\s*\(' \
-  $(files 'src/*.c' 'src/*.h') | grep -vE '^\S+:[0-9]+:\s*(\*|/\*)' || true)
+# String literals are blanked first: "a system (2.2.1)" in a message is not a call.
+banned=$(for f in $(files 'src/*.c' 'src/*.h'); do
+  sed -E 's/"([^"\\]|\\.)*"/""/g' "$f" |
+    grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|gets|atoi|atol|strtok|alloca|system)\s*\(' |
+    grep -vE '^[0-9]+:\s*(\*|/\*)' | sed "s|^|$f:|"
+done)
 banned+=$(grep -nE '[^_a-z]rand\s*\(\s*\)' $(files 'src/*.c') || true)
 t "no banned functions in src/" "$banned"
 

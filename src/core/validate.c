@@ -310,6 +310,40 @@ int validate_email_is_role_address(const char *normalised)
 	return 0;
 }
 
+/* Shared names not in role_names, and the markers a mailing list carries in its name. */
+static const char *const list_names[] = {"kikaku", "kikakuka", "mailing-list", "everyone"};
+static const char *const list_prefixes[] = {"ml-", "list-"};
+static const char *const list_suffixes[] = {"-ml", "-list", "-all"};
+
+int validate_email_is_list_address(const char *normalised)
+{
+	char local[VALIDATE_EMAIL_LOCAL_MAX + 1];
+	size_t n = 0;
+	if (!normalised)
+		return 0;
+	if (validate_email_is_role_address(normalised))
+		return 1;
+	for (; normalised[n] && normalised[n] != '@' && normalised[n] != '+'; n++) {
+		if (n >= VALIDATE_EMAIL_LOCAL_MAX)
+			return 0;
+		char ch = normalised[n];
+		local[n] = (char)((ch == '.' || ch == '_') ? '-' : to_lower((unsigned char)ch));
+	}
+	local[n] = '\0';
+	for (size_t i = 0; i < sizeof(list_names) / sizeof(list_names[0]); i++)
+		if (strcmp(local, list_names[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof(list_prefixes) / sizeof(list_prefixes[0]); i++)
+		if (strncmp(local, list_prefixes[i], strlen(list_prefixes[i])) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof(list_suffixes) / sizeof(list_suffixes[0]); i++) {
+		size_t k = strlen(list_suffixes[i]);
+		if (n > k && strcmp(local + n - k, list_suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- names ---- */
 
 /* The reading of a name: full-width katakana U+30A1-U+30FA, ・ U+30FB, ー U+30FC, hiragana

@@ -59,6 +59,12 @@ enum vproblem validate_email(const char *s, char *normalised, size_t cap);
  * (regulation R2.8: personal work email only). NULL gives 0. */
 int validate_email_is_role_address(const char *normalised);
 
+/* R2.8 (規程 別表1), the rule for registering an address: 1 when validate_email_is_role_address
+ * says so, or the local part is another shared name (kikaku 企画, ...), or it is marked as a
+ * mailing list: it starts "ml-", "ml_", "ml.", "list-" or ends "-ml", "-list", "-all" ('.' and
+ * '_' fold to '-' as above; a "+tag" is ignored). NULL gives 0. */
+int validate_email_is_list_address(const char *normalised);
+
 /* A family or given name. kana == 0 (the kanji-form field): 1-50 code points of valid UTF-8,
  * letters of any script, no controls or invisible format characters, no ASCII punctuation other
  * than space, hyphen, apostrophe and period, no leading/trailing space (ASCII or U+3000).

@@ -14,6 +14,9 @@
 #include "base/rand.h"
 #include "svc/auth.h"
 #include "svc/groups.h"
+#include "svc/lifecycle.h"
+#include "svc/mail.h"
+#include "svc/review.h"
 
 struct job {
 	const char *name;
@@ -31,9 +34,32 @@ static enum gcas_err expire_memberships(const struct env *env, int64_t *n)
 	return svc_group_expire_memberships(env, n);
 }
 
+/* R5.5 (issue 3, mail): deliver the outbox; retries are scheduled per message. */
+static enum gcas_err mail_deliver_job(const struct env *env, int64_t *n)
+{
+	return svc_mail_deliver(env, n);
+}
+
+/* R2.7 (issue 3, review): escalate overdue review items, remind reviewers. */
+static enum gcas_err review_job(const struct env *env, int64_t *n)
+{
+	return svc_review_run(env, n);
+}
+
 static const struct job jobs_table[] = {
-    {"session_sweep", 300, sweep_sessions}, {"membership_expiry", 60, expire_memberships},
+    {"session_sweep", 300, sweep_sessions},
+    {"membership_expiry", 60, expire_memberships},
     /* -- issue 3 jobs -- */
+    /* R2.4: hourly although the rule is daily: the sweep is idempotent (conditional updates,
+     * once per warning stage), so running it often only shortens the delay after the 90th day
+     * and a missed run (node restart) is made up within the hour. */
+    {"inactivity", 3600, svc_inactivity_sweep},
+    /* R2.6: access ends at the end of the departure day (JST); every 5 minutes after it. */
+    {"departures", 300, svc_departure_sweep},
+    /* R2.7: periodic review escalations and reminders (day-granular deadlines; hourly is
+     * prompt enough and each reminder is sent once). */
+    {"review", 3600, review_job},
+    {"mail_deliver", 30, mail_deliver_job},
     /* -- end issue 3 jobs -- */
 };
 

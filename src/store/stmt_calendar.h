@@ -4,6 +4,18 @@
 #ifndef GCAS_STORE_STMT_CALENDAR_H
 #define GCAS_STORE_STMT_CALENDAR_H
 
-#define STMT_LIST_CALENDAR(X)
+/* clang-format off */
+#define STMT_LIST_CALENDAR(X) \
+	X(STMT_HOLIDAY_YEARS_LIST, \
+	  "SELECT year, imported_at, imported_by FROM holiday_years ORDER BY year", NULL) \
+	X(STMT_HOLIDAYS_LIST, "SELECT day, year, name FROM holidays ORDER BY day", NULL) \
+	X(STMT_HOLIDAYS_DELETE_YEAR, "DELETE FROM holidays WHERE year = $1", NULL) \
+	X(STMT_HOLIDAY_YEAR_PUT, \
+	  "INSERT INTO holiday_years (year, imported_at, imported_by) VALUES ($1, $2, $3) " \
+	  "ON CONFLICT (year) DO UPDATE SET imported_at = excluded.imported_at, " \
+	  "imported_by = excluded.imported_by", \
+	  NULL) \
+	X(STMT_HOLIDAY_INSERT, "INSERT INTO holidays (day, year, name) VALUES ($1, $2, $3)", NULL)
+/* clang-format on */
 
 #endif

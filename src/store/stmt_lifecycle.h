@@ -1,10 +1,106 @@
 /* SPDX-License-Identifier: MIT */
 /* Statements for inactivity, departures and organisations ending their use (R2.4, R2.6, R2.9); part
  * of the closed table in store/stmt.h. X(id, sql, sqlite_override_or_NULL), PostgreSQL $n syntax.
- */
+ * The sweeps select candidates by index range (accounts_inactive, accounts_departure) and change
+ * each one with an UPDATE that repeats the selection's conditions, so two nodes (or threads)
+ * sweeping at once change every account once: the loser's UPDATE matches no row. */
 #ifndef GCAS_STORE_STMT_LIFECYCLE_H
 #define GCAS_STORE_STMT_LIFECYCLE_H
 
-#define STMT_LIST_LIFECYCLE(X)
+#define LIFE_CAND_COLS                                                                             \
+	"id, email, family_name, given_name, role, org_id, agency_id, project_id, "                \
+	"last_active_at, "                                                                         \
+	"departure_on"
+
+/* Accounts in the scope of an org that ends: for an agency every account whose agency it is,
+ * for a project team its own and its contractors' (their project_id is the team's). */
+#define LIFE_ORG_ACCOUNTS    "(agency_id = $1 OR project_id = $1 OR org_id = $1)"
+#define LIFE_ORG_ACCOUNT_IDS "SELECT id FROM accounts WHERE " LIFE_ORG_ACCOUNTS
+
+/* The manager lookups name their index on SQLite: without statistics it prefers accounts_inactive
+ * (status = 'active', nearly the whole table) over accounts_agency (one agency). */
+#define STMT_LIST_LIFECYCLE(X)                                                                     \
+	/* R2.4: one status at a time so the index (status, last_active_at) yields rows in order   \
+	 * with no sort; $3 is a keyset (rows already handled no longer match and drop out). */    \
+	X(STMT_LIFE_INACTIVE_PICK,                                                                 \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE status = $1 AND last_active_at <= $2 "    \
+	  "AND last_active_at >= $3 AND role <> 'operator' "                                       \
+	  "AND (inactivity_warned = 0 OR inactivity_warned > $4) "                                 \
+	  "ORDER BY last_active_at LIMIT $5",                                                      \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_INACTIVE_DISABLE,                                                              \
+	  "UPDATE accounts SET status = 'disabled', disabled_reason = $3, updated_at = $4, "       \
+	  "version = version + 1 WHERE id = $1 AND status IN ('active', 'pending') "               \
+	  "AND last_active_at <= $2 AND role <> 'operator'",                                       \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_INACTIVE_WARN,                                                                 \
+	  "UPDATE accounts SET inactivity_warned = $3 WHERE id = $1 "                              \
+	  "AND status IN ('active', 'pending') AND last_active_at <= $2 AND role <> 'operator' "   \
+	  "AND (inactivity_warned = 0 OR inactivity_warned > $3)",                                 \
+	  NULL)                                                                                    \
+	/* The certifying managers of an account (2.2.2): active holders of the role in scope. The \
+	 * agency is always given so the index accounts_agency (agency_id, project_id) finds them; \
+	 * operators are the accounts without an agency (the same index, agency_id IS NULL). */    \
+	X(STMT_LIFE_MANAGERS,                                                                      \
+	  "SELECT id, email FROM accounts WHERE agency_id = $2 AND role = $1 "                     \
+	  "AND status = 'active' AND ($3::text IS NULL OR project_id = $3) "                       \
+	  "AND ($4::text IS NULL OR org_id = $4) ORDER BY email LIMIT 20",                         \
+	  "SELECT id, email FROM accounts INDEXED BY accounts_agency WHERE agency_id = $2 "        \
+	  "AND role = $1 AND status = 'active' AND ($3::text IS NULL OR project_id = $3) "         \
+	  "AND ($4::text IS NULL OR org_id = $4) ORDER BY email LIMIT 20")                         \
+	X(STMT_LIFE_OPERATORS,                                                                     \
+	  "SELECT id, email FROM accounts WHERE agency_id IS NULL AND role = 'operator' "          \
+	  "AND status = 'active' ORDER BY email LIMIT 20",                                         \
+	  "SELECT id, email FROM accounts INDEXED BY accounts_agency WHERE agency_id IS NULL "     \
+	  "AND role = 'operator' AND status = 'active' ORDER BY email LIMIT 20")                   \
+	/* R2.6 */                                                                                 \
+	X(STMT_LIFE_SET_DEPARTURE,                                                                 \
+	  "UPDATE accounts SET departure_on = $2, updated_at = $3, version = version + 1 "         \
+	  "WHERE id = $1 AND status <> 'deleted'",                                                 \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_DEPARTED_PICK,                                                                 \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE departure_on IS NOT NULL "                \
+	  "AND departure_on < $1 AND status IN ('active', 'pending') ORDER BY departure_on "       \
+	  "LIMIT $2",                                                                              \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_DEPARTED_DISABLE,                                                              \
+	  "UPDATE accounts SET status = 'disabled', disabled_reason = $3, updated_at = $4, "       \
+	  "version = version + 1 WHERE id = $1 AND status IN ('active', 'pending') "               \
+	  "AND departure_on IS NOT NULL AND departure_on < $2",                                    \
+	  NULL)                                                                                    \
+	/* R2.9: an organisation and those below it (an agency's teams and contractors, a          \
+	 * team's contractors) */                                                                  \
+	X(STMT_LIFE_ORG_SCOPE_COUNT,                                                               \
+	  "SELECT COUNT(*) FROM orgs WHERE (id = $1 OR agency_id = $1 OR project_id = $1) "        \
+	  "AND ended_at IS NULL",                                                                  \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_ORG_ACCOUNTS_LIVE,                                                             \
+	  "SELECT COUNT(*) FROM accounts WHERE " LIFE_ORG_ACCOUNTS " AND status <> 'deleted'",     \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_ORG_FACTORS_DELETE,                                                            \
+	  "DELETE FROM factors WHERE account_id IN (" LIFE_ORG_ACCOUNT_IDS ")", NULL)              \
+	X(STMT_LIFE_ORG_SESSIONS_DELETE,                                                           \
+	  "DELETE FROM sessions WHERE account_id IN (" LIFE_ORG_ACCOUNT_IDS ")", NULL)             \
+	X(STMT_LIFE_ORG_TOKENS_DELETE,                                                             \
+	  "DELETE FROM api_tokens WHERE account_id IN (" LIFE_ORG_ACCOUNT_IDS ")", NULL)           \
+	X(STMT_LIFE_ORG_LINKS_DELETE,                                                              \
+	  "DELETE FROM account_links WHERE account_id IN (" LIFE_ORG_ACCOUNT_IDS ")", NULL)        \
+	/* Memberships of the org's accounts in any group, and every membership of its groups */   \
+	X(STMT_LIFE_ORG_MEMBERS_DELETE,                                                            \
+	  "DELETE FROM memberships WHERE account_id IN (" LIFE_ORG_ACCOUNT_IDS ") "                \
+	  "OR group_id IN (SELECT id FROM member_groups WHERE " LIFE_ORG_ACCOUNTS ")",             \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_ORG_GROUPS_DELETE, "DELETE FROM member_groups WHERE " LIFE_ORG_ACCOUNTS, NULL) \
+	X(STMT_LIFE_ORG_ACCOUNTS_SCRUB,                                                            \
+	  "UPDATE accounts SET status = 'deleted', disabled_reason = $2, family_name = $3, "       \
+	  "given_name = $3, family_kana = $4, given_kana = $4, "                                   \
+	  "email = 'deleted+' || id || '@invalid', pending_email = NULL, password_hash = NULL, "   \
+	  "email_verified_at = NULL, departure_on = NULL, updated_at = $5, "                       \
+	  "version = version + 1 WHERE " LIFE_ORG_ACCOUNTS,                                        \
+	  NULL)                                                                                    \
+	X(STMT_LIFE_ORG_MARK_ENDED,                                                                \
+	  "UPDATE orgs SET ended_at = $2, updated_at = $2 WHERE (id = $1 OR agency_id = $1 "       \
+	  "OR project_id = $1) AND ended_at IS NULL",                                              \
+	  NULL)
 
 #endif

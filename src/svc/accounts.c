@@ -10,8 +10,11 @@
 #include "base/rand.h"
 #include "core/validate.h"
 #include "crypto/token.h"
+#include "store/applications.h"
+#include "svc/accounts_tx.h"
 #include "svc/audit.h"
 #include "svc/auth.h"
+#include "svc/mail.h"
 
 struct target account_target(const struct account *acc)
 {
@@ -24,8 +27,8 @@ struct target account_target(const struct account *acc)
 	return t;
 }
 
-static void check_person(struct arena *a, struct account_input *in, struct verrs *ve,
-                         char *email_out, size_t email_cap)
+void account_check_person(struct arena *a, struct account_input *in, struct verrs *ve,
+                          char *email_out, size_t email_cap)
 {
 	enum vproblem p = validate_email(in->email, email_out, email_cap);
 	if (p)
@@ -72,6 +75,90 @@ static enum gcas_err new_setup_link(struct db *db, const struct env *env, struct
 	return *link ? GCAS_OK : GCAS_ERR_NOMEM;
 }
 
+enum gcas_err account_org_for_role(struct db *db, struct arena *a, const char *org_id,
+                                   enum role role, struct org *o, struct verrs *ve)
+{
+	enum gcas_err e = store_org_get(db, a, org_id ? org_id : "", o);
+	if (e == GCAS_ERR_NOTFOUND) {
+		verr_add(ve, "org_id", "所属組織が見つかりません",
+		         "The organisation was not found");
+		return GCAS_ERR_INVALID;
+	}
+	if (e)
+		return e;
+	/* R1.2: a role lives in one kind of organisation; project roles in one project team. */
+	if (role_org_kind(role) != o->kind) {
+		verr_add(ve, "role", "この役割はこの組織に所属できません",
+		         "This role cannot belong to this kind of organisation");
+		return GCAS_ERR_INVALID;
+	}
+	return GCAS_OK;
+}
+
+enum gcas_err account_create_tx(struct db *db, const struct env *env, const struct actor *ac,
+                                struct arena *a, const struct account_new *nw, struct account *out,
+                                struct verrs *ve)
+{
+	const struct org *o = nw->org;
+	int64_t now = clock_now();
+	char *id = arena_alloc(a, 33);
+	if (!id || rand_id(id))
+		return GCAS_ERR_NOMEM;
+	*out = (struct account){.id = id,
+	                        .email = nw->email,
+	                        .family_name = nw->in->family_name,
+	                        .given_name = nw->in->given_name,
+	                        .family_kana = nw->in->family_kana,
+	                        .given_kana = nw->in->given_kana,
+	                        .role = nw->role,
+	                        .org_id = o->id,
+	                        .agency_id = o->agency_id,
+	                        .project_id = o->project_id,
+	                        .status = ACCOUNT_PENDING,
+	                        .password_hash = nw->password_hash,
+	                        .created_at = now,
+	                        .updated_at = now,
+	                        .version = 1,
+	                        .email_verified_at = nw->email_verified_at};
+	/* Look for a clash first: on PostgreSQL a failed INSERT aborts the transaction. */
+	struct account other;
+	enum gcas_err e = store_account_get_by_email(db, a, nw->email, &other);
+	if (e == GCAS_OK)
+		e = GCAS_ERR_CONFLICT;
+	else if (e == GCAS_ERR_NOTFOUND)
+		e = store_account_insert(db, out);
+	if (e == GCAS_ERR_CONFLICT) {
+		verr_add(ve, "email", "このメールアドレスは既に使われています",
+		         "This email address is already in use");
+		return e;
+	}
+	if (e)
+		return e;
+	/* Members of an agency join its PMO group; project and contractor roles the system
+	 * group of their project team (別表2 ②). */
+	const char *group_org = o->kind == ORG_CONTRACTOR ? o->project_id : o->id;
+	struct group g;
+	if (o->kind != ORG_OPERATOR) {
+		if ((e = store_group_of_org(db, a, group_org, &g)))
+			return e;
+		struct membership m = {.group_id = g.id,
+		                       .account_id = id,
+		                       .added_by = ac->acc ? ac->acc->id : NULL,
+		                       .added_at = now};
+		if ((e = store_member_add(db, &m)))
+			return e;
+	}
+	if (nw->setup_link && (e = new_setup_link(db, env, a, id, nw->setup_link)))
+		return e;
+	if (nw->setup_link && nw->mail_setup &&
+	    (e = mail_send_setup_link(db, env, a, out, *nw->setup_link)))
+		return e;
+	char *detail = audit_json(a, "role", role_name(nw->role), "org_id", o->id, "application_id",
+	                          nw->application_id, NULL);
+	struct audit_event ev = {nw->audit_action, "account", id, o->agency_id, NULL, detail};
+	return audit_append(db, a, ac, &ev);
+}
+
 struct create_ctx {
 	const struct env *env;
 	const struct actor *ac;
@@ -87,106 +174,65 @@ struct create_ctx {
 	const char *denied_agency;
 };
 
+static enum gcas_err bootstrap_org(struct db *db, struct create_ctx *c, struct org *o)
+{
+	int64_t nops, now = clock_now();
+	enum gcas_err e = store_operator_count(db, &nops);
+	if (e)
+		return e;
+	if (nops > 0)
+		return GCAS_ERR_CONFLICT;
+	e = store_org_operator(db, c->a, o);
+	if (e != GCAS_ERR_NOTFOUND)
+		return e;
+	char *oid = arena_alloc(c->a, 33);
+	if (!oid || rand_id(oid))
+		return GCAS_ERR_NOMEM;
+	*o = (struct org){.id = oid,
+	                  .kind = ORG_OPERATOR,
+	                  .name = "ガバメントクラウドチーム",
+	                  .created_at = now,
+	                  .updated_at = now};
+	return store_org_insert(db, o);
+}
+
 static enum gcas_err create_tx(struct db *db, void *ctx)
 {
 	struct create_ctx *c = ctx;
 	struct org o;
-	int64_t now = clock_now();
 	enum gcas_err e;
-	if (c->bootstrap) {
-		int64_t nops;
-		if ((e = store_operator_count(db, &nops)))
-			return e;
-		if (nops > 0)
-			return GCAS_ERR_CONFLICT;
-		e = store_org_operator(db, c->a, &o);
-		if (e == GCAS_ERR_NOTFOUND) {
-			char *oid = arena_alloc(c->a, 33);
-			if (!oid || rand_id(oid))
-				return GCAS_ERR_NOMEM;
-			o = (struct org){.id = oid,
-			                 .kind = ORG_OPERATOR,
-			                 .name = "ガバメントクラウドチーム",
-			                 .created_at = now,
-			                 .updated_at = now};
-			e = store_org_insert(db, &o);
-		}
-		if (e)
-			return e;
-	} else {
-		e = store_org_get(db, c->a, c->in->org_id ? c->in->org_id : "", &o);
-		if (e == GCAS_ERR_NOTFOUND) {
-			verr_add(c->ve, "org_id", "所属組織が見つかりません",
-			         "The organisation was not found");
-			return GCAS_ERR_INVALID;
-		}
-		if (e)
-			return e;
-	}
-	/* R1.2: a role lives in one kind of organisation; project roles in one project team. */
-	if (role_org_kind(c->role) != o.kind) {
-		verr_add(c->ve, "role", "この役割はこの組織に所属できません",
-		         "This role cannot belong to this kind of organisation");
-		return GCAS_ERR_INVALID;
-	}
-	char *id = arena_alloc(c->a, 33);
-	if (!id || rand_id(id))
-		return GCAS_ERR_NOMEM;
-	struct account *acc = c->out;
-	*acc = (struct account){.id = id,
-	                        .email = c->email,
-	                        .family_name = c->in->family_name,
-	                        .given_name = c->in->given_name,
-	                        .family_kana = c->in->family_kana,
-	                        .given_kana = c->in->given_kana,
-	                        .role = c->role,
-	                        .org_id = o.id,
-	                        .agency_id = o.agency_id,
-	                        .project_id = o.project_id,
-	                        .status = ACCOUNT_PENDING,
-	                        .password_hash = c->password_hash,
-	                        .created_at = now,
-	                        .updated_at = now,
-	                        .version = 1};
-	struct target t = account_target(acc);
-	t.account_id = NULL; /* the account does not exist yet: never "self" */
+	if (c->bootstrap)
+		e = bootstrap_org(db, c, &o);
+	else
+		e = account_org_for_role(db, c->a, c->in->org_id, c->role, &o, c->ve);
+	if (e)
+		return e;
+	if (c->bootstrap && role_org_kind(c->role) != o.kind)
+		return GCAS_ERR_INTERNAL;
+	struct target t = {.has_role = 1,
+	                   .role = c->role,
+	                   .org_id = o.id,
+	                   .agency_id = o.agency_id,
+	                   .project_id = o.project_id};
+	/* the account does not exist yet: never "self" */
 	if (!c->bootstrap && !policy_allows(&c->ac->subj, ACT_ACCOUNT_CREATE, &t)) {
 		c->denied_agency = o.agency_id;
 		return GCAS_ERR_DENIED;
 	}
-	e = store_account_insert(db, acc);
-	if (e == GCAS_ERR_CONFLICT) {
-		verr_add(c->ve, "email", "このメールアドレスは既に使われています",
-		         "This email address is already in use");
-		return e;
-	}
-	if (e)
-		return e;
-	/* Members of an agency join its PMO group; project and contractor roles the system
-	 * group of their project team (別表2 ②). */
-	const char *group_org = o.kind == ORG_CONTRACTOR ? o.project_id : o.id;
-	struct group g;
-	if (o.kind != ORG_OPERATOR) {
-		if ((e = store_group_of_org(db, c->a, group_org, &g)))
-			return e;
-		struct membership m = {.group_id = g.id,
-		                       .account_id = id,
-		                       .added_by = c->ac->acc ? c->ac->acc->id : NULL,
-		                       .added_at = now};
-		if ((e = store_member_add(db, &m)))
-			return e;
-	}
-	if (c->link && (e = new_setup_link(db, c->env, c->a, id, c->link)))
-		return e;
-	char *detail =
-	    arena_printf(c->a, "{\"role\":\"%s\",\"org_id\":\"%s\"}", role_name(c->role), o.id);
-	struct audit_event ev = {c->bootstrap ? "account.bootstrap" : "account.create",
-	                         "account",
-	                         id,
-	                         o.agency_id,
-	                         NULL,
-	                         detail};
-	return audit_append(db, c->a, c->ac, &ev);
+	struct account_new nw = {
+	    .in = c->in,
+	    .role = c->role,
+	    .org = &o,
+	    .email = c->email,
+	    /* Bootstrap: the operator typed the address and the password at the console. */
+	    .email_verified_at = c->bootstrap ? clock_now() : 0,
+	    .password_hash = c->password_hash,
+	    .setup_link = c->link,
+	    /* The operator's direct issue shows the link and mails it to the person too. */
+	    .mail_setup = !c->bootstrap,
+	    .audit_action = c->bootstrap ? "account.bootstrap" : "account.create",
+	};
+	return account_create_tx(db, c->env, c->ac, c->a, &nw, c->out, c->ve);
 }
 
 static enum gcas_err create(const struct env *env, const struct actor *ac, struct arena *a,
@@ -203,7 +249,7 @@ static enum gcas_err create(const struct env *env, const struct actor *ac, struc
 		verr_add(ve, "role", "役割を選んでください", "Choose a role");
 	else if (!bootstrap && !policy_role_can(ac->subj.role, ACT_ACCOUNT_CREATE))
 		return audit_denied(env, ac, ACT_ACCOUNT_CREATE, "account", NULL, NULL);
-	check_person(a, &in, ve, email, 256);
+	account_check_person(a, &in, ve, email, 256);
 	if (ve->n)
 		return GCAS_ERR_INVALID;
 	struct create_ctx c = {env, ac,   a,  &in,           (enum role)role, email,
@@ -341,7 +387,7 @@ enum gcas_err svc_account_update(const struct env *env, const struct actor *ac, 
 	char *email = arena_alloc(a, 256);
 	if (!email)
 		return GCAS_ERR_NOMEM;
-	check_person(a, &in, ve, email, 256);
+	account_check_person(a, &in, ve, email, 256);
 	if (ve->n)
 		return GCAS_ERR_INVALID;
 	struct op_ctx c = {.env = env,
@@ -356,46 +402,86 @@ enum gcas_err svc_account_update(const struct env *env, const struct actor *ac, 
 	return run_op(&c, update_tx, 1);
 }
 
+enum gcas_err account_status_tx(struct db *db, const struct actor *ac, struct arena *a,
+                                const struct account *acc, enum account_op op, const char *reason,
+                                const char *application_id, struct verrs *ve)
+{
+	static const enum account_status next[] = {ACCOUNT_DISABLED, ACCOUNT_ACTIVE,
+	                                           ACCOUNT_DELETED};
+	static const char *const names[] = {"account.disable", "account.enable", "account.delete"};
+	struct verrs scratch = {0};
+	int64_t now = clock_now();
+	enum gcas_err e;
+	if ((unsigned)op > ACCOUNT_OP_DELETE)
+		return GCAS_ERR_INVALID;
+	if (!ve)
+		ve = &scratch;
+	if (acc->status == ACCOUNT_DELETED)
+		return GCAS_ERR_NOTFOUND;
+	enum account_status to = next[op];
+	if (op == ACCOUNT_OP_ENABLE) {
+		if (acc->status != ACCOUNT_DISABLED) {
+			verr_add(ve, "status", "無効なアカウントではありません",
+			         "The account is not disabled");
+			return GCAS_ERR_CONFLICT;
+		}
+		/* Re-enabling a never-activated account returns it to pending, not active; either
+		 * way a fresh inactivity period starts (R2.4), or the daily sweep would disable it
+		 * again at once. */
+		if (!acc->activated_at)
+			to = ACCOUNT_PENDING;
+		e = store_account_reenable(db, acc->id, to, now);
+	} else if (op == ACCOUNT_OP_DISABLE && acc->status == ACCOUNT_DISABLED) {
+		verr_add(ve, "status", "既に無効です", "The account is already disabled");
+		return GCAS_ERR_CONFLICT;
+	} else {
+		e = store_account_set_status(db, acc->id, to, reason, now);
+	}
+	if (e)
+		return e;
+	if (op != ACCOUNT_OP_ENABLE) {
+		/* Disabling ends access at once, server-side: sessions, API tokens, set-up links.
+		 */
+		if ((e = store_session_delete_account(db, acc->id)) ||
+		    (e = store_token_revoke_account(db, acc->id, now)) ||
+		    (e = store_link_revoke_account(db, acc->id, now)))
+			return e;
+	}
+	if (op == ACCOUNT_OP_DELETE && (e = store_member_remove_all(db, acc->id)))
+		return e;
+	char *detail = application_id
+	                   ? audit_json(a, "reason", reason, "application_id", application_id, NULL)
+	                   : audit_json(a, "reason", reason, NULL);
+	struct audit_event ev = {names[op], "account", acc->id, acc->agency_id, NULL, detail};
+	return audit_append(db, a, ac, &ev);
+}
+
 static enum gcas_err status_tx(struct db *db, void *ctx)
 {
 	struct op_ctx *c = ctx;
 	enum gcas_err e = load_allowed(db, c);
-	int64_t now = clock_now();
 	if (e)
 		return e;
-	static const enum account_status next[] = {ACCOUNT_DISABLED, ACCOUNT_ACTIVE,
-	                                           ACCOUNT_DELETED};
-	static const char *const names[] = {"account.disable", "account.enable", "account.delete"};
-	enum account_status to = next[c->op];
-	/* Re-enabling a never-activated account returns it to pending, not active. */
-	if (c->op == ACCOUNT_OP_ENABLE) {
-		if (c->acc.status != ACCOUNT_DISABLED) {
-			verr_add(c->ve, "status", "無効なアカウントではありません",
-			         "The account is not disabled");
-			return GCAS_ERR_CONFLICT;
-		}
-		if (!c->acc.activated_at)
-			to = ACCOUNT_PENDING;
-	} else if (c->op == ACCOUNT_OP_DISABLE && c->acc.status == ACCOUNT_DISABLED) {
-		verr_add(c->ve, "status", "既に無効です", "The account is already disabled");
-		return GCAS_ERR_CONFLICT;
-	}
-	if ((e = store_account_set_status(db, c->id, to,
-	                                  c->op == ACCOUNT_OP_ENABLE ? NULL : c->reason, now)))
+	return account_status_tx(db, c->ac, c->a, &c->acc, c->op, c->reason, NULL, c->ve);
+}
+
+enum gcas_err account_change_tx(struct db *db, const struct env *env, const struct actor *ac,
+                                struct arena *a, const struct account *upd,
+                                const char *application_id)
+{
+	int64_t now = clock_now();
+	enum gcas_err e = store_account_change(db, upd, now);
+	if (e)
 		return e;
-	if (c->op != ACCOUNT_OP_ENABLE) {
-		/* Disabling ends access at once, server-side: sessions, API tokens, set-up links.
-		 */
-		if ((e = store_session_delete_account(db, c->id)) ||
-		    (e = store_token_revoke_account(db, c->id, now)) ||
-		    (e = store_link_revoke_account(db, c->id, now)))
-			return e;
-	}
-	if (c->op == ACCOUNT_OP_DELETE && (e = store_member_remove_all(db, c->id)))
+	/* R2.8: a new address is used only once it has answered its verification link. */
+	if (upd->pending_email && (e = mail_send_verification(db, env, a, upd, now)))
 		return e;
-	char *detail = audit_json(c->a, "reason", c->reason, NULL);
-	struct audit_event ev = {names[c->op], "account", c->id, c->acc.agency_id, NULL, detail};
-	return audit_append(db, c->a, c->ac, &ev);
+	char *detail = audit_json(a, "role", role_name(upd->role), "pending_email",
+	                          upd->pending_email ? "true" : "false", "application_id",
+	                          application_id, NULL);
+	struct audit_event ev = {"account.update", "account", upd->id,
+	                         upd->agency_id,   NULL,      detail};
+	return audit_append(db, a, ac, &ev);
 }
 
 static const enum action op_action[] = {ACT_ACCOUNT_DISABLE, ACT_ACCOUNT_ENABLE,

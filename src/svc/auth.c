@@ -13,6 +13,7 @@
 #include "base/str.h"
 #include "core/throttle.h"
 #include "core/validate.h"
+#include "store/outbox.h"
 #include "svc/audit.h"
 
 static struct throttle_rule rule_account(const struct env *env)
@@ -725,12 +726,17 @@ static enum gcas_err pwchange_tx(struct db *db, void *ctx)
 	enum gcas_err e;
 	if (c->link_hash) {
 		const char *acc_id;
-		if ((e = store_link_use(db, c->a, c->link_hash, now, &acc_id)))
+		/* Only a 'setup' link sets a password; a 'verify' link confirms an address. */
+		if ((e = store_link_use_purpose(db, c->a, c->link_hash, "setup", now, &acc_id)))
 			return e;
 		if (strcmp(acc_id, c->acc->id) != 0)
 			return GCAS_ERR_CONFLICT;
 	}
 	if ((e = store_account_set_password(db, c->acc->id, c->hash, now)))
+		return e;
+	/* R2.8: the set-up link was mailed to the account's address, so using it proves the
+	 * person receives mail there. */
+	if (c->link_hash && (e = store_account_email_verified(db, c->acc->id, now)))
 		return e;
 	/* A password set through a manager's link replaces whatever the account had: its API
 	 * tokens end with it. */
@@ -777,7 +783,7 @@ static enum gcas_err peek_tx(struct db *db, void *ctx)
 {
 	struct peek_ctx *c = ctx;
 	const char *acc_id;
-	enum gcas_err e = store_link_peek(db, c->a, c->hash, clock_now(), &acc_id);
+	enum gcas_err e = store_link_peek_purpose(db, c->a, c->hash, "setup", clock_now(), &acc_id);
 	if (e)
 		return e;
 	if ((e = store_account_get(db, c->a, acc_id, c->out)))

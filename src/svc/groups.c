@@ -149,11 +149,12 @@ static enum gcas_err member_tx(struct db *db, void *ctx)
 	if (e)
 		return e;
 	struct target at = account_target(&acc);
-	/* Self-service is not member management: a manager's own membership is changed by the
-	 * manager above them. */
-	if (!policy_allows(&c->ac->subj, ACT_ACCOUNT_UPDATE, &at)) {
+	/* Only people the manager certifies (the chain of R1.1, which is what ACT_APP_APPLY
+	 * encodes: 別表1 "職責に変更があった場合" is the certifying manager's). Self-service is not
+	 * member management: a manager's own membership is changed by the manager above them. */
+	if (!policy_allows(&c->ac->subj, ACT_APP_APPLY, &at)) {
 		c->denied_agency = acc.agency_id;
-		c->denied_action = ACT_ACCOUNT_UPDATE;
+		c->denied_action = ACT_APP_APPLY;
 		return GCAS_ERR_DENIED;
 	}
 	int in_scope = g.kind == GROUP_PMO ? eq(acc.agency_id, g.agency_id) && !acc.project_id

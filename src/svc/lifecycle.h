@@ -20,6 +20,11 @@ enum gcas_err svc_inactivity_sweep(const struct env *env, int64_t *disabled);
 enum gcas_err svc_departure(const struct env *env, const struct actor *ac, struct arena *a,
                             const char *account_id, const char *departure_on, const char *reason,
                             struct application *app, struct verrs *ve);
+/* R2.6 for the form: *late = 1 when a departure on departure_on (YYYY-MM-DD), applied today (JST),
+ * is later than 5 business days before it (the administrative calendar, R2.10). INVALID when the
+ * date does not parse. */
+enum gcas_err svc_departure_late(const struct env *env, struct arena *a, const char *departure_on,
+                                 int *late);
 /* The job: disable every account whose departure date has ended (JST), whatever else happened. */
 enum gcas_err svc_departure_sweep(const struct env *env, int64_t *disabled);
 

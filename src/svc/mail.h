@@ -47,6 +47,13 @@ enum gcas_err mail_send_verification(struct db *db, const struct env *env, struc
 enum gcas_err svc_email_verify(const struct env *env, struct arena *a, const char *token,
                                const char *ip, struct account *out);
 
+/* The verify page's GET: the account whose pending address a valid link would confirm (nothing
+ * changes: mail scanners follow links). GCAS_ERR_NOTFOUND as for svc_email_verify. */
+enum gcas_err svc_email_verify_peek(const struct env *env, struct arena *a, const char *token,
+                                    struct account *out);
+/* svc_email_verify also answers GCAS_ERR_CONFLICT (link left unused) when another account took
+ * the pending address meanwhile. */
+
 /* The operator's blocklist of list and shared addresses (exact addresses or glob patterns such as
  * "ml-*@example.go.jp"). Operator only. */
 struct mail_block {

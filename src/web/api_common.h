@@ -36,6 +36,38 @@ extern const struct api_body api_body_reason;         /* disable, delete */
 extern const struct api_body api_body_empty;          /* enable, reset-factors, setup-link */
 extern const struct api_body api_body_member_add;     /* POST /groups/{id}/members */
 
+/* --- the OpenAPI document (api_openapi.c), assembled from one part per feature --- */
+/* What the route table does not say about one operation. */
+struct api_op_doc {
+	const char *op_id;
+	const struct api_body *body; /* NULL: no request body */
+	int body_optional;
+	int status;         /* success status */
+	const char *schema; /* success body schema name; NULL for 204 */
+	const char *query;  /* space-separated query parameter names */
+	const char *errors; /* space-separated problem statuses */
+};
+#define API_ERRS_RW    "400 401 403 404 415 422"
+#define API_ERRS_RW409 "400 401 403 404 409 415 422"
+struct api_param_doc {
+	const char *name, *schema, *description;
+};
+/* One feature's operations, query parameters, response schemas (a JSON object text mapping
+ * names to JSON Schemas, or NULL), resources that get a <Name>List schema and request bodies
+ * (both NULL-terminated, or NULL). A feature's api_<feature>.c defines its part. */
+struct api_doc_part {
+	const struct api_op_doc *ops;
+	size_t nops;
+	const struct api_param_doc *params;
+	size_t nparams;
+	const char *schemas;
+	const char *const *listed;
+	const struct api_body *const *bodies;
+};
+extern const struct api_doc_part api_doc_applications; /* api_applications.c */
+extern const struct api_doc_part api_doc_review;       /* api_review.c */
+extern const struct api_doc_part api_doc_lifecycle;    /* api_lifecycle.c */
+
 /* Decode the request body per b into target (first member: the uint64_t presence mask, see
  * jsonin.h). optional != 0: an empty body is accepted as {} (operations without input).
  * Returns 0, or -1 after answering 400 (problem with an errors array) or 415. */

@@ -131,17 +131,14 @@ static const char schemas_json[] =
                                               "}";
 
 /* Resources that are listed: each gets a <Name>List schema {items, next_cursor}. */
-static const char *const listed[] = {"Org", "Account", "Group", "AuditRecord", "Token"};
+static const char *const listed[] = {"Org", "Account", "Group", "AuditRecord", "Token", NULL};
 
 /* --- query parameters --- */
-struct param_doc {
-	const char *name, *schema, *description;
-};
 
 #define DATE_OR_TIME                                                                               \
 	"{\"type\":\"string\",\"anyOf\":[{\"format\":\"date-time\"},{\"format\":\"date\"}]}"
 
-static const struct param_doc params[] = {
+static const struct api_param_doc params[] = {
     {"limit", "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":50}",
      "Items per page."},
     {"cursor", "{\"type\":\"string\",\"maxLength\":1024}",
@@ -169,19 +166,9 @@ static const struct param_doc params[] = {
 };
 
 /* --- what the route table does not say about each operation --- */
-struct op_doc {
-	const char *op_id;
-	const struct api_body *body; /* NULL: no request body */
-	int body_optional;
-	int status;         /* success status */
-	const char *schema; /* success body schema name; NULL for 204 */
-	const char *query;  /* space-separated names from params[] */
-	const char *errors; /* space-separated problem statuses */
-};
-
-#define RW    "400 401 403 404 415 422"
-#define RW409 "400 401 403 404 409 415 422"
-static const struct op_doc ops[] = {
+#define RW    API_ERRS_RW
+#define RW409 API_ERRS_RW409
+static const struct api_op_doc ops[] = {
     {"getOpenApi", NULL, 0, 200, "OpenApiDocument", NULL, ""},
     {"getMe", NULL, 0, 200, "Account", NULL, "401 403"},
     {"listOrgs", NULL, 0, 200, "OrgList", "limit cursor kind", "400 401 403"},
@@ -209,11 +196,29 @@ static const struct op_doc ops[] = {
     {"revokeToken", NULL, 0, 204, NULL, NULL, "401 403 404"},
 };
 
-static const struct op_doc *op_doc_find(const char *op_id)
+static const struct api_body *const bodies[] = {
+    &api_body_org_create, &api_body_account_create, &api_body_account_update, &api_body_reason,
+    &api_body_org_update, &api_body_empty,          &api_body_member_add,     NULL};
+
+/* The foundation's part; each later feature brings its own (api_common.h). */
+static const struct api_doc_part api_doc_core = {
+    ops,   sizeof(ops) / sizeof(ops[0]), params, sizeof(params) / sizeof(params[0]), NULL, listed,
+    bodies};
+
+static const struct api_doc_part *const parts[] = {
+    &api_doc_core,
+    &api_doc_applications,
+    &api_doc_review,
+    &api_doc_lifecycle,
+};
+#define NPARTS (sizeof(parts) / sizeof(parts[0]))
+
+static const struct api_op_doc *op_doc_find(const char *op_id)
 {
-	for (size_t i = 0; op_id && i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(ops[i].op_id, op_id) == 0)
-			return &ops[i];
+	for (size_t k = 0; op_id && k < NPARTS; k++)
+		for (size_t i = 0; i < parts[k]->nops; i++)
+			if (strcmp(parts[k]->ops[i].op_id, op_id) == 0)
+				return &parts[k]->ops[i];
 	return NULL;
 }
 
@@ -359,22 +364,38 @@ static json_t *list_schema(const char *item)
 	                 "pass as ?cursor= for the next page; null on the last page");
 }
 
+/* One part's schemas, list schemas and request bodies into schemas; -1 when its JSON text does
+ * not parse (a bug caught by the OpenAPI test). */
+static int add_part(json_t *schemas, const struct api_doc_part *pt)
+{
+	if (pt->schemas) {
+		json_t *more = load(pt->schemas);
+		if (!more)
+			return -1;
+		json_object_update(schemas, more);
+		json_decref(more);
+	}
+	for (size_t i = 0; pt->listed && pt->listed[i]; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%sList", pt->listed[i]);
+		json_object_set_new(schemas, name, list_schema(pt->listed[i]));
+	}
+	for (size_t i = 0; pt->bodies && pt->bodies[i]; i++)
+		json_object_set_new(schemas, pt->bodies[i]->schema, body_schema(pt->bodies[i]));
+	return 0;
+}
+
 static json_t *components(void)
 {
 	json_t *schemas = load(schemas_json);
 	if (!schemas)
 		return NULL;
-	for (size_t i = 0; i < sizeof(listed) / sizeof(listed[0]); i++) {
-		char name[64];
-		snprintf(name, sizeof(name), "%sList", listed[i]);
-		json_object_set_new(schemas, name, list_schema(listed[i]));
+	for (size_t k = 0; k < NPARTS; k++) {
+		if (add_part(schemas, parts[k]) != 0) {
+			json_decref(schemas);
+			return NULL;
+		}
 	}
-	const struct api_body *bodies[] = {&api_body_org_create,     &api_body_org_update,
-	                                   &api_body_account_create, &api_body_account_update,
-	                                   &api_body_reason,         &api_body_empty,
-	                                   &api_body_member_add};
-	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
-		json_object_set_new(schemas, bodies[i]->schema, body_schema(bodies[i]));
 	json_t *sec = json_pack(
 	    "{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}}", "bearerToken", "type", "http",
 	    "scheme", "bearer", "bearerFormat", "gcas_pat_...", "description",
@@ -393,7 +414,7 @@ static json_t *problem_response(int status)
 	                 "#/components/schemas/Problem");
 }
 
-static json_t *success_response(const struct op_doc *d)
+static json_t *success_response(const struct api_op_doc *d)
 {
 	char ref[96];
 	if (!d->schema)
@@ -409,24 +430,45 @@ static json_t *success_response(const struct op_doc *d)
 	return r;
 }
 
-static json_t *query_params(const char *names)
+/* 1 when name is one of the space-separated words of names. */
+static int has_word(const char *names, const char *name)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; names && i < sizeof(params) / sizeof(params[0]); i++) {
-		size_t n = strlen(params[i].name);
-		const char *p = strstr(names, params[i].name);
-		/* whole words only ("status" must not match inside another name) */
-		while (p && ((p != names && p[-1] != ' ') || (p[n] && p[n] != ' ')))
-			p = strstr(p + 1, params[i].name);
-		if (!p)
-			continue;
-		json_t *schema = load(params[i].schema);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s, s:o*}", "name",
-		                                     params[i].name, "in", "query", "required", 0,
-		                                     "description", params[i].description, "schema",
-		                                     schema));
+	size_t n = strlen(name);
+	for (const char *p = strstr(names, name); p; p = strstr(p + 1, name))
+		if ((p == names || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* The named query parameters, in the order the parts declare them. A name is documented by
+ * the op's own part first, so two features may each describe their own "state". */
+static json_t *query_params(const struct api_doc_part *own, const char *names)
+{
+	json_t *arr = json_array(), *seen = json_object();
+	for (size_t k = 0; names && k <= NPARTS; k++) {
+		const struct api_doc_part *pt = k == 0 ? own : parts[k - 1];
+		for (size_t i = 0; pt && i < pt->nparams; i++) {
+			const struct api_param_doc *pd = &pt->params[i];
+			if (!has_word(names, pd->name) || json_object_get(seen, pd->name))
+				continue;
+			json_object_set_new(seen, pd->name, json_true());
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s, s:o*}", "name",
+			                                     pd->name, "in", "query", "required", 0,
+			                                     "description", pd->description,
+			                                     "schema", load(pd->schema)));
+		}
 	}
+	json_decref(seen);
 	return arr;
+}
+
+/* The part that documents an operation (for its own query parameters). */
+static const struct api_doc_part *part_of(const struct api_op_doc *d)
+{
+	for (size_t k = 0; d && k < NPARTS; k++)
+		if (d >= parts[k]->ops && d < parts[k]->ops + parts[k]->nops)
+			return parts[k];
+	return NULL;
 }
 
 /* {x} segments of a pattern become required path parameters. */
@@ -457,7 +499,7 @@ static json_t *tag_of(const char *pattern)
 
 static json_t *operation(const struct route *rt)
 {
-	const struct op_doc *d = op_doc_find(rt->op_id);
+	const struct api_op_doc *d = op_doc_find(rt->op_id);
 	json_t *op = json_pack("{s:s, s:s, s:[o]}", "operationId", rt->op_id, "summary",
 	                       rt->summary ? rt->summary : "", "tags", tag_of(rt->pattern));
 	if (!op)
@@ -477,7 +519,7 @@ static json_t *operation(const struct route *rt)
 		                    json_pack("[{s:[]}, {s:[]}]", "bearerToken", "session"));
 	}
 	if (d && d->query)
-		json_object_set_new(op, "parameters", query_params(d->query));
+		json_object_set_new(op, "parameters", query_params(part_of(d), d->query));
 	if (d && d->body) {
 		char ref[96];
 		snprintf(ref, sizeof(ref), "#/components/schemas/%s", d->body->schema);
@@ -566,7 +608,8 @@ static json_t *document(const struct web_ctx *c)
 	    "{s:s, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[{s:s, s:s}], s:o, s:o}", "openapi", "3.1.0",
 	    "info", "title", "gcas API", "version", "1.0.0", "description",
 	    "Government Cloud Assistant Service: organisations, accounts along the certification "
-	    "chain, PMO and system groups, and the audit log. Errors are RFC 9457 problem details; "
+	    "chain, applications and approvals, departures, periodic reviews, PMO and system "
+	    "groups, and the audit log. Errors are RFC 9457 problem details; "
 	    "lists are cursor-paged ({items, next_cursor}).",
 	    "license", "name", "MIT", "identifier", "MIT", "servers", "url", c->env->cfg->base_url,
 	    "description", "this deployment", "paths", ps, "components", comp);

@@ -15,6 +15,7 @@
 #include "crypto/token.h"
 #include "svc/tokens.h"
 #include "web/cookie.h"
+#include "web/multipart.h"
 #include "web/web.h"
 
 /* Strict CSP: no script at all, styles and images only from ourselves (QR codes are inline
@@ -262,6 +263,19 @@ static int csrf_ok(struct web_ctx *c)
 	return ck && strlen(ck) >= 32 && ct_streq(ck, sent);
 }
 
+/* RFC 7578 upload: parts bounded by the body cap; the text parts become the form. */
+static int parse_upload(struct web_ctx *c, const char *ct, const char **why)
+{
+	struct mp_form *f = arena_alloc(c->a, sizeof(*f));
+	if (!f)
+		return -1;
+	if (multipart_parse(c->a, ct, c->req->body, c->req->body_len, c->req->body_len, f, why) ||
+	    multipart_fields(c->a, f, &c->form))
+		return -1;
+	c->upload = f;
+	return 0;
+}
+
 static int parse_inputs(struct web_ctx *c)
 {
 	const char *why = NULL;
@@ -274,12 +288,21 @@ static int parse_inputs(struct web_ctx *c)
 		return -1;
 	}
 	if (c->req->body_too_large) {
-		web_problem(c, 413, "Content Too Large", "The request body is too large.", NULL);
+		if (c->route && c->route->kind == ROUTE_PAGE)
+			web_error_page(c, 413, "送信された内容が大きすぎます。",
+			               "What was sent is too large.");
+		else
+			web_problem(c, 413, "Content Too Large", "The request body is too large.",
+			            NULL);
 		return -1;
 	}
 	const char *ct = http_req_header(c->req, "Content-Type");
-	if (c->req->body_len && ct && str_starts(ct, "application/x-www-form-urlencoded") &&
-	    params_parse(c->a, c->req->body, c->req->body_len, &c->form, &why)) {
+	int bad = 0;
+	if (c->req->body_len && ct && str_starts(ct, "application/x-www-form-urlencoded"))
+		bad = params_parse(c->a, c->req->body, c->req->body_len, &c->form, &why) != 0;
+	else if (c->req->body_len && ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+		bad = parse_upload(c, ct, &why) != 0;
+	if (bad) {
 		if (c->route && c->route->kind == ROUTE_PAGE)
 			web_error_page(c, 400, "送信された内容を読み取れませんでした。",
 			               "The submitted form could not be read.");

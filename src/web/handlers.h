@@ -79,17 +79,62 @@
 	HANDLERS_MAIL(X) \
 	HANDLERS_CALENDAR(X)
 /* applications: page_applications.c, api_applications.c */
-#define HANDLERS_APPLICATIONS(X)
+#define HANDLERS_APPLICATIONS(X) \
+	X(page_applications) \
+	X(page_applications_queue) \
+	X(page_application_new_form) \
+	X(page_application_new) \
+	X(page_application) \
+	X(page_application_action) \
+	X(page_application_declaration) \
+	X(page_slo_report) \
+	X(api_applications_list) \
+	X(api_applications_create) \
+	X(api_application_get) \
+	X(api_application_submit) \
+	X(api_application_withdraw) \
+	X(api_application_approve) \
+	X(api_application_reject) \
+	X(api_application_fulfil) \
+	X(api_application_fail) \
+	X(api_slo_report)
 /* departures, organisations ending: page_lifecycle.c, api_lifecycle.c */
-#define HANDLERS_LIFECYCLE(X)
+#define HANDLERS_LIFECYCLE(X) \
+	X(page_departure_form) \
+	X(page_departure) \
+	X(page_org_end_form) \
+	X(page_org_end) \
+	X(api_account_departure) \
+	X(api_org_end)
 /* periodic review: page_review.c, api_review.c */
-#define HANDLERS_REVIEW(X)
+#define HANDLERS_REVIEW(X) \
+	X(page_reviews) \
+	X(page_review_new_form) \
+	X(page_review_new) \
+	X(page_review) \
+	X(page_review_export) \
+	X(page_review_close) \
+	X(page_review_decide) \
+	X(api_reviews_list) \
+	X(api_reviews_create) \
+	X(api_review_items) \
+	X(api_review_decide)
 /* bulk onboarding: page_import.c */
-#define HANDLERS_IMPORT(X)
+#define HANDLERS_IMPORT(X) \
+	X(page_import_form) \
+	X(page_import_upload) \
+	X(page_import_template)
 /* address verification, blocklist: page_mail.c */
-#define HANDLERS_MAIL(X)
+#define HANDLERS_MAIL(X) \
+	X(page_verify_form) \
+	X(page_verify) \
+	X(page_mail_blocklist) \
+	X(page_mail_block_add) \
+	X(page_mail_block_remove)
 /* holidays: page_calendar.c */
-#define HANDLERS_CALENDAR(X)
+#define HANDLERS_CALENDAR(X) \
+	X(page_calendar) \
+	X(page_calendar_import)
 /* clang-format on */
 HANDLERS(H)
 #undef H

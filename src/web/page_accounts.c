@@ -2,7 +2,9 @@
 /* Account pages (R1.1, R1.2, R7.1): the list within the viewer's scope with search and
  * filters, issuing an account along the certification chain (the one-time set-up link is shown
  * once), the detail view with the actions the matrix allows (disable, enable, delete, reset
- * second factors, new set-up link), and editing names and email with optimistic concurrency. */
+ * second factors, new set-up link), and editing names and email with optimistic concurrency.
+ * Managers do not issue, change, delete or re-enable accounts themselves: they apply (S1,
+ * 別表1), so these pages link them to the application forms; the operator keeps direct issuance. */
 #include <string.h>
 
 #include "base/clock.h"
@@ -149,6 +151,10 @@ void page_accounts(struct web_ctx *c)
 		html_printf(b, "<a class=\"btn btn--primary\" href=\"%s\">%s</a>",
 		            pages_url(c, "/accounts/new", "org", org, NULL),
 		            T(c, "アカウントを発行", "Issue an account"));
+	else if (policy_role_can(c->ac.subj.role, ACT_APP_APPLY))
+		html_printf(b, "<a class=\"btn btn--primary\" href=\"%s\">%s</a>",
+		            pages_url(c, "/applications/new", "kind", "create", "org", org, NULL),
+		            T(c, "アカウント発行を申請", "Apply for an account"));
 	html_lit(b, "</div>\n");
 	list_filters(c, q, f.role >= 0 ? role : "", f.status >= 0 ? status : "", org);
 	if (n == 0) {
@@ -388,6 +394,13 @@ void page_account_new_form(struct web_ctx *c)
 	struct org_choice ch;
 	struct org o;
 	const char *org = web_query(c, "org");
+	/* 別表1: a manager applies for the account; the operator issues it. */
+	if (!policy_role_can(c->ac.subj.role, ACT_ACCOUNT_CREATE) &&
+	    policy_role_can(c->ac.subj.role, ACT_APP_APPLY)) {
+		web_redirect(c,
+		             pages_url(c, "/applications/new", "kind", "create", "org", org, NULL));
+		return;
+	}
 	enum gcas_err e = org_choices(c, &ch);
 	if (!e && *org && !choice_find(&ch, org)) {
 		/* Say "not found" or "not allowed" as the use case would. */
@@ -577,6 +590,44 @@ static void section(struct web_ctx *c, const char *title, const char *text)
 	            text);
 }
 
+/* A link to the application form of kind for this account. */
+static void apply_link(struct web_ctx *c, const struct account *acc, const char *kind,
+                       const char *label)
+{
+	html_printf(&c->resp->body, "<a class=\"btn btn--secondary\" href=\"%s\">%s</a> ",
+	            pages_url(c, "/applications/new", "kind", kind, "account", acc->id, NULL),
+	            label);
+}
+
+/* What the viewer may only ask for (S1, 別表1): the changes made by the operator on
+ * application. Offered where the direct action is not the viewer's own. */
+static void apply_actions(struct web_ctx *c, const struct account *acc)
+{
+	struct buf *b = &c->resp->body;
+	int change = !allowed(c, ACT_ACCOUNT_UPDATE, acc);
+	int reenable = acc->status == ACCOUNT_DISABLED && !allowed(c, ACT_ACCOUNT_ENABLE, acc);
+	int del = !allowed(c, ACT_ACCOUNT_DELETE, acc);
+	if (!allowed(c, ACT_APP_APPLY, acc) || !(change || reenable || del))
+		return;
+	section(c, T(c, "申請", "Applications"),
+	        T(c,
+	          "変更・削除・再有効化は申請により行います。運用管理組織が5営業日以内に処理し"
+	          "ます（R2.3）。",
+	          "Changes, deletion and re-enabling are applied for; the operator carries them "
+	          "out within 5 business days (R2.3)."));
+	html_lit(b, "<p class=\"app-apply\">");
+	if (change)
+		apply_link(c, acc, "change", T(c, "変更を申請", "Apply to change"));
+	if (reenable)
+		apply_link(c, acc, "reenable", T(c, "再有効化を申請", "Apply to re-enable"));
+	if (del)
+		apply_link(c, acc, "delete", T(c, "削除を申請", "Apply to delete"));
+	html_printf(b, "<a href=\"%s\">%s</a>",
+	            pages_url(c, "/applications", "account", acc->id, NULL),
+	            T(c, "このアカウントの申請", "Applications for this account"));
+	html_lit(b, "</p></section>\n");
+}
+
 static void detail_actions(struct web_ctx *c, const struct account *acc, const struct acc_errs *er)
 {
 	struct buf *b = &c->resp->body;
@@ -584,10 +635,16 @@ static void detail_actions(struct web_ctx *c, const struct account *acc, const s
 	int live = acc->status == ACCOUNT_PENDING || acc->status == ACCOUNT_ACTIVE;
 	if (acc->status == ACCOUNT_DELETED)
 		return;
+	apply_actions(c, acc);
 	int edit = allowed(c, ACT_ACCOUNT_UPDATE, acc);
 	if (edit)
 		html_printf(b, "<p><a class=\"btn btn--secondary\" href=\"%s/edit\">%s</a></p>\n",
 		            path, T(c, "氏名・メールアドレスを変更", "Change name or email"));
+	/* R2.6: the departure form (page_lifecycle.c) */
+	if (allowed(c, ACT_APP_APPLY, acc))
+		html_printf(b,
+		            "<p><a class=\"btn btn--secondary\" href=\"%s/departure\">%s</a></p>\n",
+		            path, T(c, "離任の届出", "Record a departure"));
 	if (live && edit) {
 		section(
 		    c, T(c, "設定用リンクの再発行", "New set-up link"),

@@ -143,7 +143,7 @@ static int may_place(const struct web_ctx *c, const struct group *g, const struc
 {
 	struct target gt = group_target(g), at = account_target(acc);
 	return policy_allows(&c->ac.subj, ACT_GROUP_MEMBER_MANAGE, &gt) &&
-	       policy_allows(&c->ac.subj, ACT_ACCOUNT_UPDATE, &at);
+	       policy_allows(&c->ac.subj, ACT_APP_APPLY, &at);
 }
 
 static void members_table(struct web_ctx *c, const struct group *g, const struct membership *m,

@@ -15,7 +15,7 @@ struct service {
 
 /* 別表2: the services and who uses them. The operator runs them all. */
 static const struct service services[] = {
-    {"S1", "GCASアカウントの申請・認証", "GCAS account applications and approvals", "/accounts",
+    {"S1", "GCASアカウントの申請・認証", "GCAS account applications and approvals", "/applications",
      MGRS3 | RB(ROLE_OPERATOR)},
     {"S2", "メンバー管理", "Member management", "/groups", MGRS3 | RB(ROLE_OPERATOR)},
     {"S3", "GCASガイドの閲覧", "GCAS guide", NULL, ALL},

@@ -397,7 +397,10 @@ static void detail_actions(struct web_ctx *c, const struct org *o)
 	    o->kind == ORG_AGENCY && policy_allows(&c->ac.subj, ACT_ORG_CREATE_PROJECT, &t);
 	int contractor =
 	    o->kind == ORG_PROJECT && policy_allows(&c->ac.subj, ACT_ORG_CREATE_CONTRACTOR, &t);
-	if (!any_role && !project && !contractor)
+	/* R2.9: the org-end application form (page_lifecycle.c) for those who may apply */
+	int end = (o->kind == ORG_AGENCY || o->kind == ORG_PROJECT) &&
+	          policy_allows(&c->ac.subj, ACT_APP_APPLY_ORG_END, &t);
+	if (!any_role && !project && !contractor && !end)
 		return;
 	html_lit(b, "<div class=\"form-actions\">");
 	if (any_role)
@@ -413,6 +416,9 @@ static void detail_actions(struct web_ctx *c, const struct org *o)
 		            "<a class=\"btn btn--secondary\" href=\"/orgs/new?kind=contractor&amp;"
 		            "parent=%s\">%s</a>",
 		            o->id, T(c, "開発運用委託業者を追加", "Add a contractor"));
+	if (end)
+		html_printf(b, "<a class=\"btn btn--secondary\" href=\"/orgs/%s/end\">%s</a>",
+		            o->id, T(c, "利用終了の申請", "Apply to end the use"));
 	html_lit(b, "</div>\n");
 }
 

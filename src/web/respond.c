@@ -117,34 +117,39 @@ void web_fail(struct web_ctx *c, enum gcas_err e)
 }
 
 /* Navigation: the services each role may use (R3.3: nothing beyond them). */
-static const struct nav_item nav_all[] = {
-    {"/", "ホーム", "Home"},
-    {"/orgs", "組織", "Organisations"},
-    {"/accounts", "アカウント管理", "Accounts"},
-    {"/groups", "メンバー管理", "Groups"},
-    {"/audit", "監査ログ", "Audit log"},
-    {"/settings", "設定", "Settings"},
+/* The navigation: each entry shows for roles the matrix lets do at least one of its actions
+ * (-1: everyone signed in). */
+static const struct {
+	struct nav_item item;
+	int act[2];
+} nav_all[] = {
+    {{"/", "ホーム", "Home"}, {-1, -1}},
+    {{"/orgs", "組織", "Organisations"}, {ACT_ORG_VIEW, -1}},
+    {{"/accounts", "アカウント管理", "Accounts"}, {ACT_ACCOUNT_VIEW, -1}},
+    {{"/applications", "申請", "Applications"}, {ACT_APP_APPLY, ACT_APP_APPROVE}},
+    {{"/groups", "メンバー管理", "Groups"}, {ACT_GROUP_VIEW, -1}},
+    {{"/reviews", "定期確認", "Reviews"}, {ACT_REVIEW_MANAGE, ACT_REVIEW_DECIDE}},
+    {{"/audit", "監査ログ", "Audit log"}, {ACT_AUDIT_VIEW, -1}},
+    {{"/settings", "設定", "Settings"}, {-1, -1}},
 };
+#define NNAV (sizeof(nav_all) / sizeof(nav_all[0]))
 
-static int nav_allowed(const struct web_ctx *c, const char *href)
+static int nav_allowed(const struct web_ctx *c, size_t i)
 {
 	enum role r = c->ac.subj.role;
-	if (strcmp(href, "/orgs") == 0)
-		return policy_role_can(r, ACT_ORG_VIEW);
-	if (strcmp(href, "/accounts") == 0)
-		return policy_role_can(r, ACT_ACCOUNT_VIEW);
-	if (strcmp(href, "/groups") == 0)
-		return policy_role_can(r, ACT_GROUP_VIEW);
-	if (strcmp(href, "/audit") == 0)
-		return policy_role_can(r, ACT_AUDIT_VIEW);
-	return 1;
+	if (nav_all[i].act[0] < 0)
+		return 1;
+	for (size_t k = 0; k < 2; k++)
+		if (nav_all[i].act[k] >= 0 && policy_role_can(r, (enum action)nav_all[i].act[k]))
+			return 1;
+	return 0;
 }
 
 static void begin(struct web_ctx *c, const char *tja, const char *ten, const char *kind,
                   const char *mja, const char *men)
 {
 	struct page_ctx p = {0};
-	struct nav_item *nav = arena_alloc(c->a, sizeof(nav_all));
+	struct nav_item *nav = arena_alloc(c->a, sizeof(struct nav_item) * NNAV);
 	size_t n = 0;
 	p.lang = c->lang;
 	p.title_ja = tja;
@@ -157,9 +162,9 @@ static void begin(struct web_ctx *c, const char *tja, const char *ten, const cha
 		    arena_printf(c->a, "%s %s", c->sv.acc.family_name, c->sv.acc.given_name);
 		p.role_label = role_label(c->sv.acc.role, c->lang == LANG_EN);
 		p.csrf = c->sv.s.csrf;
-		for (size_t i = 0; nav && i < sizeof(nav_all) / sizeof(nav_all[0]); i++)
-			if (nav_allowed(c, nav_all[i].href))
-				nav[n++] = nav_all[i];
+		for (size_t i = 0; nav && i < NNAV; i++)
+			if (nav_allowed(c, i))
+				nav[n++] = nav_all[i].item;
 		p.nav = nav;
 		p.nnav = n;
 		/* The longest nav prefix of the path is the active section. */

@@ -99,21 +99,84 @@ const struct route web_routes[] = {
         "Revoke one of the caller's tokens", "write"),
 
     /* -- applications: page_applications.c, api_applications.c -- */
+    PAGE(GET, "/applications", page_applications, AUTH_FULL),
+    PAGE(GET, "/applications/queue", page_applications_queue, AUTH_FULL),
+    PAGE(GET, "/applications/new", page_application_new_form, AUTH_FULL),
+    PAGE(POST, "/applications/new", page_application_new, AUTH_FULL),
+    PAGE(GET, "/applications/{id}", page_application, AUTH_FULL),
+    PAGE(GET, "/applications/{id}/declaration", page_application_declaration, AUTH_FULL),
+    PAGE(POST, "/applications/{id}/{op}", page_application_action, AUTH_FULL),
+    PAGE(GET, "/reports/slo", page_slo_report, AUTH_FULL),
+    API(GET, "/applications", api_applications_list, "listApplications",
+        "Applications the caller may see (filters: state, kind, awaiting_me, queue, overdue)",
+        "read"),
+    API(POST, "/applications", api_applications_create, "createApplication",
+        "Apply to create, change, delete or re-enable an account, or end an organisation's use",
+        "write"),
+    API(GET, "/applications/{id}", api_application_get, "getApplication",
+        "One application with its history and identity declaration", "read"),
+    API(POST, "/applications/{id}/submit", api_application_submit, "submitApplication",
+        "Submit a draft application (the applicant)", "write"),
+    API(POST, "/applications/{id}/withdraw", api_application_withdraw, "withdrawApplication",
+        "Withdraw a draft or submitted application (the applicant)", "write"),
+    API(POST, "/applications/{id}/approve", api_application_approve, "approveApplication",
+        "Approve a contractor manager's application", "write"),
+    API(POST, "/applications/{id}/reject", api_application_reject, "rejectApplication",
+        "Reject an application with a reason", "write"),
+    API(POST, "/applications/{id}/fulfil", api_application_fulfil, "fulfilApplication",
+        "Carry out an approved application (the operator)", "write"),
+    API(POST, "/applications/{id}/fail", api_application_fail, "failApplication",
+        "Record that an approved application cannot be carried out", "write"),
+    API(GET, "/reports/slo", api_slo_report, "getSloReport",
+        "The monthly service-level report of applications (R2.3)", "read"),
     /* -- end applications -- */
 
     /* -- departures, organisations ending: page_lifecycle.c, api_lifecycle.c -- */
+    PAGE(GET, "/accounts/{id}/departure", page_departure_form, AUTH_FULL),
+    PAGE(POST, "/accounts/{id}/departure", page_departure, AUTH_FULL),
+    PAGE(GET, "/orgs/{id}/end", page_org_end_form, AUTH_FULL),
+    PAGE(POST, "/orgs/{id}/end", page_org_end, AUTH_FULL),
+    API(POST, "/accounts/{id}/departure", api_account_departure, "recordDeparture",
+        "Record a departure: date kept, groups left, deletion applied for (R2.6)", "write"),
+    API(POST, "/orgs/{id}/end", api_org_end, "applyOrgEnd",
+        "Apply for an agency or project team to end its use (R2.9)", "write"),
     /* -- end lifecycle -- */
 
     /* -- periodic review: page_review.c, api_review.c -- */
+    PAGE(GET, "/reviews", page_reviews, AUTH_FULL),
+    PAGE(GET, "/reviews/new", page_review_new_form, AUTH_FULL),
+    PAGE(POST, "/reviews/new", page_review_new, AUTH_FULL),
+    PAGE(GET, "/reviews/{id}", page_review, AUTH_FULL),
+    PAGE(GET, "/reviews/{id}/export.csv", page_review_export, AUTH_FULL),
+    PAGE(POST, "/reviews/{id}/close", page_review_close, AUTH_FULL),
+    PAGE(POST, "/reviews/{id}/items/{item}/decide", page_review_decide, AUTH_FULL),
+    API(GET, "/reviews", api_reviews_list, "listReviews",
+        "Periodic review campaigns the caller takes part in", "read"),
+    API(POST, "/reviews", api_reviews_create, "createReview",
+        "Open a periodic review campaign (operator)", "write"),
+    API(GET, "/reviews/{id}/items", api_review_items, "listReviewItems",
+        "Items of a review campaign the caller may see", "read"),
+    API(POST, "/reviews/{id}/items/{item}/decision", api_review_decide, "decideReviewItem",
+        "Decide keep, change or remove on a review item", "write"),
     /* -- end review -- */
 
     /* -- bulk onboarding: page_import.c -- */
+    PAGE(GET, "/import", page_import_form, AUTH_FULL),
+    PAGE(GET, "/import/template.csv", page_import_template, AUTH_FULL),
+    PAGE(POST, "/import", page_import_upload, AUTH_FULL),
     /* -- end import -- */
 
     /* -- address verification, blocklist: page_mail.c -- */
+    PAGE(GET, "/verify/{token}", page_verify_form, AUTH_NONE),
+    PAGE(POST, "/verify/{token}", page_verify, AUTH_NONE),
+    PAGE(GET, "/admin/mail-blocklist", page_mail_blocklist, AUTH_FULL),
+    PAGE(POST, "/admin/mail-blocklist", page_mail_block_add, AUTH_FULL),
+    PAGE(POST, "/admin/mail-blocklist/{id}/remove", page_mail_block_remove, AUTH_FULL),
     /* -- end mail -- */
 
     /* -- holidays: page_calendar.c -- */
+    PAGE(GET, "/calendar", page_calendar, AUTH_FULL),
+    PAGE(POST, "/calendar/import", page_calendar_import, AUTH_FULL),
     /* -- end calendar -- */
 };
 

@@ -42,6 +42,8 @@ extern const size_t web_nroutes;
 
 #define WEB_MAX_PARAMS 4
 
+struct mp_form;
+
 struct web_ctx {
 	const struct env *env;
 	struct http_req *req;
@@ -59,6 +61,9 @@ struct web_ctx {
 	const char *params[WEB_MAX_PARAMS];
 	size_t nparams;
 	struct kv_list query, form, cookies;
+	/* A multipart/form-data body (uploads), decoded by the dispatcher; its non-file parts are
+	 * also in form (so the CSRF check and web_form see them). NULL for other bodies. */
+	const struct mp_form *upload;
 	const char *anon_csrf; /* double-submit token for forms shown before sign-in */
 };
 

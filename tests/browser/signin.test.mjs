@@ -14,14 +14,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { cleanEnv, expectStatus, freePort, runAxe, stepper, submit, totpClock, waitReady } from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(HERE, '..', '..');
@@ -29,7 +27,6 @@ const BUILD = resolve(process.env.GCAS_TEST_BUILD || join(SRC, 'build'));
 const GCAS = join(BUILD, 'gcas');
 const ARTIFACTS = join(HERE, 'artifacts');
 const CHROMIUM = process.env.GCAS_TEST_CHROMIUM || '/usr/bin/chromium';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const OPERATOR = 'operator@gcas.example.go.jp';
 const MANAGER = 'manager.browser@e2e.example.go.jp';
 const MANAGER_PW = 'sakura saku haru no hi 2026';
@@ -38,84 +35,15 @@ const MANAGER_PW = 'sakura saku haru no hi 2026';
 
 let dir, server, serverLog = '', base, otp;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
+const totpNow = totpClock();
 
-async function waitReady(url, proc) {
-  for (let i = 0; i < 100; i++) {
-    if (proc.exitCode !== null) throw new Error(`gcas serve exited (${proc.exitCode}):\n${serverLog}`);
-    try {
-      const r = await fetch(url + '/readyz');
-      if (r.status === 200) return;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`gcas serve did not answer /readyz within 20 s:\n${serverLog}`);
-}
-
-function expectStatus(t, resp, want, what) {
-  const got = resp ? resp.status() : 0;
-  assert.equal(got, want, `${what}: HTTP ${got}, expected ${want}`);
-}
-
-// ---- TOTP (RFC 6238: HMAC-SHA1, 6 digits, 30 s steps) ----------------------------------------
-
-function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0;
-  const out = [];
-  for (const ch of s.replace(/[\s=]/g, '').toUpperCase()) {
-    const v = alphabet.indexOf(ch);
-    if (v < 0) throw new Error(`not base32: ${ch}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-function totpAt(secret, step) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32Decode(secret)).update(msg).digest();
-  const off = mac[mac.length - 1] & 0x0f;
-  const n = mac.readUInt32BE(off) & 0x7fffffff;
-  return String(n % 1000000).padStart(6, '0');
-}
-
-// The server accepts steps now-1..now+1 but each only once: a second sign-in within the same
-// 30 s takes the next step's code, a third waits for the clock.
-const lastStep = new Map();
-async function totpNow(secret) {
-  for (;;) {
-    const now = Math.floor(Date.now() / 1000);
-    const cur = Math.floor(now / 30);
-    const step = Math.max(cur, (lastStep.get(secret) ?? -1) + 1);
-    if (step <= cur + 1) {
-      lastStep.set(secret, step);
-      return totpAt(secret, step);
-    }
-    await new Promise((r) => setTimeout(r, ((cur + 1) * 30 - now) * 1000 + 500));
-  }
-}
+const step = stepper(test);
 
 // ---- the browser -----------------------------------------------------------------------------
 
 let browser, opCtx, op, mgrCtx, mgr;
 const state = {};
 let shot = 0;
-let broken = null; // the first failed step: later steps depend on it and are skipped
 
 async function screenshot(page, name) {
   shot += 1;
@@ -126,14 +54,6 @@ async function screenshot(page, name) {
 
 // axe-core needs to run script in the page, which the CSP forbids (rightly): it runs in a
 // separate context with bypassCSP, used for nothing else, carrying the cookies of `from`.
-const WCAG_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function runAxe(page) {
-  await page.addScriptTag({ path: AXE });
-  // eslint-disable-next-line no-undef
-  return page.evaluate((tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG_A_AA);
-}
-
 async function axeCheck(url, from) {
   const ctx = await browser.newContext({ bypassCSP: true, locale: 'ja-JP' });
   try {
@@ -152,29 +72,6 @@ async function axeCheck(url, from) {
   } finally {
     await ctx.close();
   }
-}
-
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) {
-      t.skip(`an earlier step failed: ${broken}`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (e) {
-      broken = name;
-      throw e;
-    }
-  });
-}
-
-async function submit(page, action) {
-  const [resp] = await Promise.all([
-    page.waitForNavigation(),
-    page.click(`form[action^="${action}"] button[type="submit"]`),
-  ]);
-  return resp;
 }
 
 async function signInAndEnrol(page, email, password, label) {
@@ -205,9 +102,7 @@ before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'gcas-browser-'));
   const db = `sqlite:${join(dir, 'gcas.db')}`;
-  // No inherited settings: gcas refuses unknown GCAS_* variables and would apply known ones.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-    !k.startsWith('GCAS_') || k.startsWith('GCAS_TEST_') || k.startsWith('GCAS_PG_')));
+  const env = cleanEnv();
   // Without a terminal gcas init prints a one-time password.
   const out = execFileSync(GCAS, ['init', '--db', db], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   otp = (out.match(/one-time password \(shown once\): ([A-Z2-7]+)/) || [])[1];
@@ -218,7 +113,7 @@ before(async () => {
     { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.on('data', (d) => { serverLog += d; });
   server.stderr.on('data', (d) => { serverLog += d; });
-  await waitReady(base, server);
+  await waitReady(base, server, () => serverLog);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "base/clock.h"
 #include "base/rand.h"
 #include "base/str.h"
@@ -14,6 +16,52 @@
 #include "crypto/token.h"
 #include "store/store.h"
 #include "svc/audit.h"
+
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* Run one statement on the PostgreSQL server of dsn (test plumbing, not the program's SQL). */
+static int pg_exec(const char *dsn, const char *sql)
+{
+	PGconn *pc = PQconnectdb(dsn);
+	int ok = PQstatus(pc) == CONNECTION_OK;
+	if (ok) {
+		PQsetNoticeProcessor(pc, quiet, NULL); /* DROP ... CASCADE lists every table */
+		PGresult *r = PQexec(pc, sql);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			fprintf(stderr, "# webtest: %s: %s", sql, PQerrorMessage(pc));
+		PQclear(r);
+	} else {
+		fprintf(stderr, "# webtest: %s", PQerrorMessage(pc));
+	}
+	PQfinish(pc);
+	return ok ? 0 : -1;
+}
+
+/* With GCAS_TEST_DSN naming a PostgreSQL server, each test program gets a schema of its own
+ * (search_path set through the connection's options), so programs running at once never see
+ * each other's rows and every program starts from an empty database, as with SQLite. */
+static int pg_private_schema(struct wt *w, const char *dsn)
+{
+	unsigned char r[8];
+	char hex[17];
+	rand_bytes(r, sizeof(r));
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(hex + 2 * i, 3, "%02x", r[i]);
+	snprintf(w->schema, sizeof(w->schema), "wt_%s", hex);
+	char sql[96];
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", w->schema);
+	if (pg_exec(dsn, sql))
+		return -1;
+	snprintf(w->pg_base, sizeof(w->pg_base), "%s", dsn);
+	snprintf(w->dsn, sizeof(w->dsn), "%s%soptions=-csearch_path%%3D%s", dsn,
+	         strchr(dsn, '?') ? "&" : "?", w->schema);
+	return 0;
+}
 
 int wt_open(struct wt *w)
 {
@@ -27,7 +75,10 @@ int wt_open(struct wt *w)
 	if (!mkdtemp(w->dir))
 		return -1;
 	const char *dsn = getenv("GCAS_TEST_DSN");
-	if (dsn && *dsn)
+	if (dsn && str_starts(dsn, "postgres")) {
+		if (pg_private_schema(w, dsn))
+			return -1;
+	} else if (dsn && *dsn)
 		str_copy(w->dsn, sizeof(w->dsn), dsn);
 	else
 		snprintf(w->dsn, sizeof(w->dsn), "sqlite:%s/gcas.db", w->dir);
@@ -54,6 +105,11 @@ void wt_close(struct wt *w)
 	char cmd[300];
 	store_close(w->env.st);
 	w->env.st = NULL;
+	if (w->schema[0]) {
+		snprintf(cmd, sizeof(cmd), "DROP SCHEMA %s CASCADE", w->schema);
+		pg_exec(w->pg_base, cmd);
+		w->schema[0] = 0;
+	}
 	if (w->dir[0] && strncmp(w->dir, "/tmp/gcas-wt-", 13) == 0) {
 		snprintf(cmd, sizeof(cmd), "%s/gcas.db", w->dir);
 		unlink(cmd);

@@ -12,10 +12,13 @@ struct wt {
 	struct config cfg;
 	struct env env;
 	char dir[128];
-	char dsn[256];
+	char dsn[512];
+	char schema[32];   /* PostgreSQL: this program's own schema (dropped by wt_close) */
+	char pg_base[400]; /* PostgreSQL: the server's DSN without the schema option */
 };
 
-/* Open a fresh store (SQLite in a temp dir, or $GCAS_TEST_DSN when set) with cheap argon2
+/* Open a fresh store (SQLite in a temp dir, or a schema of its own on the PostgreSQL server of
+ * $GCAS_TEST_DSN when set) with cheap argon2
  * parameters. Returns 0 or -1. */
 int wt_open(struct wt *w);
 void wt_close(struct wt *w);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* /api/v1/me and /api/v1/accounts: issuing accounts (201, Location, a working one-time set-up
- * link, no password hash ever), reading and listing within one's agency, filters, merge-patch
+ * link, no password hash ever; the operator issues, managers apply instead and are refused
+ * here, 別表1), reading and listing within one's agency, filters, merge-patch
  * updates with optimistic concurrency (409 on a stale version or a taken email), disable /
  * enable / delete with a reason, factor reset, new set-up links; 400 / 403 / 404 / 409 / 422;
  * and paging 120 new accounts with limit 50 without duplicates or gaps. */
@@ -57,9 +58,9 @@ static void test_create(void)
 {
 	char body[512], loc[128];
 	long before = count_accounts(t_mA);
-	is_int(call("POST", "/api/v1/accounts", t_mA,
-	            person(body, sizeof(body), "Hanako.Sato@Digital.go.jp", "agency_staff", agA)),
-	       201, "an agency manager issues an agency staff account");
+	is_int(call("POST", "/api/v1/accounts", t_op,
+	            person(body, sizeof(body), "Hanako.Sato@Digital.go.jp", "agency_manager", agA)),
+	       201, "the operator issues an agency manager account");
 	take_id("id", created);
 	snprintf(loc, sizeof(loc), "/api/v1/accounts/%s", created);
 	is_str(LOCATION, loc, "Location names the new account");
@@ -82,17 +83,17 @@ static void test_create(void)
 	is_int(call("GET", loc, t_mA, NULL), 200, "readable at Location");
 	ok(!js("setup_link"), "the set-up link is shown only once");
 
-	is_int(call("POST", "/api/v1/accounts", t_mA,
-	            person(body, sizeof(body), "hanako.sato@digital.go.jp", "agency_staff", agA)),
+	is_int(call("POST", "/api/v1/accounts", t_op,
+	            person(body, sizeof(body), "hanako.sato@digital.go.jp", "agency_manager", agA)),
 	       409, "the same address again → 409");
 	ok(is_problem(409, "/email"), "pointing at email");
 
 	static const struct {
 		const char *email, *role, *ptr, *what;
 	} bad[] = {
-	    {"info@digital.go.jp", "agency_staff", "/email", "a role address like info@ (R2.8)"},
-	    {"soumu+1@digital.go.jp", "agency_staff", "/email", "a shared section address"},
-	    {"not-an-address", "agency_staff", "/email", "not an email address"},
+	    {"info@digital.go.jp", "agency_manager", "/email", "a role address like info@ (R2.8)"},
+	    {"soumu+1@digital.go.jp", "agency_manager", "/email", "a shared section address"},
+	    {"not-an-address", "agency_manager", "/email", "not an email address"},
 	    {"a.b@digital.go.jp", "contractor_staff", "/role",
 	     "a role that does not live in an agency"},
 	    {"a.c@digital.go.jp", "project_manager", "/role",
@@ -100,33 +101,36 @@ static void test_create(void)
 	    {"a.d@digital.go.jp", "boss", "/role", "a role that does not exist"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		is_int(call("POST", "/api/v1/accounts", t_mA,
+		is_int(call("POST", "/api/v1/accounts", t_op,
 		            person(body, sizeof(body), bad[i].email, bad[i].role, agA)),
 		       422, "%s → 422", bad[i].what);
 		ok(is_problem(422, bad[i].ptr), "%s: pointing at %s", bad[i].what, bad[i].ptr);
 	}
-	is_int(call("POST", "/api/v1/accounts", t_mA,
-	            person(body, sizeof(body), "x.y@digital.go.jp", "agency_staff",
+	is_int(call("POST", "/api/v1/accounts", t_op,
+	            person(body, sizeof(body), "x.y@digital.go.jp", "agency_manager",
 	                   "ffffffffffffffffffffffffffffffff")),
 	       422, "an unknown organisation → 422");
 	ok(is_problem(422, "/org_id"), "pointing at org_id");
 	snprintf(body, sizeof(body),
 	         "{\"email\":\"k@digital.go.jp\",\"family_name\":\"山田\",\"given_name\":\"太郎\","
-	         "\"family_kana\":\"yamada\",\"given_kana\":\"タロウ\",\"role\":\"agency_staff\","
+	         "\"family_kana\":\"yamada\",\"given_kana\":\"タロウ\",\"role\":\"agency_manager\","
 	         "\"org_id\":\"%s\"}",
 	         agA);
-	is_int(call("POST", "/api/v1/accounts", t_mA, body), 422,
+	is_int(call("POST", "/api/v1/accounts", t_op, body), 422,
 	       "a reading in latin letters → 422");
 	ok(is_problem(422, "/family_kana"), "pointing at family_kana");
 	is_int(count_accounts(t_mA), before + 1, "no refused call created an account");
 
-	/* The certification chain (R1.1): an agency manager certifies agency staff and project
-	 * managers, not other agency managers; the use case refuses that as a permission. */
+	/* 別表1: managers apply for the people they certify (/api/v1/applications); issuing
+	 * directly is the operator's (who fulfils the applications). */
 	long denied = wt_audit_count(&W, "permission.denied", "denied");
 	is_int(call("POST", "/api/v1/accounts", t_mA,
+	            person(body, sizeof(body), "staff2@digital.go.jp", "agency_staff", agA)),
+	       403, "an agency manager cannot issue directly, even whom they certify");
+	is_int(call("POST", "/api/v1/accounts", t_mA,
 	            person(body, sizeof(body), "peer@digital.go.jp", "agency_manager", agA)),
-	       403, "an agency manager cannot issue another agency manager");
-	is_int(wt_audit_count(&W, "permission.denied", "denied"), denied + 1, "audited");
+	       403, "nor another agency manager");
+	ok(wt_audit_count(&W, "permission.denied", "denied") >= denied + 2, "audited");
 	is_int(call("POST", "/api/v1/accounts", t_op,
 	            person(body, sizeof(body), "new.mgr@digital.go.jp", "agency_manager", agA)),
 	       201, "the operator does");
@@ -197,38 +201,40 @@ static void test_update(void)
 {
 	char url[128];
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s", created);
-	is_int(call("PATCH", url, t_mA, "{\"version\":1,\"given_name\":\"花子\"}"), 200,
+	is_int(call("PATCH", url, t_op, "{\"version\":1,\"given_name\":\"花子\"}"), 200,
 	       "a merge patch of one name");
 	is_str(js("given_name"), "花子", "changed");
 	is_str(js("family_name"), "山田", "the rest kept");
 	is_str(js("email"), "hanako.sato@digital.go.jp", "email kept");
 	is_int(ji("version"), 2, "version bumped");
-	is_int(call("PATCH", url, t_mA, "{\"version\":1,\"given_name\":\"次郎\"}"), 409,
+	is_int(call("PATCH", url, t_op, "{\"version\":1,\"given_name\":\"次郎\"}"), 409,
 	       "a stale version → 409");
 	ok(is_problem(409, "/version"), "pointing at version");
-	is_int(call("PATCH", url, t_mA, "{\"version\":2,\"email\":\"staff-a@digital.go.jp\"}"), 409,
+	is_int(call("PATCH", url, t_op, "{\"version\":2,\"email\":\"staff-a@digital.go.jp\"}"), 409,
 	       "an address already in use → 409");
 	ok(is_problem(409, "/email"), "pointing at email");
-	is_int(call("PATCH", url, t_mA, "{\"version\":2,\"email\":\"info@digital.go.jp\"}"), 422,
+	is_int(call("PATCH", url, t_op, "{\"version\":2,\"email\":\"info@digital.go.jp\"}"), 422,
 	       "a role address → 422");
-	is_int(call("PATCH", url, t_mA, "{\"given_name\":\"次郎\"}"), 400, "version missing → 400");
+	is_int(call("PATCH", url, t_op, "{\"given_name\":\"次郎\"}"), 400, "version missing → 400");
 	ok(is_problem(400, "/version"), "pointing at version");
-	is_int(call("PATCH", url, t_mA, "{\"version\":\"2\",\"given_name\":\"次郎\"}"), 400,
+	is_int(call("PATCH", url, t_op, "{\"version\":\"2\",\"given_name\":\"次郎\"}"), 400,
 	       "version as a string → 400");
-	is_int(call("PATCH", url, t_mA, "{\"version\":0}"), 400, "version 0 → 400");
-	is_int(call("PATCH", url, t_mA, "{\"version\":2,\"role\":\"agency_manager\"}"), 400,
+	is_int(call("PATCH", url, t_op, "{\"version\":0}"), 400, "version 0 → 400");
+	is_int(call("PATCH", url, t_op, "{\"version\":2,\"role\":\"agency_manager\"}"), 400,
 	       "role is not patchable (unknown member) → 400");
 	ok(is_problem(400, "/role"), "pointing at role");
 	char big[200], body[300];
 	memset(big, 'x', 51);
 	big[51] = '\0';
 	snprintf(body, sizeof(body), "{\"version\":2,\"family_name\":\"%s\"}", big);
-	is_int(call("PATCH", url, t_mA, body), 400, "a 51-character name → 400");
+	is_int(call("PATCH", url, t_op, body), 400, "a 51-character name → 400");
 	is_int(call("PATCH", url, t_mA_ro, "{\"version\":2,\"given_name\":\"次郎\"}"), 403,
 	       "a read-only token → 403");
 	is_int(call("PATCH", url, t_sA, "{\"version\":2,\"given_name\":\"次郎\"}"), 403,
 	       "agency staff may not change accounts");
-	is_int(call("GET", url, t_mA, NULL), 200, "read again");
+	is_int(call("PATCH", url, t_mA, "{\"version\":2,\"given_name\":\"次郎\"}"), 403,
+	       "nor may a manager directly: they apply for a change");
+	is_int(call("GET", url, t_op, NULL), 200, "read again");
 	is_str(js("given_name"), "花子", "no refused call changed it");
 	is_int(ji("version"), 2, "still version 2");
 }
@@ -248,10 +254,11 @@ static void test_status(void)
 	is_int(call("GET", "/api/v1/me", t_sA, NULL), 401, "their token stops at once");
 	is_int(call("POST", url, t_mA, "{\"reason\":\"もう一度\"}"), 409, "disabling twice → 409");
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s/enable", sA);
-	is_int(call("POST", url, t_mA, NULL), 200, "enable (no body)");
+	is_int(call("POST", url, t_mA, NULL), 403, "a manager does not enable directly (applies)");
+	is_int(call("POST", url, t_op, NULL), 200, "the operator enables (no body)");
 	is_str(js("status"), "active", "active again");
-	is_int(call("POST", url, t_mA, "{}"), 409, "enabling an active account → 409");
-	is_int(call("POST", url, t_mA, "{\"reason\":\"x\"}"), 400, "enable takes no members → 400");
+	is_int(call("POST", url, t_op, "{}"), 409, "enabling an active account → 409");
+	is_int(call("POST", url, t_op, "{\"reason\":\"x\"}"), 400, "enable takes no members → 400");
 
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s/reset-factors", sA);
 	is_int(call("POST", url, t_mA, NULL), 200, "reset second factors");
@@ -260,23 +267,25 @@ static void test_status(void)
 	is_int(resets, 1, "audited");
 
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s/setup-link", created);
-	is_int(call("POST", url, t_mA, NULL), 200, "a new set-up link");
+	is_int(call("POST", url, t_op, NULL), 200, "a new set-up link");
 	const char *link = js("setup_link");
 	ok(link && strstr(link, "/setup/"), "as a full URL");
 	is_str(js("account_id"), created, "for the account");
 
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s/delete", created);
 	is_int(call("POST", url, t_mA_ro, "{\"reason\":\"不要\"}"), 403, "read-only cannot delete");
-	is_int(call("POST", url, t_mA, "{\"reason\":\"不要になったため\"}"), 200, "delete");
+	is_int(call("POST", url, t_mA, "{\"reason\":\"不要\"}"), 403,
+	       "a manager does not delete directly (applies)");
+	is_int(call("POST", url, t_op, "{\"reason\":\"不要になったため\"}"), 200, "delete");
 	is_str(js("status"), "deleted", "deleted (kept as a tombstone)");
-	is_int(call("POST", url, t_mA, "{\"reason\":\"再度\"}"), 404, "deleting again → 404");
+	is_int(call("POST", url, t_op, "{\"reason\":\"再度\"}"), 404, "deleting again → 404");
 	is_int(call("GET", "/api/v1/accounts?q=hanako", t_mA, NULL), 200, "list");
 	is_int(nitems(), 0, "deleted accounts are not listed");
 	is_int(call("GET", "/api/v1/accounts?q=hanako&status=deleted", t_mA, NULL), 200,
 	       "unless asked for");
 	is_int(nitems(), 1, "then they are");
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s/setup-link", created);
-	is_int(call("POST", url, t_mA, NULL), 404, "no set-up link for a deleted account");
+	is_int(call("POST", url, t_op, NULL), 404, "no set-up link for a deleted account");
 }
 
 /* 120 new accounts, walked 50 at a time: every one exactly once. */
@@ -288,8 +297,8 @@ static void test_pagination(void)
 	int made = 0;
 	for (int i = 0; i < N; i++) {
 		snprintf(email, sizeof(email), "page.%03d@digital.go.jp", i);
-		if (call("POST", "/api/v1/accounts", t_mA,
-		         person(body, sizeof(body), email, "agency_staff", agA)) == 201)
+		if (call("POST", "/api/v1/accounts", t_op,
+		         person(body, sizeof(body), email, "agency_manager", agA)) == 201)
 			made++;
 		take_id("id", ids[i]);
 	}

@@ -7,8 +7,8 @@
 #include "test_api.h"
 
 static char op_org[33], agA[33], agB[33];
-static char op[33], mA[33], sA[33], mB[33];
-static char t_op[128], t_mA[128], t_sA[128], t_mB[128];
+static char op[33], mA[33], sA[33], sA2[33], mB[33], sB[33];
+static char t_op[128], t_opw[128], t_mA[128], t_sA[128], t_mB[128];
 
 static int setup(void)
 {
@@ -18,35 +18,42 @@ static int setup(void)
 	       wt_account(&W, ROLE_OPERATOR, op_org, "ops@gcas.go.jp", op) ||
 	       wt_account(&W, ROLE_AGENCY_MANAGER, agA, "mgr-a@digital.go.jp", mA) ||
 	       wt_account(&W, ROLE_AGENCY_STAFF, agA, "staff-a@digital.go.jp", sA) ||
+	       wt_account(&W, ROLE_AGENCY_STAFF, agA, "staff-a2@digital.go.jp", sA2) ||
 	       wt_account(&W, ROLE_AGENCY_MANAGER, agB, "mgr-b@soumu.go.jp", mB) ||
-	       wt_token(&W, op, "read", t_op) || wt_token(&W, mA, "read write", t_mA) ||
-	       wt_token(&W, sA, "read write", t_sA) || wt_token(&W, mB, "read write", t_mB);
+	       wt_account(&W, ROLE_AGENCY_STAFF, agB, "staff-b@soumu.go.jp", sB) ||
+	       wt_token(&W, op, "read", t_op) || wt_token(&W, op, "read write", t_opw) ||
+	       wt_token(&W, mA, "read write", t_mA) || wt_token(&W, sA, "read write", t_sA) ||
+	       wt_token(&W, mB, "read write", t_mB);
 }
 
 static char newA[33];
 
-/* Some events in both agencies. */
+/* Some events in both agencies: the operator issues agency managers (managers apply for the
+ * rest, 別表1), each agency's manager disables one of their staff, the operator one account. */
 static int make_events(void)
 {
-	char body[512];
+	char body[512], url[128];
 	int bad = 0;
 	for (int i = 0; i < 3; i++) {
 		snprintf(body, sizeof(body),
 		         "{\"email\":\"a%d@digital.go.jp\",\"family_name\":\"山田\",\"given_name\":"
 		         "\"太郎\",\"family_kana\":\"ヤマダ\",\"given_kana\":\"タロウ\",\"role\":"
-		         "\"agency_staff\",\"org_id\":\"%s\"}",
+		         "\"agency_manager\",\"org_id\":\"%s\"}",
 		         i, agA);
-		bad += call("POST", "/api/v1/accounts", t_mA, body) != 201;
+		bad += call("POST", "/api/v1/accounts", t_opw, body) != 201;
 		take_id("id", newA);
 	}
 	snprintf(body, sizeof(body),
 	         "{\"email\":\"b1@soumu.go.jp\",\"family_name\":\"佐藤\",\"given_name\":\"花子\","
-	         "\"family_kana\":\"サトウ\",\"given_kana\":\"ハナコ\",\"role\":\"agency_staff\","
+	         "\"family_kana\":\"サトウ\",\"given_kana\":\"ハナコ\",\"role\":\"agency_manager\","
 	         "\"org_id\":\"%s\"}",
 	         agB);
-	bad += call("POST", "/api/v1/accounts", t_mB, body) != 201;
-	char url[128];
+	bad += call("POST", "/api/v1/accounts", t_opw, body) != 201;
+	snprintf(url, sizeof(url), "/api/v1/accounts/%s/disable", sB);
+	bad += call("POST", url, t_mB, "{\"reason\":\"B\"}") != 200;
 	snprintf(url, sizeof(url), "/api/v1/accounts/%s/disable", newA);
+	bad += call("POST", url, t_opw, "{\"reason\":\"運用\"}") != 200;
+	snprintf(url, sizeof(url), "/api/v1/accounts/%s/disable", sA2);
 	bad += call("POST", url, t_mA, "{\"reason\":\"テスト\"}") != 200;
 	return bad;
 }
@@ -105,7 +112,7 @@ static void test_filters(void)
 	is_int(nitems(), 4, "four accounts were created");
 	is_int(items_where_not("action", "account.create"), 0, "all account.create");
 	is_int(call("GET", "/api/v1/audit?action=account.", t_op, NULL), 200, "a wider prefix");
-	is_int(nitems(), 5, "creates and the disable");
+	is_int(nitems(), 7, "creates and the three disables");
 	char url[256];
 	snprintf(url, sizeof(url), "/api/v1/audit?actor=%s", mB);
 	is_int(call("GET", url, t_op, NULL), 200, "filter by actor");

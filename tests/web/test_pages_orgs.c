@@ -75,7 +75,8 @@ int main(void)
 	lacks_str(BODY, "kind=agency", "is not offered registering agencies");
 	is_int(get(&ma, fmt("/orgs/%s", a)), 200, "A's manager: agency A");
 	has_str(BODY, fmt("/orgs/new?kind=project&amp;parent=%s", a), "offers a project team");
-	has_str(BODY, fmt("/accounts/new?org=%s", a), "offers issuing an account");
+	/* 別表1: managers apply for accounts (/applications/new); issuing is the operator's. */
+	lacks_str(BODY, fmt("/accounts/new?org=%s", a), "no direct issuing for a manager");
 	has_str(BODY, "名称の変更", "offers renaming");
 	has_str(BODY, "mgr@a.example.jp", "lists the agency's accounts");
 	is_int(get(&sa, fmt("/orgs/%s", a)), 200, "A's staff: agency A");

@@ -94,31 +94,19 @@ static const struct row grid[] = {
     {CS, ACT_ACCOUNT_VIEW, "S....", "*"},
 
     /* R1.1, actors table: operator → agency_manager (and further operators: only the first is
-     * bootstrapped, R1.3); agency_manager → agency_staff, project_manager in its agency;
-     * project_manager → project_staff, contractor_manager in its project; contractor_manager →
-     * contractor_staff in its own company. Create, change, delete follow the chain exactly. */
-    {OP, ACT_ACCOUNT_CREATE, ".OPAX", "OP AM"},
-    {AM, ACT_ACCOUNT_CREATE, ".OPA.", "AS PM"},
-    {PM, ACT_ACCOUNT_CREATE, ".OP..", "PS CM"},
-    {CM, ACT_ACCOUNT_CREATE, ".O...", "CS"},
-    {OP, ACT_ACCOUNT_UPDATE, ".OPAX", "OP AM"},
-    {AM, ACT_ACCOUNT_UPDATE, ".OPA.", "AS PM"},
-    {PM, ACT_ACCOUNT_UPDATE, ".OP..", "PS CM"},
-    {CM, ACT_ACCOUNT_UPDATE, ".O...", "CS"},
-    {OP, ACT_ACCOUNT_DELETE, ".OPAX", "OP AM"},
-    {AM, ACT_ACCOUNT_DELETE, ".OPA.", "AS PM"},
-    {PM, ACT_ACCOUNT_DELETE, ".OP..", "PS CM"},
-    {CM, ACT_ACCOUNT_DELETE, ".O...", "CS"},
-    /* Suspending and re-enabling: the chain, plus the operator's emergency restriction of any
-     * user (5.4.3) and its undoing. Nobody suspends themselves. */
+     * bootstrapped, R1.3). Issuing, changing, deleting and re-enabling are the operator's alone
+     * (別表3: the operator fulfils, for every role); the managers of the chain apply instead
+     * (別表1, 別表2 ①: ACT_APP_APPLY below), so no manager bypasses approval. */
+    {OP, ACT_ACCOUNT_CREATE, ".OPAX", "*"},
+    {OP, ACT_ACCOUNT_UPDATE, ".OPAX", "*"},
+    {OP, ACT_ACCOUNT_DELETE, ".OPAX", "*"},
+    /* Suspending stays with the chain (protective and immediate), plus the operator's
+     * emergency restriction of any user (5.4.3) and its undoing. Nobody suspends themselves. */
     {OP, ACT_ACCOUNT_DISABLE, ".OPAX", "*"},
     {AM, ACT_ACCOUNT_DISABLE, ".OPA.", "AS PM"},
     {PM, ACT_ACCOUNT_DISABLE, ".OP..", "PS CM"},
     {CM, ACT_ACCOUNT_DISABLE, ".O...", "CS"},
     {OP, ACT_ACCOUNT_ENABLE, ".OPAX", "*"},
-    {AM, ACT_ACCOUNT_ENABLE, ".OPA.", "AS PM"},
-    {PM, ACT_ACCOUNT_ENABLE, ".OP..", "PS CM"},
-    {CM, ACT_ACCOUNT_ENABLE, ".O...", "CS"},
     /* A lost second factor: the operator's helpdesk (S4) or the certifying manager. */
     {OP, ACT_ACCOUNT_RESET_FACTORS, ".OPAX", "*"},
     {AM, ACT_ACCOUNT_RESET_FACTORS, ".OPA.", "AS PM"},
@@ -328,8 +316,9 @@ static void test_role_can(void)
 	}
 	is_int(bad, 0, "policy_role_can agrees with the grid for every role × action");
 	ok(!policy_role_can(ROLE_AGENCY_STAFF, ACT_ACCOUNT_CREATE), "agency staff issue nothing");
-	ok(policy_role_can(ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_CREATE),
-	   "a contractor manager issues (its own staff)");
+	ok(!policy_role_can(ROLE_CONTRACTOR_MANAGER, ACT_ACCOUNT_CREATE),
+	   "a contractor manager does not issue directly (別表2 ①: it applies)");
+	ok(policy_role_can(ROLE_CONTRACTOR_MANAGER, ACT_APP_APPLY), "it applies instead");
 }
 
 static void test_names(void)
@@ -541,13 +530,14 @@ static void test_allows_end_to_end(void)
 	t = account_of(ROLE_AGENCY_MANAGER, &ag2, NULL);
 	ok(policy_allows(&op, ACT_ACCOUNT_CREATE, &t), "operator issues an agency manager");
 	t = account_of(ROLE_AGENCY_STAFF, &ag2, NULL);
-	ok(!policy_allows(&op, ACT_ACCOUNT_CREATE, &t), "but not agency staff");
+	ok(policy_allows(&op, ACT_ACCOUNT_CREATE, &t),
+	   "and agency staff too: the operator fulfils every application (別表3)");
 	t = account_of(ROLE_OPERATOR, &ag1, NULL);
 	ok(policy_allows(&op, ACT_ACCOUNT_CREATE, &t), "operator issues another operator");
 	t = account_of(ROLE_AGENCY_STAFF, &ag2, "x");
 	ok(policy_allows(&op, ACT_ACCOUNT_DISABLE, &t),
 	   "operator may suspend anyone (5.4.3 emergency restriction)");
-	ok(!policy_allows(&op, ACT_ACCOUNT_UPDATE, &t), "but changes only what it certifies");
+	ok(policy_allows(&op, ACT_ACCOUNT_UPDATE, &t), "and change them (fulfilment)");
 	t = account_of(ROLE_OPERATOR, &ag1, "op");
 	ok(!policy_allows(&op, ACT_ACCOUNT_DISABLE, &t), "operator does not suspend itself");
 	ok(policy_allows(&op, ACT_SELF_MANAGE, &t), "operator manages its own settings");
@@ -556,12 +546,14 @@ static void test_allows_end_to_end(void)
 	ok(policy_allows(&op, ACT_AUDIT_EXPORT, NULL), "operator exports the audit log");
 
 	t = account_of(ROLE_AGENCY_STAFF, &ag1, NULL);
-	ok(policy_allows(&am, ACT_ACCOUNT_CREATE, &t), "agency manager issues its agency staff");
+	ok(!policy_allows(&am, ACT_ACCOUNT_CREATE, &t),
+	   "agency manager no longer issues its agency staff directly (別表2 ①)");
+	ok(policy_allows(&am, ACT_APP_APPLY, &t), "it applies for them");
 	t = account_of(ROLE_PROJECT_MANAGER, &ag1, NULL);
-	ok(policy_allows(&am, ACT_ACCOUNT_CREATE, &t),
-	   "agency manager issues a project manager of its agency");
+	ok(policy_allows(&am, ACT_APP_APPLY, &t),
+	   "agency manager applies for a project manager of its agency");
 	t = account_of(ROLE_PROJECT_STAFF, &ag1, NULL);
-	ok(!policy_allows(&am, ACT_ACCOUNT_CREATE, &t), "but not project staff (PM certifies)");
+	ok(!policy_allows(&am, ACT_APP_APPLY, &t), "but not for project staff (PM certifies)");
 	t = account_of(ROLE_AGENCY_MANAGER, &ag1, "am2");
 	ok(!policy_allows(&am, ACT_ACCOUNT_DISABLE, &t),
 	   "agency manager does not suspend a fellow agency manager (operator certifies)");
@@ -571,16 +563,19 @@ static void test_allows_end_to_end(void)
 	ok(policy_allows(&as, ACT_ACCOUNT_VIEW, &t), "agency staff see accounts of their agency");
 
 	t = account_of(ROLE_CONTRACTOR_MANAGER, &ag1, NULL);
-	ok(policy_allows(&pm, ACT_ACCOUNT_CREATE, &t),
-	   "project manager issues a contractor manager for its project's contractor");
+	ok(policy_allows(&pm, ACT_APP_APPLY, &t),
+	   "project manager applies for a contractor manager for its project's contractor");
+	ok(!policy_allows(&pm, ACT_ACCOUNT_CREATE, &t), "but does not issue directly");
 	t.org_id = AG1_CONTRACTOR2;
 	t.project_id = AG1_PROJECT2;
-	ok(!policy_allows(&pm, ACT_ACCOUNT_CREATE, &t),
+	ok(!policy_allows(&pm, ACT_APP_APPLY, &t),
 	   "but not for a contractor of another project team");
 	t = account_of(ROLE_CONTRACTOR_STAFF, &ag1, NULL);
-	ok(policy_allows(&cm, ACT_ACCOUNT_CREATE, &t), "contractor manager issues its own staff");
+	ok(policy_allows(&cm, ACT_APP_APPLY, &t), "contractor manager applies for its own staff");
+	ok(!policy_allows(&cm, ACT_ACCOUNT_CREATE, &t), "but does not issue directly");
+	ok(policy_allows(&cm, ACT_ACCOUNT_DISABLE, &t), "and may still suspend them at once");
 	t.org_id = AG1_CONTRACTOR2;
-	ok(!policy_allows(&cm, ACT_ACCOUNT_CREATE, &t),
+	ok(!policy_allows(&cm, ACT_APP_APPLY, &t),
 	   "but not the staff of another contractor of the same project");
 	t = account_of(ROLE_PROJECT_STAFF, &ag1, "ps");
 	ok(!policy_allows(&cs, ACT_ACCOUNT_VIEW, &t), "contractor staff do not see project staff");

@@ -61,61 +61,33 @@ static void create_case(const char *who_id, const char *who, const char *role, c
 
 static void test_chain(void)
 {
-	/* operator → agency_manager (and further operators), nothing else */
+	/* 別表3: the operator issues directly, for every role (it fulfils applications); it
+	 * never acts on itself. */
 	create_case(W.op, "operator", "agency_manager", W.ag1, GCAS_OK, "an agency manager");
 	create_case(W.op, "operator", "agency_manager", W.ag2, GCAS_OK,
 	            "an agency manager of any agency");
 	create_case(W.op, "operator", "operator", W.op_org, GCAS_OK, "another operator");
-	create_case(W.op, "operator", "agency_staff", W.ag1, GCAS_ERR_DENIED, "agency staff");
-	create_case(W.op, "operator", "project_manager", W.pj1, GCAS_ERR_DENIED,
-	            "a project manager");
-	create_case(W.op, "operator", "contractor_staff", W.co1, GCAS_ERR_DENIED,
-	            "contractor staff");
-	/* agency_manager → agency_staff, project_manager, in its own agency only */
-	create_case(W.am1, "agency manager", "agency_staff", W.ag1, GCAS_OK, "its agency staff");
-	create_case(W.am1, "agency manager", "project_manager", W.pj2, GCAS_OK,
-	            "a project manager of its agency");
-	create_case(W.am1, "agency manager", "agency_manager", W.ag1, GCAS_ERR_DENIED,
-	            "a fellow agency manager");
-	create_case(W.am1, "agency manager", "project_staff", W.pj1, GCAS_ERR_DENIED,
-	            "project staff (the project manager certifies them)");
-	create_case(W.am1, "agency manager", "contractor_manager", W.co1, GCAS_ERR_DENIED,
-	            "a contractor manager");
+	create_case(W.op, "operator", "agency_staff", W.ag1, GCAS_OK, "agency staff");
+	create_case(W.op, "operator", "project_manager", W.pj1, GCAS_OK, "a project manager");
+	create_case(W.op, "operator", "contractor_staff", W.co1, GCAS_OK, "contractor staff");
+	/* 別表1, 別表2 ①: managers apply (svc_app_create) instead of issuing, even for the
+	 * people they certify, so nothing bypasses approval; staff issue nobody. */
+	create_case(W.am1, "agency manager", "agency_staff", W.ag1, GCAS_ERR_DENIED,
+	            "its agency staff directly");
+	create_case(W.am1, "agency manager", "project_manager", W.pj2, GCAS_ERR_DENIED,
+	            "a project manager of its agency directly");
 	create_case(W.am1, "agency manager", "agency_staff", W.ag2, GCAS_ERR_DENIED,
 	            "staff of another agency");
-	create_case(W.am1, "agency manager", "project_manager", W.pjq, GCAS_ERR_DENIED,
-	            "a project manager in another agency");
-	/* staff issue nobody */
 	create_case(W.as1, "agency staff", "agency_staff", W.ag1, GCAS_ERR_DENIED, "anyone");
 	create_case(W.ps1, "project staff", "project_staff", W.pj1, GCAS_ERR_DENIED, "anyone");
 	create_case(W.cs1, "contractor staff", "contractor_staff", W.co1, GCAS_ERR_DENIED,
 	            "anyone");
-	/* project_manager → project_staff, contractor_manager, in its own project only */
-	create_case(W.pm1, "project manager", "project_staff", W.pj1, GCAS_OK, "its project staff");
-	create_case(W.pm1, "project manager", "contractor_manager", W.co1b, GCAS_OK,
-	            "a contractor manager of its project's contractor");
-	create_case(W.pm1, "project manager", "project_staff", W.pj2, GCAS_ERR_DENIED,
-	            "staff of another project team");
-	create_case(W.pm1, "project manager", "agency_staff", W.ag1, GCAS_ERR_DENIED,
-	            "agency staff");
-	create_case(W.pm1, "project manager", "contractor_staff", W.co1, GCAS_ERR_DENIED,
-	            "contractor staff (their manager certifies them)");
-	create_case(W.pm1, "project manager", "contractor_manager", W.cod, GCAS_ERR_DENIED,
-	            "a contractor manager in another agency");
-	create_case(W.pm1, "project manager", "project_manager", W.pj1, GCAS_ERR_DENIED,
-	            "a fellow project manager");
-	/* contractor_manager → contractor_staff in its own company only */
-	create_case(W.cm1, "contractor manager", "contractor_staff", W.co1, GCAS_OK,
-	            "its own staff");
-	create_case(W.cm1, "contractor manager", "contractor_staff", W.co1b, GCAS_ERR_DENIED,
-	            "staff of another contractor of the same project");
-	create_case(W.cm1, "contractor manager", "contractor_staff", W.cod, GCAS_ERR_DENIED,
-	            "staff of a contractor in another agency");
-	create_case(W.cm1, "contractor manager", "project_staff", W.pj1, GCAS_ERR_DENIED,
-	            "project staff");
-	/* nobody across agencies, from the other side too */
-	create_case(W.am2, "agency manager of agency 2", "agency_staff", W.ag1, GCAS_ERR_DENIED,
-	            "staff into agency 1");
+	create_case(W.pm1, "project manager", "project_staff", W.pj1, GCAS_ERR_DENIED,
+	            "its project staff directly");
+	create_case(W.pm1, "project manager", "contractor_manager", W.co1b, GCAS_ERR_DENIED,
+	            "a contractor manager directly");
+	create_case(W.cm1, "contractor manager", "contractor_staff", W.co1, GCAS_ERR_DENIED,
+	            "its own staff directly");
 	create_case(W.pmq, "project manager of agency 2", "contractor_manager", W.co1,
 	            GCAS_ERR_DENIED, "a contractor manager into agency 1");
 }
@@ -125,21 +97,20 @@ static void test_kind_and_input(void)
 	/* R1.2: a role lives in one kind of organisation. */
 	create_case(W.op, "operator", "agency_manager", W.pj1, GCAS_ERR_INVALID,
 	            "an agency manager inside a project team (R1.2)");
-	create_case(W.am1, "agency manager", "project_manager", W.ag1, GCAS_ERR_INVALID,
+	create_case(W.op, "operator", "project_manager", W.ag1, GCAS_ERR_INVALID,
 	            "a project manager placed in the agency itself (R1.2)");
-	create_case(W.am1, "agency manager", "agency_staff", W.pj1, GCAS_ERR_INVALID,
+	create_case(W.op, "operator", "agency_staff", W.pj1, GCAS_ERR_INVALID,
 	            "agency staff placed in a project team (R1.2)");
-	create_case(W.pm1, "project manager", "contractor_manager", W.pj1, GCAS_ERR_INVALID,
+	create_case(W.op, "operator", "contractor_manager", W.pj1, GCAS_ERR_INVALID,
 	            "a contractor manager placed in the project team (R1.2)");
-	create_case(W.pm1, "project manager", "project_staff", W.co1, GCAS_ERR_INVALID,
+	create_case(W.op, "operator", "project_staff", W.co1, GCAS_ERR_INVALID,
 	            "project staff placed in a contractor (R1.2)");
-	create_case(W.am1, "agency manager", "agency_staff", "ffffffffffffffffffffffffffffffff",
+	create_case(W.op, "operator", "agency_staff", "ffffffffffffffffffffffffffffffff",
 	            GCAS_ERR_INVALID, "into an organisation that does not exist");
-	create_case(W.am1, "agency manager", "superuser", W.ag1, GCAS_ERR_INVALID,
-	            "an unknown role");
+	create_case(W.op, "operator", "superuser", W.ag1, GCAS_ERR_INVALID, "an unknown role");
 
 	struct arena *a = arena_new(0);
-	struct actor am1 = world_actor(&W, W.am1);
+	struct actor op = world_actor(&W, W.op); /* issues directly (別表3) */
 	struct account out = {0};
 	const char *link;
 	int64_t n0 = world_accounts(&W), s0 = world_audit_seq(&W);
@@ -149,7 +120,7 @@ static void test_kind_and_input(void)
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
 		struct verrs ve = {0};
 		struct account_input in = world_person(shared[i], "agency_staff", W.ag1);
-		is_int(svc_account_create(&W.w.env, &am1, a, &in, &out, &link, &ve),
+		is_int(svc_account_create(&W.w.env, &op, a, &in, &out, &link, &ve),
 		       GCAS_ERR_INVALID, "shared address %s refused (R2.8)", shared[i]);
 		ok(verr_has(&ve, "email"), "  with a message on the email field");
 	}
@@ -157,7 +128,7 @@ static void test_kind_and_input(void)
 	struct account_input in = world_person("not-an-address", "agency_staff", W.ag1);
 	in.family_name = "";
 	in.given_kana = "Hanako";
-	is_int(svc_account_create(&W.w.env, &am1, a, &in, &out, &link, &ve), GCAS_ERR_INVALID,
+	is_int(svc_account_create(&W.w.env, &op, a, &in, &out, &link, &ve), GCAS_ERR_INVALID,
 	       "a malformed address, an empty name and a romaji reading are refused");
 	ok(verr_has(&ve, "email") && verr_has(&ve, "family_name") && verr_has(&ve, "given_kana"),
 	   "  each on its own field (%zu messages)", ve.n);
@@ -168,7 +139,7 @@ static void test_kind_and_input(void)
 	ve = (struct verrs){0};
 	in = world_person("Sato.Jiro@Digital.go.jp", "agency_staff", W.ag1);
 	in.given_kana = "じろう"; /* hiragana reading: stored in katakana */
-	is_int(svc_account_create(&W.w.env, &am1, a, &in, &out, &link, &ve), GCAS_OK,
+	is_int(svc_account_create(&W.w.env, &op, a, &in, &out, &link, &ve), GCAS_OK,
 	       "a new address is accepted");
 	is_str(out.email, "sato.jiro@digital.go.jp", "  stored in lower case");
 	is_str(out.given_kana, "ジロウ", "  hiragana reading stored as katakana");
@@ -176,12 +147,12 @@ static void test_kind_and_input(void)
 	s0 = world_audit_seq(&W);
 	ve = (struct verrs){0};
 	in = world_person("SATO.JIRO@digital.GO.JP", "agency_staff", W.ag1);
-	is_int(svc_account_create(&W.w.env, &am1, a, &in, &out, &link, &ve), GCAS_ERR_CONFLICT,
+	is_int(svc_account_create(&W.w.env, &op, a, &in, &out, &link, &ve), GCAS_ERR_CONFLICT,
 	       "the same address in other case is a duplicate");
 	ok(verr_has(&ve, "email"), "  reported on the email field");
 	ve = (struct verrs){0};
 	in = world_person("AS1@digital.go.jp", "agency_staff", W.ag1);
-	is_int(svc_account_create(&W.w.env, &am1, a, &in, &out, &link, &ve), GCAS_ERR_CONFLICT,
+	is_int(svc_account_create(&W.w.env, &op, a, &in, &out, &link, &ve), GCAS_ERR_CONFLICT,
 	       "an existing account's address in upper case is a duplicate");
 	is_int(world_accounts(&W), n0, "no row for a duplicate");
 	audit_none(&W, s0, "and no audit record");
@@ -198,7 +169,7 @@ static enum gcas_err bare_org_tx(struct db *db, void *ctx)
 static void test_one_transaction(void)
 {
 	struct arena *a = arena_new(0);
-	struct actor am1 = world_actor(&W, W.am1);
+	struct actor op = world_actor(&W, W.op); /* issues directly (別表3) */
 	struct org o = {.id = "0123456789abcdef0123456789abcdef",
 	                .kind = ORG_PROJECT,
 	                .name = "グループのないチーム",
@@ -213,7 +184,7 @@ static void test_one_transaction(void)
 	const char *link;
 	struct account_input in = world_person("half.done@digital.go.jp", "project_manager", o.id);
 	int64_t n0 = world_accounts(&W), s0 = world_audit_seq(&W);
-	enum gcas_err e = svc_account_create(&W.w.env, &am1, a, &in, &out, &link, &ve);
+	enum gcas_err e = svc_account_create(&W.w.env, &op, a, &in, &out, &link, &ve);
 	ok(e != GCAS_OK, "issuing fails when the group is missing (%s)", gcas_err_name(e));
 	is_int(world_accounts(&W), n0, "the account row written before the failure is rolled back");
 	audit_none(&W, s0, "and no audit record was kept");
@@ -224,15 +195,15 @@ static void test_update(void)
 {
 	struct arena *a = arena_new(0);
 	struct actor am1 = world_actor(&W, W.am1), pm1 = world_actor(&W, W.pm1);
-	struct actor am2 = world_actor(&W, W.am2);
+	struct actor am2 = world_actor(&W, W.am2), op = world_actor(&W, W.op);
 	struct account acc = {0};
 	struct verrs ve = {0};
 	world_account(&W, a, W.as1, &acc);
 	struct account_input in = world_person("as1@digital.go.jp", NULL, NULL);
 	in.family_name = "鈴木";
 	int64_t s0 = world_audit_seq(&W);
-	is_int(svc_account_update(&W.w.env, &am1, a, W.as1, acc.version, &in, &ve), GCAS_OK,
-	       "agency manager changes its staff's name");
+	is_int(svc_account_update(&W.w.env, &op, a, W.as1, acc.version, &in, &ve), GCAS_OK,
+	       "the operator changes agency staff's name (別表3; managers apply)");
 	audit_wrote(&W, s0, "account.update", "ok", "  with an account.update record");
 	struct account after = {0};
 	world_account(&W, a, W.as1, &after);
@@ -242,7 +213,7 @@ static void test_update(void)
 	s0 = world_audit_seq(&W);
 	ve = (struct verrs){0};
 	in.family_name = "高橋";
-	is_int(svc_account_update(&W.w.env, &am1, a, W.as1, acc.version, &in, &ve),
+	is_int(svc_account_update(&W.w.env, &op, a, W.as1, acc.version, &in, &ve),
 	       GCAS_ERR_CONFLICT, "a stale version is refused (optimistic concurrency)");
 	ok(verr_has(&ve, "version"), "  explained on the version field");
 	world_account(&W, a, W.as1, &after);
@@ -251,14 +222,14 @@ static void test_update(void)
 
 	ve = (struct verrs){0};
 	in = world_person("AM1@digital.go.jp", NULL, NULL);
-	is_int(svc_account_update(&W.w.env, &am1, a, W.as1, after.version, &in, &ve),
+	is_int(svc_account_update(&W.w.env, &op, a, W.as1, after.version, &in, &ve),
 	       GCAS_ERR_CONFLICT, "changing to an address in use is refused");
 	ok(verr_has(&ve, "email") && !verr_has(&ve, "version"), "  explained on the email field");
 	audit_none(&W, s0, "  and no audit record");
 
 	ve = (struct verrs){0};
 	in = world_person("kanri@digital.go.jp", NULL, NULL);
-	is_int(svc_account_update(&W.w.env, &am1, a, W.as1, after.version, &in, &ve),
+	is_int(svc_account_update(&W.w.env, &op, a, W.as1, after.version, &in, &ve),
 	       GCAS_ERR_INVALID, "changing to a shared address is refused (R2.8)");
 	audit_none(&W, s0, "  and no audit record");
 
@@ -271,6 +242,8 @@ static void test_update(void)
 	    {&pm1, W.as1, "a project manager may not change agency staff"},
 	    {&am2, W.as1, "an agency manager may not change another agency's staff"},
 	    {&am1, W.am1, "an agency manager may not change its own account (self)"},
+	    {&am1, W.as1, "an agency manager no longer changes its staff directly (it applies)"},
+	    {&op, W.op, "the operator may not change its own account"},
 	    {&am1, W.ps1, "an agency manager may not change project staff (not its chain)"},
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
@@ -334,13 +307,18 @@ static void test_status(void)
 	s0 = world_audit_seq(&W);
 	ve = (struct verrs){0};
 	is_int(svc_account_set_status(&W.w.env, &pm1, a, W.ps1, ACCOUNT_OP_ENABLE, NULL, &ve),
-	       GCAS_OK, "its project manager re-enables it");
+	       GCAS_ERR_DENIED,
+	       "its project manager no longer re-enables it directly (it applies)");
+	s0 = world_audit_seq(&W);
+	ve = (struct verrs){0};
+	is_int(svc_account_set_status(&W.w.env, &op, a, W.ps1, ACCOUNT_OP_ENABLE, NULL, &ve),
+	       GCAS_OK, "the operator re-enables it");
 	audit_wrote(&W, s0, "account.enable", "ok", "  account.enable recorded");
 	world_account(&W, a, W.ps1, &acc);
 	is_int(acc.status, ACCOUNT_ACTIVE, "  active again");
 	s0 = world_audit_seq(&W);
 	ve = (struct verrs){0};
-	is_int(svc_account_set_status(&W.w.env, &pm1, a, W.ps1, ACCOUNT_OP_ENABLE, NULL, &ve),
+	is_int(svc_account_set_status(&W.w.env, &op, a, W.ps1, ACCOUNT_OP_ENABLE, NULL, &ve),
 	       GCAS_ERR_CONFLICT, "re-enabling an active account is a conflict");
 	audit_none(&W, s0, "  with no audit record");
 
@@ -353,7 +331,7 @@ static void test_status(void)
 	       GCAS_ERR_DENIED, "but not itself");
 	ve = (struct verrs){0};
 	is_int(svc_account_set_status(&W.w.env, &cm1, a, W.cs1, ACCOUNT_OP_ENABLE, NULL, &ve),
-	       GCAS_OK, "the contractor manager re-enables its staff");
+	       GCAS_ERR_DENIED, "the contractor manager applies to re-enable its staff instead");
 	ve = (struct verrs){0};
 	is_int(svc_account_set_status(&W.w.env, &as1, a, W.as1, ACCOUNT_OP_DISABLE, "辞職", &ve),
 	       GCAS_ERR_DENIED, "nobody suspends themselves");
@@ -367,7 +345,7 @@ static void test_status(void)
 	ve = (struct verrs){0};
 	struct account_input in =
 	    world_person("leaving.person@digital.go.jp", "agency_staff", W.ag1);
-	is_int(svc_account_create(&W.w.env, &am1, a, &in, &leaving, &link, &ve), GCAS_OK,
+	is_int(svc_account_create(&W.w.env, &op, a, &in, &leaving, &link, &ve), GCAS_OK,
 	       "an account to delete");
 	is_int(world_is_member(&W, W.pmo1, leaving.id), 1, "  in the PMO group");
 	s0 = world_audit_seq(&W);
@@ -379,13 +357,17 @@ static void test_status(void)
 	ve = (struct verrs){0};
 	is_int(
 	    svc_account_set_status(&W.w.env, &am1, a, leaving.id, ACCOUNT_OP_DELETE, "退職", &ve),
-	    GCAS_OK, "its agency manager deletes it");
+	    GCAS_ERR_DENIED, "nor its agency manager directly (it applies)");
+	s0 = world_audit_seq(&W);
+	ve = (struct verrs){0};
+	is_int(svc_account_set_status(&W.w.env, &op, a, leaving.id, ACCOUNT_OP_DELETE, "退職", &ve),
+	       GCAS_OK, "the operator deletes it");
 	audit_wrote(&W, s0, "account.delete", "ok", "  account.delete recorded");
 	world_account(&W, a, leaving.id, &acc);
 	is_int(acc.status, ACCOUNT_DELETED, "  kept as a tombstone");
 	is_int(world_is_member(&W, W.pmo1, leaving.id), 0, "  and removed from its groups");
 	ve = (struct verrs){0};
-	is_int(svc_account_set_status(&W.w.env, &am1, a, leaving.id, ACCOUNT_OP_ENABLE, NULL, &ve),
+	is_int(svc_account_set_status(&W.w.env, &op, a, leaving.id, ACCOUNT_OP_ENABLE, NULL, &ve),
 	       GCAS_ERR_NOTFOUND, "a deleted account cannot be re-enabled");
 	struct account seen = {0};
 	is_int(svc_account_get(&W.w.env, &am1, a, leaving.id, &seen), GCAS_OK,
@@ -520,15 +502,18 @@ static void test_setup_link_and_bootstrap(void)
 {
 	struct arena *a = arena_new(0);
 	struct actor pm1 = world_actor(&W, W.pm1), am2 = world_actor(&W, W.am2);
+	struct actor op = world_actor(&W, W.op);
 	const char *link1 = NULL, *link2 = NULL;
 	struct account acc = {0};
 	is_int(svc_account_setup_link(&W.w.env, &am2, a, W.ps1, &link1), GCAS_ERR_DENIED,
 	       "no set-up link across agencies");
-	is_int(svc_account_setup_link(&W.w.env, &pm1, a, W.ps1, &link1), GCAS_OK,
-	       "the certifying manager issues a set-up link");
+	is_int(svc_account_setup_link(&W.w.env, &pm1, a, W.ps1, &link1), GCAS_ERR_DENIED,
+	       "a set-up link chooses the password: the certifying manager no longer issues one");
+	is_int(svc_account_setup_link(&W.w.env, &op, a, W.ps1, &link1), GCAS_OK,
+	       "the operator issues a set-up link");
 	is_int(svc_setup_peek(&W.w.env, a, link1, &acc), GCAS_OK, "  it works");
 	is_str(acc.id, W.ps1, "  for that account");
-	is_int(svc_account_setup_link(&W.w.env, &pm1, a, W.ps1, &link2), GCAS_OK, "a second link");
+	is_int(svc_account_setup_link(&W.w.env, &op, a, W.ps1, &link2), GCAS_OK, "a second link");
 	is_int(svc_setup_peek(&W.w.env, a, link1, &acc), GCAS_ERR_NOTFOUND, "  replaces the first");
 	is_int(svc_setup_peek(&W.w.env, a, link2, &acc), GCAS_OK, "  which works");
 

@@ -70,18 +70,20 @@ static void test_every_use_case(void)
 
 	struct account_input in = world_person("audit.person@digital.go.jp", "agency_staff", W.ag1);
 	s = world_audit_seq(&W);
-	svc_account_create(&W.w.env, &am1, a, &in, &acc, &link, &ve);
-	expect_record(s, "account.create", W.am1, acc.id, "issuing an account");
+	/* Issuing, changing, re-enabling and deleting are the operator's (別表3); managers apply.
+	 */
+	svc_account_create(&W.w.env, &op, a, &in, &acc, &link, &ve);
+	expect_record(s, "account.create", W.op, acc.id, "issuing an account");
 	struct account stored = {0};
 	ok(acc.id && world_account(&W, a, acc.id, &stored) == 0,
 	   "  the record and the account committed together");
 	in.given_name = "次郎";
 	s = world_audit_seq(&W);
-	svc_account_update(&W.w.env, &am1, a, acc.id, 1, &in, &ve);
-	expect_record(s, "account.update", W.am1, acc.id, "changing an account");
+	svc_account_update(&W.w.env, &op, a, acc.id, 1, &in, &ve);
+	expect_record(s, "account.update", W.op, acc.id, "changing an account");
 	s = world_audit_seq(&W);
-	svc_account_setup_link(&W.w.env, &am1, a, acc.id, &link);
-	expect_record(s, "account.setup_link", W.am1, acc.id, "issuing a set-up link");
+	svc_account_setup_link(&W.w.env, &op, a, acc.id, &link);
+	expect_record(s, "account.setup_link", W.op, acc.id, "issuing a set-up link");
 	s = world_audit_seq(&W);
 	svc_setup_complete(&W.w.env, &cl, link, "maple lantern river 7", &ve);
 	expect_record(s, "password.setup", acc.id, acc.id, "setting the first password");
@@ -90,8 +92,8 @@ static void test_every_use_case(void)
 	                       &ve);
 	expect_record(s, "account.disable", W.am1, acc.id, "disabling");
 	s = world_audit_seq(&W);
-	svc_account_set_status(&W.w.env, &am1, a, acc.id, ACCOUNT_OP_ENABLE, NULL, &ve);
-	expect_record(s, "account.enable", W.am1, acc.id, "re-enabling");
+	svc_account_set_status(&W.w.env, &op, a, acc.id, ACCOUNT_OP_ENABLE, NULL, &ve);
+	expect_record(s, "account.enable", W.op, acc.id, "re-enabling");
 	s = world_audit_seq(&W);
 	svc_account_reset_factors(&W.w.env, &am1, a, acc.id);
 	expect_record(s, "account.reset_factors", W.am1, acc.id, "resetting factors");
@@ -149,8 +151,8 @@ static void test_every_use_case(void)
 	svc_signin_password(&W.w.env, &cl, "pm1@digital.go.jp", "bad password here", t1, &need);
 	expect_record(s, "signin.failure", NULL, W.pm1, "a failed sign-in");
 	s = world_audit_seq(&W);
-	svc_account_set_status(&W.w.env, &am1, a, acc.id, ACCOUNT_OP_DELETE, "退職", &ve);
-	expect_record(s, "account.delete", W.am1, acc.id, "deleting");
+	svc_account_set_status(&W.w.env, &op, a, acc.id, ACCOUNT_OP_DELETE, "退職", &ve);
+	expect_record(s, "account.delete", W.op, acc.id, "deleting");
 	struct org seen;
 	s = world_audit_seq(&W);
 	svc_org_get(&W.w.env, &am2, a, W.pj1, &seen);

@@ -126,12 +126,12 @@ static void test_failures(void)
 	       "disabled account with the right password: the same GCAS_ERR_AUTH");
 	last_reason("signin.failure", "account_disabled", "  with reason account_disabled");
 
-	struct actor am1 = world_actor(&W, W.am1);
+	struct actor op = world_actor(&W, W.op); /* issues directly (別表3) */
 	struct account fresh;
 	const char *link;
 	struct account_input in = world_person("not.set.up@digital.go.jp", "agency_staff", W.ag1);
 	ve = (struct verrs){0};
-	svc_account_create(&W.w.env, &am1, a, &in, &fresh, &link, &ve);
+	svc_account_create(&W.w.env, &op, a, &in, &fresh, &link, &ve);
 	is_int(pw("not.set.up@digital.go.jp", "", &cl, tok), GCAS_ERR_AUTH,
 	       "an account without a password yet: the same GCAS_ERR_AUTH");
 	last_reason("signin.failure", "no_password", "  with reason no_password");
@@ -534,7 +534,7 @@ static void test_password_change(void)
 static void test_setup_links(void)
 {
 	struct arena *a = arena_new(0);
-	struct actor am1 = world_actor(&W, W.am1);
+	struct actor op = world_actor(&W, W.op); /* issues directly (別表3) */
 	struct account acc = {0}, peek = {0};
 	const char *link = NULL, *late = NULL;
 	struct verrs ve = {0};
@@ -543,7 +543,7 @@ static void test_setup_links(void)
 	char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE];
 	const char *email = "hanamura.kaede@digital.go.jp", *good = "maple lantern river 7";
 	struct account_input in = world_person(email, "agency_staff", W.ag1);
-	is_int(svc_account_create(&W.w.env, &am1, a, &in, &acc, &link, &ve), GCAS_OK,
+	is_int(svc_account_create(&W.w.env, &op, a, &in, &acc, &link, &ve), GCAS_OK,
 	       "a new account with a set-up link");
 	is_int(svc_setup_peek(&W.w.env, a, link, &peek), GCAS_OK, "the link is valid");
 	is_str(peek.email, email, "  for that person");
@@ -590,7 +590,7 @@ static void test_setup_links(void)
 	struct account acc2 = {0};
 	in = world_person("late.starter@digital.go.jp", "agency_staff", W.ag1);
 	ve = (struct verrs){0};
-	svc_account_create(&W.w.env, &am1, a, &in, &acc2, &late, &ve);
+	svc_account_create(&W.w.env, &op, a, &in, &acc2, &late, &ve);
 	world_tick(&W, W.w.cfg.setup_link_ttl - 1);
 	is_int(svc_setup_peek(&W.w.env, a, late, &peek), GCAS_OK,
 	       "a link is valid one second before its end (72 h)");

@@ -137,14 +137,14 @@ static void test_system(void)
 	is_int(world_is_member(&W, W.sys1, W.cm1b), 1, "  is added");
 
 	/* A deleted account cannot be placed. */
-	struct actor am1 = world_actor(&W, W.am1);
+	struct actor am1 = world_actor(&W, W.am1), op = world_actor(&W, W.op);
 	struct account gone = {0};
 	const char *link;
 	struct account_input in = world_person("gone.person@digital.go.jp", "agency_staff", W.ag1);
 	ve = (struct verrs){0};
-	svc_account_create(&W.w.env, &am1, a, &in, &gone, &link, &ve);
+	svc_account_create(&W.w.env, &op, a, &in, &gone, &link, &ve);
 	ve = (struct verrs){0};
-	is_int(svc_account_set_status(&W.w.env, &am1, a, gone.id, ACCOUNT_OP_DELETE, "退職", &ve),
+	is_int(svc_account_set_status(&W.w.env, &op, a, gone.id, ACCOUNT_OP_DELETE, "退職", &ve),
 	       GCAS_OK, "an account is deleted");
 	ve = (struct verrs){0};
 	is_int(svc_group_member_add(&W.w.env, &am1, a, W.pmo1, gone.id, 0, &ve), GCAS_ERR_INVALID,

@@ -234,7 +234,9 @@ static void test_account_state(void)
 	       "  its first token is refused");
 	is_int(svc_token_resolve(&W.w.env, a, sec2, &acc, &got), GCAS_ERR_AUTH, "  and its second");
 	ve = (struct verrs){0};
-	svc_account_set_status(&W.w.env, &am1, a, W.pm2, ACCOUNT_OP_ENABLE, NULL, &ve);
+	/* Re-enabling is the operator's (別表3; managers apply for it). */
+	struct actor op = world_actor(&W, W.op);
+	svc_account_set_status(&W.w.env, &op, a, W.pm2, ACCOUNT_OP_ENABLE, NULL, &ve);
 	is_int(svc_token_resolve(&W.w.env, a, sec2, &acc, &got), GCAS_ERR_AUTH,
 	       "  re-enabling does not bring the tokens back (they were revoked)");
 

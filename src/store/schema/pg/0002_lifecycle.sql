@@ -50,6 +50,7 @@ CREATE TABLE applications (
   project_id TEXT,
   target_role TEXT,
   subject_label TEXT NOT NULL,              -- name and address of the person, for lists
+  email TEXT,                               -- create/change: the (new) address asked for
   payload TEXT NOT NULL,
   reason TEXT NOT NULL,
   needs_approval INTEGER NOT NULL,          -- 1: a contractor_manager's (別表1, 別表2 ①)
@@ -72,10 +73,12 @@ CREATE INDEX applications_state ON applications(state, due_on);
 CREATE INDEX applications_agency ON applications(agency_id, project_id, created_at);
 CREATE INDEX applications_applicant ON applications(applicant_id);
 CREATE INDEX applications_account ON applications(account_id);
+CREATE INDEX applications_email ON applications(email);
 
 CREATE TABLE application_events (
   id TEXT PRIMARY KEY,
   application_id TEXT NOT NULL REFERENCES applications(id),
+  seq INTEGER NOT NULL,                     -- order within the application (same-second moves)
   at BIGINT NOT NULL,
   actor_id TEXT,
   actor_label TEXT NOT NULL,
@@ -125,7 +128,8 @@ CREATE TABLE mail_blocklist (
   created_at BIGINT NOT NULL
 );
 
--- R2.7: periodic review campaigns and one item per account to re-certify.
+-- R2.7: periodic review campaigns and one item per account to re-certify (別表1 second row:
+-- necessity, validity, period of use, scope of privileges).
 CREATE TABLE review_campaigns (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -133,23 +137,30 @@ CREATE TABLE review_campaigns (
   state TEXT NOT NULL CHECK (state IN ('open','closed')),
   opened_by TEXT NOT NULL,
   opened_at BIGINT NOT NULL,
-  deadline_at BIGINT NOT NULL,
+  deadline_at BIGINT NOT NULL,              -- end of the deadline day in Japan
   closed_at BIGINT
 );
+-- Any active holder of reviewer_role in the account's scope may decide an item; undecided items
+-- escalate up the certification chain at their own deadline (5 business days more each time).
 CREATE TABLE review_items (
   id TEXT PRIMARY KEY,
   campaign_id TEXT NOT NULL REFERENCES review_campaigns(id),
   account_id TEXT NOT NULL REFERENCES accounts(id),
+  org_id TEXT NOT NULL,
   agency_id TEXT,
   project_id TEXT,
-  reviewer_id TEXT REFERENCES accounts(id),
   reviewer_role TEXT NOT NULL,              -- the certifying role, even when no one holds it
   escalations INTEGER NOT NULL DEFAULT 0,
+  deadline_at BIGINT NOT NULL,              -- the campaign's, later once escalated
   decision TEXT CHECK (decision IN ('keep','change','remove')),
   reason TEXT,
   decided_by TEXT,
   decided_at BIGINT,
+  application_id TEXT,                      -- remove: the deletion application filed
+  result TEXT,                              -- what the decision led to
   reminded_at BIGINT,
+  pending_mail TEXT CHECK (pending_mail IN ('assigned','reminder')),
   UNIQUE (campaign_id, account_id)
 );
-CREATE INDEX review_items_reviewer ON review_items(campaign_id, reviewer_id);
+CREATE INDEX review_items_due ON review_items(decision, deadline_at);
+CREATE INDEX review_items_agency ON review_items(agency_id, campaign_id);
