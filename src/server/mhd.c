@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -121,6 +122,15 @@ static enum MHD_Result send_response(struct MHD_Connection *con, const struct ht
 	return ret;
 }
 
+/* CPU time used by this thread, in microseconds. */
+static int64_t thread_cpu_us(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -164,14 +174,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	req.tls = s->env->cfg->tls_cert && s->env->cfg->tls_key;
 	MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header, &req);
 	http_resp_init(&resp);
-	int64_t t_disp = clock_mono_ms();
+	int64_t cpu0 = thread_cpu_us();
 	web_dispatch(s->env, &req, &resp);
 	/* libmicrohttpd keeps a connection on the worker that accepted it, and a worker busy
 	 * hashing a password accepts nothing: under load new connections pile onto whichever
 	 * worker is free at that moment, and every sign-in on them then runs on one core. A
-	 * request that held its worker this long (argon2id) ends its connection, so the client's
-	 * next one lands on a free worker (bench/signin.sh: 0.52 → 0.93 of the hash rate). */
-	if (clock_mono_ms() - t_disp >= 5)
+	 * request that kept its worker's CPU this busy (argon2id) ends its connection, so the
+	 * client's next one lands on a free worker (bench/signin.sh: 0.52 → 0.93 of the hash
+	 * rate). CPU time, not wall time: a request that waited on the database left the worker
+	 * free to serve others, and closing it would only cost the client a reconnect (bench/
+	 * applications.sh saw one reconnect per request on PostgreSQL). */
+	if (thread_cpu_us() - cpu0 >= 5000)
 		http_resp_header(&resp, a, "Connection", "close");
 	enum MHD_Result ret = send_response(con, &resp, req.method == HTTP_HEAD);
 	char status[8], ms[24];
