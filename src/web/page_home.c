@@ -27,6 +27,38 @@ static const struct service services[] = {
     {"S8", "管理コンソールへのシングルサインオン", "Management console sign-on", NULL, ALL},
 };
 
+/* Tools around the services, each shown to the roles the matrix lets use it (-1: everyone). */
+static const struct {
+	const char *ja, *en, *href;
+	int act[2];
+} tools[] = {
+    {"処理待ちキュー（5営業日）",
+     "Fulfilment queue (5 business days)",
+     "/applications/queue",
+     {ACT_APP_FULFIL, -1}},
+    {"サービス水準の月次報告",
+     "Monthly service-level report",
+     "/reports/slo",
+     {ACT_APP_FULFIL, -1}},
+    {"一括申請（CSV）", "Bulk applications (CSV)", "/import", {ACT_APP_APPLY, -1}},
+    {"定期確認", "Periodic reviews", "/reviews", {ACT_REVIEW_MANAGE, ACT_REVIEW_DECIDE}},
+    {"登録できないメールアドレス",
+     "Refused mail addresses",
+     "/admin/mail-blocklist",
+     {ACT_MAIL_BLOCKLIST, -1}},
+    {"行政機関の休日", "Administrative holidays", "/calendar", {-1, -1}},
+};
+
+static int tool_allowed(enum role r, size_t i)
+{
+	if (tools[i].act[0] < 0)
+		return 1;
+	for (size_t k = 0; k < 2; k++)
+		if (tools[i].act[k] >= 0 && policy_role_can(r, (enum action)tools[i].act[k]))
+			return 1;
+	return 0;
+}
+
 void page_home(struct web_ctx *c)
 {
 	struct buf *b = &c->resp->body;
@@ -58,5 +90,11 @@ void page_home(struct web_ctx *c)
 		            s->href ? "" : T(c, "・準備中", " · coming later"));
 	}
 	html_lit(b, "</div>");
+	html_printf(b, "<h2>%s</h2><ul class=\"tool-links\">", T(c, "業務ツール", "Tools"));
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		if (tool_allowed(acc->role, i))
+			html_printf(b, "<li><a href=\"%s\">%s</a></li>", tools[i].href,
+			            T(c, tools[i].ja, tools[i].en));
+	html_lit(b, "</ul>");
 	web_page_end(c);
 }
