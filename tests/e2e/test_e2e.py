@@ -5,7 +5,8 @@
 Talks HTTP to the real binary on 127.0.0.1 the way a browser or an API client would: sign-in
 with the one-time password, TOTP enrolment (codes computed here, RFC 6238), recovery codes,
 CSRF, an agency and its manager, the permission boundary between agencies, personal API
-tokens, hostile input, and `gcas audit verify` before and after tampering with one row.
+tokens, hostile input, `gcas audit verify` before and after tampering with one row, and the
+real binary delivering a Japanese notification over SMTP to a server on a loopback port.
 With --url2 (two nodes sharing one PostgreSQL) it also checks that sessions, sign-out and
 sign-in throttling are shared between the nodes.
 
@@ -23,8 +24,14 @@ import json
 import os
 import re
 import struct
+import email
+import email.header
+import email.policy
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.parse
 from html.parser import HTMLParser
@@ -715,6 +722,108 @@ def check_audit(gcas, db, engine, psql_dsn):
         "... and names the edited record (seq %d)" % seq, r.stdout + r.stderr)
 
 
+class SmtpSink:
+    """A minimal SMTP server (RFC 5321) on 127.0.0.1: records the envelope and DATA of each
+    message; no relaying, no authentication."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.messages = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                self.session(conn.makefile("rwb"))
+
+    def session(self, f):
+        def say(line):
+            f.write(line.encode() + b"\r\n")
+            f.flush()
+        say("220 sink ESMTP")
+        mail_from, rcpts = None, []
+        while True:
+            line = f.readline()
+            if not line:
+                return
+            cmd = line.decode("ascii", "replace").strip()
+            verb = cmd[:4].upper()
+            if verb in ("EHLO", "HELO"):
+                say("250 sink")
+            elif verb == "MAIL":
+                mail_from, rcpts = cmd[10:].strip(), []
+                say("250 ok")
+            elif verb == "RCPT":
+                rcpts.append(cmd[8:].strip())
+                say("250 ok")
+            elif verb == "DATA":
+                say("354 go ahead")
+                data = b""
+                while True:
+                    part = f.readline()
+                    if not part or part == b".\r\n":
+                        break
+                    data += part[1:] if part.startswith(b"..") else part
+                self.messages.append((mail_from, rcpts, data))
+                say("250 queued")
+            elif verb == "QUIT":
+                say("221 bye")
+                return
+            else:
+                say("250 ok")
+
+    def close(self):
+        self.sock.close()
+
+
+def check_smtp(gcas):
+    """The binary delivers a queued notification over SMTP (libcurl) to a server on loopback:
+    a fresh database (no server running on it, so nothing else delivers first), an account
+    issued from the command line (its set-up link is mailed), then `gcas mail deliver`."""
+    sink = SmtpSink()
+    try:
+        with tempfile.TemporaryDirectory(prefix="gcas-e2e-smtp-") as d:
+            db = "sqlite:" + os.path.join(d, "mail.db")
+            env = {k: v for k, v in os.environ.items() if not k.startswith("GCAS_")}
+            def run(*args):
+                return subprocess.run([gcas, *args, "--db", db], capture_output=True, text=True,
+                                      timeout=60, cwd=d, env=env)
+            r = run("init")
+            need(None, r.returncode == 0, "a second database for the mail check", r.stdout + r.stderr)
+            r = run("org", "create", "agency", "--name", "送信試験省", "--type", "ministry",
+                    "--code", "mailtest")
+            org = r.stdout.strip()
+            r = run("user", "create", "--email", "mail.person@mail.example.go.jp", "--role",
+                    "agency_manager", "--org", org, "--family-name", "送信", "--given-name",
+                    "花子", "--family-kana", "ソウシン", "--given-kana", "ハナコ")
+            need(None, r.returncode == 0, "an account issued from the command line", r.stderr)
+            r = run("mail", "deliver", "--smtp-url", "smtp://127.0.0.1:%d" % sink.port)
+            tap(r.returncode == 0, "gcas mail deliver exits 0", r.stdout + r.stderr)
+            got = [m for m in sink.messages if any("mail.person@mail.example.go.jp" in x for x in m[1])]
+            tap(len(got) == 1, "the SMTP server received the set-up mail once (%d messages)" % len(sink.messages))
+            if not got:
+                return
+            msg = email.message_from_bytes(got[0][2], policy=email.policy.default)
+            subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+            tap(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", subject) is not None,
+                "its Subject decodes (RFC 2047) to Japanese: %s" % subject)
+            body = msg.get_body(preferencelist=("plain",)).get_content()
+            tap("/setup/" in body and "送信" in body, "its body (UTF-8) carries the set-up link and the name")
+            before = len(sink.messages)
+            r = run("mail", "deliver", "--smtp-url", "smtp://127.0.0.1:%d" % sink.port)
+            tap(r.returncode == 0 and len(sink.messages) == before,
+                "a second delivery run sends nothing again", r.stdout + r.stderr)
+    finally:
+        sink.close()
+
+
 def check_cluster(op, url1, url2):
     """Two nodes over one PostgreSQL: sessions and sign-out and throttling are shared."""
     n1 = Client(url1)
@@ -789,6 +898,8 @@ def main():
         group("two nodes", check_cluster, op, args.url, args.url2)
         group("two nodes, manager", check_manager_cluster, state, args.url2)
     group("audit", check_audit, args.gcas, args.db, args.engine, args.psql_dsn)
+    if args.engine == "sqlite":
+        group("mail over SMTP", check_smtp, args.gcas)
     diag("%s: %d failed" % (args.engine, FAILED))
     return 1 if FAILED else 0
 
