@@ -237,6 +237,71 @@ enum gcas_err store_app_open_for_email(struct db *db, const char *email, const c
 	return db_query_int(db, STMT_APP_OPEN_FOR_EMAIL, p, NPARAMS(p), n);
 }
 
+struct id_row {
+	const char *id;
+};
+static const struct colmap id_cols[] = {{offsetof(struct id_row, id), COL_STR, NULL}};
+
+enum gcas_err store_app_open_id_for_account(struct db *db, struct arena *a, const char *account_id,
+                                            enum app_kind kind, const char **id)
+{
+	struct db_param p[] = {P_TEXT(account_id), P_TEXT(app_kind_name(kind))};
+	struct id_row r = {0};
+	enum gcas_err e =
+	    db_query_one(db, a, STMT_APP_OPEN_ID_FOR_ACCOUNT, p, NPARAMS(p), id_cols, 1, &r);
+	*id = e ? NULL : r.id;
+	return e;
+}
+
+enum gcas_err store_app_org_ended(struct db *db, const char *org_id, int *ended)
+{
+	int64_t n = 0;
+	struct db_param p[] = {P_TEXT(org_id)};
+	enum gcas_err e = db_query_int(db, STMT_APP_ORG_ENDED, p, NPARAMS(p), &n);
+	*ended = !e && n > 0;
+	return e;
+}
+
+enum gcas_err store_app_scope_open(struct db *db, struct arena *a, const char *org_id,
+                                   const char *except_id, int limit, struct application **out,
+                                   size_t *n)
+{
+	struct db_param p[] = {P_TEXT(org_id), P_TEXT(except_id ? except_id : ""), P_INT(limit)};
+	void *items;
+	size_t got = 0;
+	*out = NULL;
+	*n = 0;
+	enum gcas_err e = db_query_list(db, a, STMT_APP_SCOPE_OPEN, p, NPARAMS(p), app_cols, NAPP,
+	                                sizeof(struct app_row), (size_t)limit, &items, &got);
+	if (e)
+		return e;
+	struct app_row *rows = items;
+	struct application *apps = arena_alloc(a, (got ? got : 1) * sizeof(*apps));
+	if (!apps)
+		return GCAS_ERR_NOMEM;
+	for (size_t i = 0; i < got; i++)
+		app_from_row(&apps[i], &rows[i]);
+	*out = apps;
+	*n = got;
+	return GCAS_OK;
+}
+
+enum gcas_err store_app_scope_scrub(struct db *db, const char *org_id, const char *label,
+                                    int64_t *n)
+{
+	int64_t k = 0, ignored = 0;
+	struct db_param p[] = {P_TEXT(org_id), P_TEXT(label)};
+	struct db_param q[] = {P_TEXT(org_id)};
+	enum gcas_err e = db_change(db, STMT_APP_SCOPE_SCRUB, p, NPARAMS(p), &k);
+	if (!e)
+		e = db_change(db, STMT_APP_SCOPE_DECL_SCRUB, q, NPARAMS(q), &ignored);
+	if (!e)
+		e = db_change(db, STMT_APP_SCOPE_EVENT_SCRUB, q, NPARAMS(q), &ignored);
+	if (n)
+		*n = k;
+	return e;
+}
+
 enum gcas_err store_app_list(struct db *db, struct arena *a, const struct store_app_filter *f,
                              struct page *pg, struct application **out, size_t *n)
 {

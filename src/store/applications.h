@@ -35,6 +35,25 @@ enum gcas_err store_app_open_for_account(struct db *db, const char *account_id, 
 enum gcas_err store_app_open_for_org(struct db *db, const char *org_id, int64_t *n);
 enum gcas_err store_app_open_for_email(struct db *db, const char *email, const char *except_id,
                                        int64_t *n);
+/* R2.6 + R2.7: the id (in a) of the oldest open application of a kind about an account;
+ * NOTFOUND when none is open. */
+enum gcas_err store_app_open_id_for_account(struct db *db, struct arena *a, const char *account_id,
+                                            enum app_kind kind, const char **id);
+/* R2.9: *ended = 1 when org_id, or the agency or project team it sits in, has ended its use
+ * (orgs.ended_at set); 0 otherwise, also for an unknown id. */
+enum gcas_err store_app_org_ended(struct db *db, const char *org_id, int *ended);
+
+/* R2.9 organisation end, for org_id and the orgs below it. Up to limit open (draft, submitted,
+ * approved) applications of the scope other than except_id (may be NULL), oldest first. */
+enum gcas_err store_app_scope_open(struct db *db, struct arena *a, const char *org_id,
+                                   const char *except_id, int limit, struct application **out,
+                                   size_t *n);
+/* 5.2.1: remove the scope's personal data from the application records: subject_label becomes
+ * label, email NULL and payload "{}" (org_end applications keep their organisation's name);
+ * declarations made and history rows written by the scope's accounts carry the account id
+ * instead of its name or address. *n (may be NULL): applications changed. */
+enum gcas_err store_app_scope_scrub(struct db *db, const char *org_id, const char *label,
+                                    int64_t *n);
 
 /* The list, narrowed in SQL. Scope fields (NULL = not narrowed) apply only when scoped is 1;
  * own_id's applications are always included. Other fields filter (NULL / -1 = any).

@@ -4,7 +4,9 @@
  * sweeps safe to run twice or on two nodes at once (store/stmt_lifecycle.h). */
 #include "store/lifecycle.h"
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "store/internal.h"
 
@@ -47,27 +49,122 @@ static enum gcas_err change_one(struct db *db, enum stmt_id id, const struct db_
 	return e;
 }
 
-enum gcas_err store_life_inactive_pick(struct db *db, struct arena *a, enum account_status s,
-                                       int64_t lo, int64_t hi, int stage, int limit,
-                                       struct life_cand **out, size_t *n)
+enum gcas_err store_life_inactive_pick(struct db *db, struct arena *a, const struct life_due *d,
+                                       const char *after_agency, int limit, struct life_cand **out,
+                                       size_t *n)
 {
-	struct db_param p[] = {P_TEXT(account_status_name(s)), P_INT(hi), P_INT(lo), P_INT(stage),
+	struct db_param p[] = {P_TEXT(after_agency ? after_agency : ""),
+	                       P_TEXT(role_name(d->by_operator)),
+	                       P_INT(d->disable_cut),
+	                       P_INT(d->late_cut),
+	                       P_INT(d->early_cut),
+	                       P_INT(d->late_stage),
+	                       P_INT(d->early_stage),
 	                       P_INT(limit)};
-	return pick(db, a, STMT_LIFE_INACTIVE_PICK, p, NPARAMS(p), limit, out, n);
+	return pick(db, a, STMT_LIFE_INACTIVE_PICK_AGENCY, p, NPARAMS(p), limit, out, n);
 }
 
-enum gcas_err store_life_inactive_disable(struct db *db, const char *id, int64_t cutoff,
-                                          const char *reason, int64_t at, int *changed)
+enum gcas_err store_life_inactive_pick_role(struct db *db, struct arena *a,
+                                            const struct life_due *d, int64_t after_at, int limit,
+                                            struct life_cand **out, size_t *n)
 {
-	struct db_param p[] = {P_TEXT(id), P_INT(cutoff), P_TEXT(reason), P_INT(at)};
-	return change_one(db, STMT_LIFE_INACTIVE_DISABLE, p, NPARAMS(p), changed);
+	struct db_param p[] = {P_INT(after_at),       P_TEXT(role_name(d->by_operator)),
+	                       P_INT(d->disable_cut), P_INT(d->late_cut),
+	                       P_INT(d->early_cut),   P_INT(d->late_stage),
+	                       P_INT(d->early_stage), P_INT(limit)};
+	return pick(db, a, STMT_LIFE_INACTIVE_PICK_ROLE, p, NPARAMS(p), limit, out, n);
 }
 
-enum gcas_err store_life_inactive_warn(struct db *db, const char *id, int64_t cutoff, int stage,
-                                       int *changed)
+/* ids as a JSON array of strings (the one parameter of the *_MANY statements). */
+static char *ids_json(const char *const *ids, size_t n)
 {
-	struct db_param p[] = {P_TEXT(id), P_INT(cutoff), P_INT(stage)};
-	return change_one(db, STMT_LIFE_INACTIVE_WARN, p, NPARAMS(p), changed);
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		if (json_array_append_new(arr, json_string(ids[i]))) {
+			json_decref(arr);
+			return NULL;
+		}
+	char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	return s;
+}
+
+struct id_row {
+	const char *id;
+};
+static const struct colmap id_cols[] = {{offsetof(struct id_row, id), COL_STR, NULL}};
+
+/* Run a *_MANY change whose $1 is ids; with changed set, collect the ids it returned. */
+static enum gcas_err change_many(struct db *db, struct arena *a, enum stmt_id sid,
+                                 const char *const *ids, size_t n, struct db_param *p, int np,
+                                 const char ***changed, size_t *nchanged)
+{
+	enum gcas_err e = GCAS_OK;
+	if (changed) {
+		*changed = NULL;
+		*nchanged = 0;
+	}
+	if (n == 0)
+		return GCAS_OK;
+	char *list = ids_json(ids, n);
+	if (!list)
+		return GCAS_ERR_NOMEM;
+	p[0] = P_TEXT(list);
+	if (!changed) {
+		int64_t k;
+		e = db_change(db, sid, p, np, &k);
+		goto out;
+	}
+	void *rows = NULL;
+	size_t k = 0;
+	e = db_query_list(db, a, sid, p, np, id_cols, 1, sizeof(struct id_row), n, &rows, &k);
+	if (e)
+		goto out;
+	const char **v = k ? arena_alloc(a, k * sizeof(*v)) : NULL;
+	if (k && !v) {
+		e = GCAS_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++)
+		v[i] = ((struct id_row *)rows)[i].id;
+	*changed = v;
+	*nchanged = k;
+out:
+	free(list);
+	return e;
+}
+
+enum gcas_err store_life_inactive_disable_many(struct db *db, struct arena *a,
+                                               const char *const *ids, size_t n, int64_t cutoff,
+                                               const char *reason, int64_t at,
+                                               const char ***changed, size_t *nchanged)
+{
+	struct db_param p[] = {P_NULL, P_INT(cutoff), P_TEXT(reason), P_INT(at)};
+	return change_many(db, a, STMT_LIFE_INACTIVE_DISABLE_MANY, ids, n, p, NPARAMS(p), changed,
+	                   nchanged);
+}
+
+enum gcas_err store_life_inactive_warn_many(struct db *db, struct arena *a, const char *const *ids,
+                                            size_t n, int64_t cutoff, int stage,
+                                            const char ***changed, size_t *nchanged)
+{
+	struct db_param p[] = {P_NULL, P_INT(cutoff), P_INT(stage)};
+	return change_many(db, a, STMT_LIFE_INACTIVE_WARN_MANY, ids, n, p, NPARAMS(p), changed,
+	                   nchanged);
+}
+
+enum gcas_err store_life_end_access_many(struct db *db, struct arena *a, const char *const *ids,
+                                         size_t n, int64_t at)
+{
+	struct db_param p1[] = {P_NULL};
+	struct db_param p2[] = {P_NULL, P_INT(at)};
+	enum gcas_err e =
+	    change_many(db, a, STMT_LIFE_SESSIONS_DELETE_MANY, ids, n, p1, 1, NULL, NULL);
+	if (!e)
+		e = change_many(db, a, STMT_LIFE_TOKENS_REVOKE_MANY, ids, n, p2, 2, NULL, NULL);
+	if (!e)
+		e = change_many(db, a, STMT_LIFE_LINKS_REVOKE_MANY, ids, n, p2, 2, NULL, NULL);
+	return e;
 }
 
 enum gcas_err store_life_managers(struct db *db, struct arena *a, enum role role,

@@ -16,19 +16,39 @@ struct life_cand {
 	const char *departure_on;
 };
 
-/* Up to limit non-operator accounts of status s with lo <= last_active_at <= hi whose last
- * warning stage is 0 or greater than stage (stage -1: any), oldest first. */
-enum gcas_err store_life_inactive_pick(struct db *db, struct arena *a, enum account_status s,
-                                       int64_t lo, int64_t hi, int stage, int limit,
-                                       struct life_cand **out, size_t *n);
-/* Disable one account if it is still active or pending, not an operator, and unused since
- * cutoff. *changed = 1 when this call disabled it, 0 when it no longer qualified. */
-enum gcas_err store_life_inactive_disable(struct db *db, const char *id, int64_t cutoff,
-                                          const char *reason, int64_t at, int *changed);
-/* Record warning stage (days before) for one account if it still qualifies (same conditions,
- * and its last stage is 0 or greater). *changed as above. */
-enum gcas_err store_life_inactive_warn(struct db *db, const char *id, int64_t cutoff, int stage,
-                                       int *changed);
+/* R2.4: what makes an account due. Cuts are last_active_at bounds (inclusive): unused since
+ * disable_cut → disable; since late_cut and last warned at 0 or a stage above late_stage → warn
+ * late_stage; likewise early_cut / early_stage. by_operator is the role the operators certify
+ * (core/application.h role_certifier), walked apart so they get one digest per sweep. */
+struct life_due {
+	int64_t disable_cut, late_cut, early_cut;
+	int late_stage, early_stage;
+	enum role by_operator;
+};
+/* Up to limit due live non-operator accounts, not of role by_operator, whose agency_id >=
+ * after_agency (NULL: from the start), by agency. */
+enum gcas_err store_life_inactive_pick(struct db *db, struct arena *a, const struct life_due *d,
+                                       const char *after_agency, int limit, struct life_cand **out,
+                                       size_t *n);
+/* The same for the accounts of role by_operator, last_active_at >= after_at, oldest first. */
+enum gcas_err store_life_inactive_pick_role(struct db *db, struct arena *a,
+                                            const struct life_due *d, int64_t after_at, int limit,
+                                            struct life_cand **out, size_t *n);
+/* Disable those of ids (n) still live, not operators and unused since cutoff, in one statement;
+ * *changed (arena, *nchanged) lists the ids this call disabled (another node may have been first).
+ */
+enum gcas_err store_life_inactive_disable_many(struct db *db, struct arena *a,
+                                               const char *const *ids, size_t n, int64_t cutoff,
+                                               const char *reason, int64_t at,
+                                               const char ***changed, size_t *nchanged);
+/* Record warning stage on those of ids that still qualify (as above, last stage 0 or greater);
+ * *changed lists them. */
+enum gcas_err store_life_inactive_warn_many(struct db *db, struct arena *a, const char *const *ids,
+                                            size_t n, int64_t cutoff, int stage,
+                                            const char ***changed, size_t *nchanged);
+/* End access of ids at once: delete their sessions, revoke their API tokens and set-up links. */
+enum gcas_err store_life_end_access_many(struct db *db, struct arena *a, const char *const *ids,
+                                         size_t n, int64_t at);
 /* Active accounts holding role in a scope, at most 20, by address: the operators for
  * ROLE_OPERATOR (the ids are ignored); otherwise within agency_id (required: none found without
  * it), narrowed to project_id and org_id when they are not NULL. */

@@ -3,7 +3,9 @@
  * verification state of account addresses, and one-time links checked by purpose. */
 #include "store/outbox.h"
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "store/internal.h"
 
@@ -32,6 +34,42 @@ enum gcas_err store_outbox_insert(struct db *db, const struct outbox_msg *m)
 	    P_TEXT(m->id),      P_TEXT(m->to_addr), P_TEXT(m->account_id), P_TEXT(m->template_name),
 	    P_TEXT(m->subject), P_TEXT(m->body),    P_INT(m->created_at)};
 	return db_change(db, STMT_OUTBOX_INSERT, p, NPARAMS(p), NULL);
+}
+
+/* Objects keyed by column for STMT_LIFE_OUTBOX_INSERT_MANY's json_to_recordset / json_each. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+enum gcas_err store_outbox_insert_many(struct db *db, const struct outbox_msg *m, size_t n)
+{
+	if (n == 0)
+		return GCAS_OK;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", str_or_null(m[i].id),
+		                      "to_addr", str_or_null(m[i].to_addr), "account_id",
+		                      str_or_null(m[i].account_id), "template",
+		                      str_or_null(m[i].template_name), "subject",
+		                      str_or_null(m[i].subject), "body", str_or_null(m[i].body),
+		                      "created_at", (json_int_t)m[i].created_at);
+		if (!o || json_array_append_new(arr, o)) {
+			json_decref(arr);
+			return GCAS_ERR_NOMEM;
+		}
+	}
+	char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	if (!text)
+		return GCAS_ERR_NOMEM;
+	struct db_param p[] = {P_TEXT(text)};
+	int64_t k = 0;
+	enum gcas_err e = db_change(db, STMT_LIFE_OUTBOX_INSERT_MANY, p, 1, &k);
+	free(text);
+	if (!e && k != (int64_t)n)
+		e = GCAS_ERR_INTERNAL;
+	return e;
 }
 
 static enum gcas_err outbox_rows(struct db *db, struct arena *a, enum stmt_id id,
@@ -86,6 +124,19 @@ enum gcas_err store_outbox_count(struct db *db, const char *state, int64_t *n)
 {
 	struct db_param p[] = {P_TEXT(state)};
 	return db_query_int(db, STMT_OUTBOX_COUNT, p, 1, n);
+}
+
+enum gcas_err store_outbox_delete_for_org(struct db *db, const char *org_id, int64_t *n)
+{
+	int64_t k = 0;
+	struct db_param p[] = {P_TEXT(org_id)};
+	int64_t k2 = 0;
+	enum gcas_err e = db_change(db, STMT_OUTBOX_ORG_DELETE, p, NPARAMS(p), &k);
+	if (!e)
+		e = db_change(db, STMT_OUTBOX_ORG_APP_DELETE, p, NPARAMS(p), &k2);
+	if (n)
+		*n = k + k2;
+	return e;
 }
 
 #define B(f) offsetof(struct blocklist_row, f)

@@ -19,6 +19,8 @@ struct outbox_msg {
 /* Queue m (state queued, attempts 0, next_attempt_at = created_at = m->created_at). Uses id,
  * to_addr, account_id (may be NULL), template_name, subject, body, created_at. */
 enum gcas_err store_outbox_insert(struct db *db, const struct outbox_msg *m);
+/* The same for n messages in one statement (one round trip); all or none. */
+enum gcas_err store_outbox_insert_many(struct db *db, const struct outbox_msg *m, size_t n);
 /* Lease up to limit queued messages due at now (next_attempt_at <= now and no live lease) until
  * lease_until; they are returned (arena) and skipped by other leasers until then. */
 enum gcas_err store_outbox_lease(struct db *db, struct arena *a, int64_t now, int64_t lease_until,
@@ -34,6 +36,11 @@ enum gcas_err store_outbox_get(struct db *db, struct arena *a, const char *id,
 enum gcas_err store_outbox_list(struct db *db, struct arena *a, const char *state,
                                 const char *to_addr, int limit, struct outbox_msg **out, size_t *n);
 enum gcas_err store_outbox_count(struct db *db, const char *state, int64_t *n);
+/* R2.9 + 5.2.1: delete every message (any state) to the accounts of org_id and the orgs below it
+ * (by account_id, or by their address or pending address), and the application mails about the
+ * scope's applications (found by the page address in the body) sent to anyone; *n (may be NULL)
+ * the rows deleted. */
+enum gcas_err store_outbox_delete_for_org(struct db *db, const char *org_id, int64_t *n);
 
 /* The blocklist. pattern is stored as given (the service lower-cases it); a duplicate pattern is
  * GCAS_ERR_CONFLICT. */

@@ -225,6 +225,19 @@
 	  "INSERT INTO audit (" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "   \
 	  "$11, $12, $13, $14, $15)",                                                              \
 	  NULL)                                                                                    \
+	/* Many records in one statement: $1 is a JSON array of objects keyed by column (one round \
+	 * trip on PostgreSQL for a whole batch; the chain is still computed per record). */       \
+	X(STMT_AUDIT_INSERT_MANY,                                                                  \
+	  "INSERT INTO audit (" AUDIT_COLS ") SELECT " AUDIT_COLS                                  \
+	  " FROM json_to_recordset($1::json) "                                                     \
+	  "AS r(seq bigint, at bigint, actor_id text, actor_label text, action text, "             \
+	  "target_type text, target_id text, agency_id text, outcome text, detail text, ip text, " \
+	  "request_id text, prev_hash text, hash text, mac text)",                                 \
+	  "INSERT INTO audit (" AUDIT_COLS ") SELECT value->>'seq', value->>'at', "                \
+	  "value->>'actor_id', value->>'actor_label', value->>'action', value->>'target_type', "   \
+	  "value->>'target_id', value->>'agency_id', value->>'outcome', value->>'detail', "        \
+	  "value->>'ip', value->>'request_id', value->>'prev_hash', value->>'hash', "              \
+	  "value->>'mac' FROM json_each($1)")                                                      \
 	X(STMT_AUDIT_HEAD_SET, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", NULL)     \
 	X(STMT_AUDIT_LIST,                                                                         \
 	  "SELECT " AUDIT_COLS " FROM audit WHERE ($1::text IS NULL OR agency_id = $1) "           \

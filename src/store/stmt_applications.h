@@ -11,6 +11,10 @@
 	"departure_on, ends_on, import_id, created_at, submitted_at, decided_at, decided_by, "     \
 	"due_on, fulfilled_at, fulfilled_by, result, updated_at, version"
 #define APP_OPEN_STATES "('draft','submitted','approved')"
+/* R2.9: an organisation and those below it (an agency's teams and contractors, a team's
+ * contractors), as the applications and accounts rows carry it. */
+#define APP_ORG_SCOPE       "(org_id = $1 OR agency_id = $1 OR project_id = $1)"
+#define APP_ORG_ACCOUNT_IDS "SELECT id FROM accounts WHERE " APP_ORG_SCOPE
 /* The reader's scope (R7.1) or their own applications, then the filters of struct app_filter. */
 #define APP_LIST_WHERE                                                                             \
 	" FROM applications WHERE ((($1::text IS NULL OR agency_id = $1) "                         \
@@ -96,6 +100,40 @@
 	  "UPDATE accounts SET family_name = $2, given_name = $3, family_kana = $4, "              \
 	  "given_kana = $5, role = $6, pending_email = $7, updated_at = $8, "                      \
 	  "version = version + 1 WHERE id = $1 AND status <> 'deleted'",                           \
+	  NULL)                                                                                    \
+	/* R2.6 + R2.7: the open application of a kind about an account (a review "remove" links   \
+	 * an existing deletion instead of filing a second). */                                    \
+	X(STMT_APP_OPEN_ID_FOR_ACCOUNT,                                                            \
+	  "SELECT id FROM applications WHERE account_id = $1 AND kind = $2 "                       \
+	  "AND state IN " APP_OPEN_STATES " ORDER BY created_at, id LIMIT 1",                      \
+	  NULL)                                                                                    \
+	/* R2.9: an organisation that ended its use (or sits in one that did) takes nothing new.   \
+	 */                                                                                        \
+	X(STMT_APP_ORG_ENDED,                                                                      \
+	  "SELECT COUNT(*) FROM orgs o WHERE o.id = $1 AND (o.ended_at IS NOT NULL OR EXISTS "     \
+	  "(SELECT 1 FROM orgs p WHERE p.ended_at IS NOT NULL AND (p.id = o.agency_id "            \
+	  "OR p.id = o.project_id OR p.id = o.parent_id)))",                                       \
+	  NULL)                                                                                    \
+	/* R2.9 organisation end: the scope's open applications, a batch at a time (each closed    \
+	 * one drops out of the selection). */                                                     \
+	X(STMT_APP_SCOPE_OPEN,                                                                     \
+	  "SELECT " APP_COLS " FROM applications WHERE " APP_ORG_SCOPE                             \
+	  " AND state IN " APP_OPEN_STATES " AND id <> $2 ORDER BY created_at, id LIMIT $3",       \
+	  NULL)                                                                                    \
+	/* 5.2.1: the scope's personal data goes; the rows stay as the operator's record (the      \
+	 * kind, the states, the dates). An org_end's subject is the organisation, not a person.   \
+	 */                                                                                        \
+	X(STMT_APP_SCOPE_SCRUB,                                                                    \
+	  "UPDATE applications SET subject_label = $2, email = NULL, payload = '{}' "              \
+	  "WHERE " APP_ORG_SCOPE " AND kind <> 'org_end'",                                         \
+	  NULL)                                                                                    \
+	X(STMT_APP_SCOPE_DECL_SCRUB,                                                               \
+	  "UPDATE identity_declarations SET declared_by_label = declared_by "                      \
+	  "WHERE declared_by IN (" APP_ORG_ACCOUNT_IDS ")",                                        \
+	  NULL)                                                                                    \
+	X(STMT_APP_SCOPE_EVENT_SCRUB,                                                              \
+	  "UPDATE application_events SET actor_label = actor_id "                                  \
+	  "WHERE actor_id IN (" APP_ORG_ACCOUNT_IDS ")",                                           \
 	  NULL)
 
 #endif

@@ -17,27 +17,80 @@
 #define LIFE_ORG_ACCOUNTS    "(agency_id = $1 OR project_id = $1 OR org_id = $1)"
 #define LIFE_ORG_ACCOUNT_IDS "SELECT id FROM accounts WHERE " LIFE_ORG_ACCOUNTS
 
+/* R2.4: live, not an operator, and due for a stage (see STMT_LIFE_INACTIVE_PICK_AGENCY). */
+#define LIFE_INACTIVE_DUE                                                                          \
+	"status IN ('active', 'pending') AND role <> 'operator' AND (last_active_at <= $3 "        \
+	"OR (last_active_at <= $4 AND (inactivity_warned = 0 OR inactivity_warned > $6)) "         \
+	"OR (last_active_at <= $5 AND (inactivity_warned = 0 OR inactivity_warned > $7)))"
+
+/* A JSON array of ids ($1) as a set, in each dialect. */
+#define LIFE_IDS_PG   "SELECT json_array_elements_text($1::json)"
+#define LIFE_IDS_LITE "SELECT value FROM json_each($1)"
+
 /* The manager lookups name their index on SQLite: without statistics it prefers accounts_inactive
  * (status = 'active', nearly the whole table) over accounts_agency (one agency). */
 #define STMT_LIST_LIFECYCLE(X)                                                                     \
-	/* R2.4: one status at a time so the index (status, last_active_at) yields rows in order   \
-	 * with no sort; $3 is a keyset (rows already handled no longer match and drop out). */    \
-	X(STMT_LIFE_INACTIVE_PICK,                                                                 \
-	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE status = $1 AND last_active_at <= $2 "    \
-	  "AND last_active_at >= $3 AND role <> 'operator' "                                       \
-	  "AND (inactivity_warned = 0 OR inactivity_warned > $4) "                                 \
-	  "ORDER BY last_active_at LIMIT $5",                                                      \
+	/* R2.4, one pass over every stage: a candidate is unused since the disable cut ($3), or   \
+	 * since a warning cut ($4: the later warning, stage $6; $5: the earlier, stage $7) and    \
+	 * not yet warned at that stage. Pass 1 walks the accounts by agency (accounts_agency) so  \
+	 * a batch holds whole agencies and each manager gets one digest; it leaves out the role   \
+	 * $2 certified by the operators, which pass 2 walks by last use (accounts_inactive). $1   \
+	 * is a keyset (inclusive: rows handled no longer match and drop out). */                  \
+	X(STMT_LIFE_INACTIVE_PICK_AGENCY,                                                          \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE agency_id >= $1 AND role <> $2 "          \
+	  "AND " LIFE_INACTIVE_DUE " ORDER BY agency_id LIMIT $8",                                 \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts INDEXED BY accounts_agency WHERE "              \
+	  "agency_id >= $1 AND role <> $2 AND " LIFE_INACTIVE_DUE " ORDER BY agency_id LIMIT $8")  \
+	X(STMT_LIFE_INACTIVE_PICK_ROLE,                                                            \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE last_active_at >= $1 AND role = $2 "      \
+	  "AND " LIFE_INACTIVE_DUE " ORDER BY last_active_at LIMIT $8",                            \
 	  NULL)                                                                                    \
-	X(STMT_LIFE_INACTIVE_DISABLE,                                                              \
+	/* The batch's changes, each repeating the selection's conditions so that of two nodes     \
+	 * only one changes (and so audits and mails) an account. $1 is a JSON array of ids;       \
+	 * RETURNING says which this call changed. On SQLite the unary + keeps the planner on the  \
+	 * primary key: without statistics it would walk accounts_inactive (every live account).   \
+	 */                                                                                        \
+	X(STMT_LIFE_INACTIVE_DISABLE_MANY,                                                         \
 	  "UPDATE accounts SET status = 'disabled', disabled_reason = $3, updated_at = $4, "       \
-	  "version = version + 1 WHERE id = $1 AND status IN ('active', 'pending') "               \
-	  "AND last_active_at <= $2 AND role <> 'operator'",                                       \
-	  NULL)                                                                                    \
-	X(STMT_LIFE_INACTIVE_WARN,                                                                 \
-	  "UPDATE accounts SET inactivity_warned = $3 WHERE id = $1 "                              \
+	  "version = version + 1 WHERE id IN (" LIFE_IDS_PG ") AND status IN ('active', "          \
+	  "'pending') AND last_active_at <= $2 AND role <> 'operator' RETURNING id",               \
+	  "UPDATE accounts SET status = 'disabled', disabled_reason = $3, updated_at = $4, "       \
+	  "version = version + 1 WHERE id IN (" LIFE_IDS_LITE ") AND +status IN ('active', "       \
+	  "'pending') AND +last_active_at <= $2 AND role <> 'operator' RETURNING id")              \
+	X(STMT_LIFE_INACTIVE_WARN_MANY,                                                            \
+	  "UPDATE accounts SET inactivity_warned = $3 WHERE id IN (" LIFE_IDS_PG ") "              \
 	  "AND status IN ('active', 'pending') AND last_active_at <= $2 AND role <> 'operator' "   \
-	  "AND (inactivity_warned = 0 OR inactivity_warned > $3)",                                 \
-	  NULL)                                                                                    \
+	  "AND (inactivity_warned = 0 OR inactivity_warned > $3) RETURNING id",                    \
+	  "UPDATE accounts SET inactivity_warned = $3 WHERE id IN (" LIFE_IDS_LITE ") "            \
+	  "AND +status IN ('active', 'pending') AND +last_active_at <= $2 AND role <> 'operator' " \
+	  "AND (inactivity_warned = 0 OR inactivity_warned > $3) RETURNING id")                    \
+	/* Disabling ends access at once: sessions, API tokens, set-up links of the ids in $1. */  \
+	X(STMT_LIFE_SESSIONS_DELETE_MANY,                                                          \
+	  "DELETE FROM sessions WHERE account_id IN (" LIFE_IDS_PG ")",                            \
+	  "DELETE FROM sessions WHERE account_id IN (" LIFE_IDS_LITE ")")                          \
+	X(STMT_LIFE_TOKENS_REVOKE_MANY,                                                            \
+	  "UPDATE api_tokens SET revoked_at = $2 WHERE account_id IN (" LIFE_IDS_PG ") "           \
+	  "AND revoked_at IS NULL",                                                                \
+	  "UPDATE api_tokens SET revoked_at = $2 WHERE account_id IN (" LIFE_IDS_LITE ") "         \
+	  "AND revoked_at IS NULL")                                                                \
+	X(STMT_LIFE_LINKS_REVOKE_MANY,                                                             \
+	  "UPDATE account_links SET used_at = $2 WHERE account_id IN (" LIFE_IDS_PG ") "           \
+	  "AND used_at IS NULL",                                                                   \
+	  "UPDATE account_links SET used_at = $2 WHERE account_id IN (" LIFE_IDS_LITE ") "         \
+	  "AND used_at IS NULL")                                                                   \
+	/* Many outbox rows in one statement (store_outbox_insert_many): $1 is a JSON array of     \
+	 * objects; the same row as STMT_OUTBOX_INSERT makes. */                                   \
+	X(STMT_LIFE_OUTBOX_INSERT_MANY,                                                            \
+	  "INSERT INTO outbox (id, to_addr, account_id, template, subject, body, state, "          \
+	  "attempts, next_attempt_at, lease_until, last_error, created_at, sent_at) "              \
+	  "SELECT id, to_addr, account_id, template, subject, body, 'queued', 0, created_at, 0, "  \
+	  "NULL, created_at, NULL FROM json_to_recordset($1::json) AS r(id text, to_addr text, "   \
+	  "account_id text, template text, subject text, body text, created_at bigint)",           \
+	  "INSERT INTO outbox (id, to_addr, account_id, template, subject, body, state, "          \
+	  "attempts, next_attempt_at, lease_until, last_error, created_at, sent_at) "              \
+	  "SELECT value->>'id', value->>'to_addr', value->>'account_id', value->>'template', "     \
+	  "value->>'subject', value->>'body', 'queued', 0, value->>'created_at', 0, NULL, "        \
+	  "value->>'created_at', NULL FROM json_each($1)")                                         \
 	/* The certifying managers of an account (2.2.2): active holders of the role in scope. The \
 	 * agency is always given so the index accounts_agency (agency_id, project_id) finds them; \
 	 * operators are the accounts without an agency (the same index, agency_id IS NULL). */    \

@@ -39,6 +39,22 @@
 	  NULL) \
 	X(STMT_OUTBOX_COUNT, \
 	  "SELECT COUNT(*) FROM outbox WHERE ($1::text IS NULL OR state = $1)", NULL) \
+	/* R2.9 + 5.2.1: an organisation ends its use: the mail to its people (and those of the \
+	 * orgs below it) goes, queued or sent, with the names and addresses in it. */ \
+	X(STMT_OUTBOX_ORG_DELETE, \
+	  "DELETE FROM outbox WHERE account_id IN (SELECT id FROM accounts WHERE org_id = $1 " \
+	  "OR agency_id = $1 OR project_id = $1) OR to_addr IN (SELECT email FROM accounts " \
+	  "WHERE org_id = $1 OR agency_id = $1 OR project_id = $1) OR to_addr IN (SELECT " \
+	  "pending_email FROM accounts WHERE (org_id = $1 OR agency_id = $1 OR project_id = $1) " \
+	  "AND pending_email IS NOT NULL)", \
+	  NULL) \
+	/* ... and the application mails about them sent to managers outside the scope: each \
+	 * carries its application's page address, /applications/<id>. */ \
+	X(STMT_OUTBOX_ORG_APP_DELETE, \
+	  "DELETE FROM outbox WHERE template LIKE 'application.%' AND EXISTS (SELECT 1 FROM " \
+	  "applications ap WHERE (ap.org_id = $1 OR ap.agency_id = $1 OR ap.project_id = $1) " \
+	  "AND ap.kind <> 'org_end' AND outbox.body LIKE '%/applications/' || ap.id || '%')", \
+	  NULL) \
 	/* blocklist */ \
 	X(STMT_BLOCK_INSERT, \
 	  "INSERT INTO mail_blocklist (id, pattern, note, created_by, created_at) " \

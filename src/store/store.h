@@ -177,6 +177,9 @@ enum gcas_err store_audit_head(struct db *db, struct arena *a, int64_t *seq, con
 enum gcas_err store_audit_head_read(struct db *db, struct arena *a, int64_t *seq,
                                     const char **hash);
 enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r);
+/* Insert n records (already chained, in seq order) in one statement and move the head to the
+ * last; inside the transaction that locked the head. */
+enum gcas_err store_audit_insert_many(struct db *db, const struct audit_rec *r, size_t n);
 struct audit_filter {
 	const char *agency_id; /* NULL = all */
 	const char *actor_id, *action_prefix, *target_id;

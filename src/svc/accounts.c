@@ -86,6 +86,15 @@ enum gcas_err account_org_for_role(struct db *db, struct arena *a, const char *o
 	}
 	if (e)
 		return e;
+	/* R2.9: an organisation that ended its use (or whose agency or team did) takes no one. */
+	int ended = 0;
+	if ((e = store_app_org_ended(db, o->id, &ended)))
+		return e;
+	if (ended) {
+		verr_add(ve, "org_id", "この組織は利用を終了しています",
+		         "This organisation has ended its use");
+		return GCAS_ERR_INVALID;
+	}
 	/* R1.2: a role lives in one kind of organisation; project roles in one project team. */
 	if (role_org_kind(role) != o->kind) {
 		verr_add(ve, "role", "この役割はこの組織に所属できません",

@@ -16,6 +16,7 @@
 #include "core/calendar.h"
 #include "core/validate.h"
 #include "store/applications.h"
+#include "store/outbox.h"
 #include "svc/accounts_tx.h"
 #include "svc/audit.h"
 #include "svc/calendar.h"
@@ -68,6 +69,9 @@ static const struct mail_tmpl tmpl_failed = {
 };
 
 #define NO_APPROVAL_REASON "承認不要: 申請者が認証責任者 (別表1)"
+#define ORG_END_REASON     "組織の利用終了により終了 (規程 別表1, R2.9)"
+#define ORG_ENDED_JA       "この組織は利用を終了しています"
+#define ORG_ENDED_EN       "This organisation has ended its use"
 
 /* ---- small helpers ---- */
 
@@ -267,8 +271,10 @@ static enum gcas_err fulfil_create(struct db *db, const struct env *env, const s
 		return GCAS_ERR_INTERNAL;
 	enum gcas_err e = account_org_for_role(db, a, app->org_id, (enum role)role, &o, &ve);
 	if (e == GCAS_ERR_INVALID) {
-		fo->failure = "所属組織がありません / The organisation no longer exists";
-		return GCAS_OK;
+		/* Gone, or ended its use since the application (R2.9). */
+		fo->failure = ve.n ? arena_printf(a, "%s / %s", ve.e[0].ja, ve.e[0].en)
+		                   : "所属組織がありません / The organisation no longer exists";
+		return fo->failure ? GCAS_OK : GCAS_ERR_NOMEM;
 	}
 	if (e)
 		return e;
@@ -471,7 +477,10 @@ struct apply {
 	struct account_input person; /* normalised */
 	char email[256];             /* normalised, "" when none */
 	int role;                    /* create: the role; change: the new role or -1 */
-	struct ymd verified_on, ends_on;
+	struct ymd verified_on, ends_on, departure_on;
+	/* The dates as stored: always YYYY-MM-DD (ymd_parse also takes the Cabinet Office CSV's
+	 * "YYYY/M/D", and the columns are compared as text: due_on < $12, departure_on < $1). */
+	const char *departure_s, *ends_s;
 };
 
 /* Checks that need no database: every field of the kind, all errors at once. */
@@ -554,8 +563,8 @@ static void check_input(struct arena *a, struct apply *p, struct verrs *ve)
 				verr_add(ve, f[i], validate_msg(VP_INDIVIDUAL_NUMBER, 0),
 				         validate_msg(VP_INDIVIDUAL_NUMBER, 1));
 	}
-	if (p->kind == APP_DELETE)
-		check_date(ve, "departure_on", in->departure_on, 0, &d);
+	if (p->kind == APP_DELETE && check_date(ve, "departure_on", in->departure_on, 0, &d))
+		p->departure_s = ymd_str(a, d);
 	if (p->kind != APP_ORG_END && p->kind != APP_CREATE && empty(in->account_id))
 		verr_add(ve, "account_id", "対象のアカウントを指定してください",
 		         "Choose the account");
@@ -563,10 +572,12 @@ static void check_input(struct arena *a, struct apply *p, struct verrs *ve)
 		if (empty(in->org_id))
 			verr_add(ve, "org_id", "組織を選んでください", "Choose the organisation");
 		/* R2.9: applied before the end date, so the end is today or later. */
-		if (check_date(ve, "ends_on", in->ends_on, 1, &p->ends_on) &&
-		    ymd_cmp(p->ends_on, today_jst()) < 0)
-			verr_add(ve, "ends_on", "利用終了日は本日以降の日付にしてください",
-			         "The end date must be today or later");
+		if (check_date(ve, "ends_on", in->ends_on, 1, &p->ends_on)) {
+			p->ends_s = ymd_str(a, p->ends_on);
+			if (ymd_cmp(p->ends_on, today_jst()) < 0)
+				verr_add(ve, "ends_on", "利用終了日は本日以降の日付にしてください",
+				         "The end date must be today or later");
+		}
 	}
 }
 
@@ -597,10 +608,10 @@ static char *payload_of(struct arena *a, const struct apply *p, const struct acc
 			json_object_set_new(o, "email", json_string(p->email));
 		if (p->role >= 0 && (enum role)p->role != cur->role)
 			json_object_set_new(o, "role", json_string(role_name((enum role)p->role)));
-	} else if (p->kind == APP_DELETE && !empty(p->in->departure_on)) {
-		json_object_set_new(o, "departure_on", json_string(p->in->departure_on));
-	} else if (p->kind == APP_ORG_END) {
-		json_object_set_new(o, "ends_on", json_string(p->in->ends_on));
+	} else if (p->kind == APP_DELETE && p->departure_s) {
+		json_object_set_new(o, "departure_on", json_string(p->departure_s));
+	} else if (p->kind == APP_ORG_END && p->ends_s) {
+		json_object_set_new(o, "ends_on", json_string(p->ends_s));
 	}
 	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
@@ -633,6 +644,18 @@ static enum gcas_err conflict_open(struct verrs *ve, const char *field)
 	verr_add(ve, field, "この対象には処理中の同じ種類の申請があります",
 	         "An application of this kind is already open for it");
 	return GCAS_ERR_CONFLICT;
+}
+
+/* The unique indexes on open applications (0002_lifecycle.sql) refused the insert: a concurrent
+ * request passed the same check first (PostgreSQL READ COMMITTED). Same message as the check. */
+static enum gcas_err insert_conflict(const struct apply *p, struct verrs *ve)
+{
+	if (p->kind == APP_CREATE) {
+		verr_add(ve, "email", "このメールアドレスは他の申請で申請中です",
+		         "Another open application already asks for this address");
+		return GCAS_ERR_CONFLICT;
+	}
+	return conflict_open(ve, p->kind == APP_ORG_END ? "org_id" : "account_id");
 }
 
 static enum gcas_err denied_in_tx(struct db *db, struct arena *a, const struct actor *ac,
@@ -745,6 +768,14 @@ static enum gcas_err apply_org_end(struct db *db, struct arena *a, const struct 
 		         "Choose an agency or a project team");
 		return GCAS_ERR_INVALID;
 	}
+	/* R2.9: an end is once; a second one (or one inside an ended agency) is refused. */
+	int ended = 0;
+	if ((e = store_app_org_ended(db, o.id, &ended)))
+		return e;
+	if (ended) {
+		verr_add(ve, "org_id", ORG_ENDED_JA, ORG_ENDED_EN);
+		return GCAS_ERR_INVALID;
+	}
 	if ((e = store_app_open_for_org(db, o.id, &n)))
 		return e;
 	if (n > 0)
@@ -788,8 +819,15 @@ static enum gcas_err apply_tx(struct db *db, const struct env *env, const struct
 		verr_add(ve, "person", "変更する項目がありません", "Nothing would change");
 		return GCAS_ERR_INVALID;
 	}
-	const char *email = p->email[0] ? arena_strdup(a, p->email) : NULL;
-	if ((e = store_app_insert(db, app, email)))
+	/* The address column is what the unique index on open applications holds: only an
+	 * address asked for (a create's, or a change's new one). */
+	const char *email = p->email[0] && (p->kind == APP_CREATE || strcmp(p->email, cur.email))
+	                        ? arena_strdup(a, p->email)
+	                        : NULL;
+	e = store_app_insert(db, app, email);
+	if (e == GCAS_ERR_CONFLICT)
+		return insert_conflict(p, ve);
+	if (e)
 		return e;
 	/* The creation is the first history row: from nothing to draft. */
 	enum app_state want = p->in->draft ? APP_DRAFT : APP_SUBMITTED;
@@ -854,21 +892,19 @@ enum gcas_err app_create_tx(struct db *db, const struct env *env, const struct a
 	if (ve->n)
 		return GCAS_ERR_INVALID;
 	int64_t now = clock_now();
-	*out = (struct application){
-	    .id = id,
-	    .kind = p->kind,
-	    .state = APP_DRAFT,
-	    .applicant_id = ac->subj.account_id,
-	    .applicant_role = ac->subj.role,
-	    .reason = in->reason,
-	    .needs_approval = app_needs_approval(ac->subj.role),
-	    .departure_on =
-	        p->kind == APP_DELETE && !empty(in->departure_on) ? in->departure_on : NULL,
-	    .ends_on = p->kind == APP_ORG_END ? in->ends_on : NULL,
-	    .import_id = empty(in->import_id) ? NULL : in->import_id,
-	    .created_at = now,
-	    .updated_at = now,
-	    .version = 1};
+	*out = (struct application){.id = id,
+	                            .kind = p->kind,
+	                            .state = APP_DRAFT,
+	                            .applicant_id = ac->subj.account_id,
+	                            .applicant_role = ac->subj.role,
+	                            .reason = in->reason,
+	                            .needs_approval = app_needs_approval(ac->subj.role),
+	                            .departure_on = p->kind == APP_DELETE ? p->departure_s : NULL,
+	                            .ends_on = p->kind == APP_ORG_END ? p->ends_s : NULL,
+	                            .import_id = empty(in->import_id) ? NULL : in->import_id,
+	                            .created_at = now,
+	                            .updated_at = now,
+	                            .version = 1};
 	return apply_tx(db, env, ac, a, p, out, ve);
 }
 
@@ -1166,6 +1202,53 @@ enum gcas_err svc_app_list(const struct env *env, const struct actor *ac, struct
 	return GCAS_OK;
 }
 
+/* ---- R2.9 organisation end ---- */
+
+/* A batch of the scope's open applications at a time: each one closed drops out of the
+ * selection, so the loop ends when a batch comes back short. */
+#define ORG_END_BATCH 200
+
+enum gcas_err app_org_end_cleanup_tx(struct db *db, const struct env *env, const struct actor *ac,
+                                     struct arena *a, const char *org_id,
+                                     const char *application_id)
+{
+	(void)env;
+	if (empty(org_id))
+		return GCAS_ERR_INVALID;
+	for (;;) {
+		struct application *apps;
+		size_t n;
+		enum gcas_err e =
+		    store_app_scope_open(db, a, org_id, application_id, ORG_END_BATCH, &apps, &n);
+		if (e)
+			return e;
+		for (size_t i = 0; i < n; i++) {
+			struct application *app = &apps[i];
+			/* S1: an approved application can only end failed; a draft or a submitted
+			 * one is withdrawn. Nobody is mailed: the people concerned are gone. */
+			if (app->state != APP_APPROVED) {
+				e = app_move(db, a, ac, app, APP_WITHDRAWN, ORG_END_REASON,
+				             "withdraw");
+			} else {
+				app->fulfilled_at = clock_now();
+				app->fulfilled_by = ac->acc ? ac->acc->id : NULL;
+				app->result = ORG_END_REASON;
+				e = app_move(db, a, ac, app, APP_FAILED, ORG_END_REASON, "fail");
+			}
+			if (e)
+				return e;
+		}
+		if (n < ORG_END_BATCH)
+			break;
+	}
+	/* 5.2.1: the agency's information is the agency's to delete; the application records stay
+	 * as the operator's log, without the names, addresses and readings of the people. */
+	enum gcas_err e = store_app_scope_scrub(db, org_id, "削除済み", NULL);
+	if (!e)
+		e = store_outbox_delete_for_org(db, org_id, NULL);
+	return e;
+}
+
 /* ---- R2.3 service levels ---- */
 
 struct slo_ctx {
@@ -1187,6 +1270,8 @@ static void slo_row(void *ctx, enum app_kind kind, enum app_state state, const c
 			l->on_time++;
 		else
 			l->late++;
+	} else if (state == APP_FAILED) {
+		l->failed++;
 	} else if (state == APP_APPROVED) {
 		l->open++;
 		if (has_due && ymd_cmp(c->today, due) > 0)

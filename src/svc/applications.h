@@ -60,6 +60,20 @@ enum gcas_err svc_app_fulfil(const struct env *env, const struct actor *ac, stru
 enum gcas_err svc_app_fail(const struct env *env, const struct actor *ac, struct arena *a,
                            const char *id, const char *reason, struct verrs *ve);
 
+/* R2.9 + 5.2.1: organisation end, inside the caller's transaction (lifecycle_org_end_tx). For
+ * org_id and every org below it (an agency's project teams and contractors, a team's
+ * contractors): every open application except application_id (the org_end being fulfilled; may
+ * be NULL) ends — approved → failed, draft/submitted → withdrawn — with the reason
+ * "組織の利用終了により終了 (規程 別表1, R2.9)", a history row and an audit record each (actor ac);
+ * then the scope's applications lose their personal data (subject_label "削除済み", email NULL,
+ * payload "{}"; org_end applications keep the organisation's name), declarations and history rows
+ * by the scope's accounts carry the account id instead of its label, and the outbox rows to the
+ * scope's accounts are deleted. Audit records stay (5.2.1 first exception). Store errors are
+ * returned as they are (the caller rolls back); GCAS_ERR_INVALID for an empty org_id. */
+enum gcas_err app_org_end_cleanup_tx(struct db *db, const struct env *env, const struct actor *ac,
+                                     struct arena *a, const char *org_id,
+                                     const char *application_id);
+
 /* One application with its history (oldest first) and, for a create, its declaration
  * (*has_decl = 1). Visible to the applicant, the approvers of its scope and the operator. */
 enum gcas_err svc_app_get(const struct env *env, const struct actor *ac, struct arena *a,
@@ -80,11 +94,14 @@ enum gcas_err svc_app_list(const struct env *env, const struct actor *ac, struct
                            const struct app_filter *f, struct page *pg, struct application **out,
                            size_t *n);
 
-/* R2.3: the monthly service-level report: per kind, applications approved in the month, fulfilled
- * within their due date, fulfilled late, and still open past due. Operator only. */
+/* R2.3: the monthly service-level report: per kind, applications approved in the month (an
+ * application counts in the month of its approval, decided_at, JST), fulfilled within their due
+ * date, fulfilled late, failed (could not be carried out), and still open (open_overdue: past
+ * due). The on-time share is on_time / (on_time + late + open_overdue): a backlog lowers it.
+ * Operator only. */
 struct slo_line {
 	enum app_kind kind;
-	int64_t approved, on_time, late, open_overdue, open;
+	int64_t approved, on_time, late, open_overdue, open, failed;
 };
 struct slo_report {
 	int year, month;

@@ -97,17 +97,14 @@ static enum gcas_err chain_hash(struct arena *a, const struct audit_rec *r, char
 	return sha256_hex(msg, strlen(msg), out);
 }
 
-enum gcas_err audit_append(struct db *db, struct arena *a, const struct actor *ac,
-                           const struct audit_event *ev)
+/* Fill r for event ev following (seq, prev) and chain it: hash and seal into the arena. */
+static enum gcas_err chain_one(struct arena *a, const struct actor *ac,
+                               const struct audit_event *ev, int64_t seq, const char *prev,
+                               int64_t at, struct audit_rec *out)
 {
-	int64_t seq;
-	const char *prev;
-	enum gcas_err e = store_audit_head(db, a, &seq, &prev);
-	if (e)
-		return e;
 	struct audit_rec r = {
 	    .seq = seq + 1,
-	    .at = clock_now(),
+	    .at = at,
 	    .actor_id = ac && ac->acc ? ac->acc->id : NULL,
 	    .actor_label = ac && ac->label ? ac->label : "system",
 	    .action = ev->action,
@@ -120,14 +117,46 @@ enum gcas_err audit_append(struct db *db, struct arena *a, const struct actor *a
 	    .request_id = ac ? ac->request_id : NULL,
 	    .prev_hash = prev,
 	};
-	char hash[65];
-	e = chain_hash(a, &r, hash);
+	char hash[65], mac[65];
+	enum gcas_err e = chain_hash(a, &r, hash);
 	if (e)
 		return e;
-	r.hash = hash;
-	char mac[65];
-	r.mac = seal(hash, mac) == 0 ? mac : NULL;
-	return store_audit_insert(db, &r);
+	r.hash = arena_strdup(a, hash);
+	r.mac = seal(hash, mac) == 0 ? arena_strdup(a, mac) : NULL;
+	if (!r.hash || (seal_key_set && !r.mac))
+		return GCAS_ERR_NOMEM;
+	*out = r;
+	return GCAS_OK;
+}
+
+enum gcas_err audit_append(struct db *db, struct arena *a, const struct actor *ac,
+                           const struct audit_event *ev)
+{
+	return audit_append_batch(db, a, ac, ev, 1);
+}
+
+enum gcas_err audit_append_batch(struct db *db, struct arena *a, const struct actor *ac,
+                                 const struct audit_event *ev, size_t n)
+{
+	int64_t seq;
+	const char *prev;
+	if (n == 0)
+		return GCAS_OK;
+	/* The head is locked once for the batch; each record still follows the one before. */
+	enum gcas_err e = store_audit_head(db, a, &seq, &prev);
+	if (e)
+		return e;
+	struct audit_rec *r = arena_alloc(a, n * sizeof(*r));
+	if (!r)
+		return GCAS_ERR_NOMEM;
+	int64_t now = clock_now();
+	for (size_t i = 0; i < n; i++) {
+		if ((e = chain_one(a, ac, &ev[i], seq, prev, now, &r[i])))
+			return e;
+		seq = r[i].seq;
+		prev = r[i].hash;
+	}
+	return n == 1 ? store_audit_insert(db, r) : store_audit_insert_many(db, r, n);
 }
 
 struct rec_ctx {

@@ -27,6 +27,11 @@ void audit_set_key(const unsigned char *key, size_t len);
 /* Append inside the caller's transaction. */
 enum gcas_err audit_append(struct db *db, struct arena *a, const struct actor *ac,
                            const struct audit_event *ev);
+/* Append n events (ev[0..n-1], in that order) inside the caller's transaction: each record is
+ * chained and sealed as by audit_append, the head is locked and moved once, and the records are
+ * written in one statement. */
+enum gcas_err audit_append_batch(struct db *db, struct arena *a, const struct actor *ac,
+                                 const struct audit_event *ev, size_t n);
 /* Append in a transaction of its own: for events with no other change (a refused request, a
  * failed sign-in). */
 enum gcas_err audit_record(const struct env *env, const struct actor *ac,

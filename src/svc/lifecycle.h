@@ -8,7 +8,8 @@
 #include "svc/env.h"
 
 /* The daily job (R2.4, 別表1): warn each account unused for inactivity_days - 14 and - 3 days
- * (the account and its certifying manager, by mail, once per stage), and disable every account
+ * (the account by mail, once per stage, and its certifying managers in one digest per sweep),
+ * and disable every account
  * unused for inactivity_days counting from the later of activation and last sign-in (creation
  * when never activated), with the reason, its sessions and tokens ended, an audit record and a
  * notification. Works in batches so memory stays flat over a million accounts. */

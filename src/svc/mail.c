@@ -129,9 +129,9 @@ static void footer(struct buf *b, const struct env *env)
 	            "This is the work address tied to a GCAS account (regulation 2.4).\n");
 }
 
-enum gcas_err mail_enqueue(struct db *db, const struct env *env, struct arena *a, const char *to,
-                           const char *account_id, const struct mail_tmpl *t,
-                           const char *const *vars)
+enum gcas_err mail_render(const struct env *env, struct arena *a, const char *to,
+                          const char *account_id, const struct mail_tmpl *t,
+                          const char *const *vars, struct outbox_msg *out)
 {
 	char addr[VALIDATE_EMAIL_MAX + 1];
 	struct buf subj, body;
@@ -164,19 +164,27 @@ enum gcas_err mail_enqueue(struct db *db, const struct env *env, struct arena *a
 		e = GCAS_ERR_CRYPTO;
 		goto out;
 	}
-	struct outbox_msg m = {.id = id,
-	                       .to_addr = addr,
-	                       .account_id = account_id,
-	                       .template_name = t->name,
-	                       .subject = subj.data,
-	                       .body = body.data,
-	                       .created_at = clock_now()};
-	e = store_outbox_insert(db, &m);
+	*out = (struct outbox_msg){.id = arena_strdup(a, id),
+	                           .to_addr = arena_strdup(a, addr),
+	                           .account_id = account_id,
+	                           .template_name = t->name,
+	                           .subject = arena_memdup(a, subj.data, subj.len + 1),
+	                           .body = arena_memdup(a, body.data, body.len + 1),
+	                           .created_at = clock_now()};
+	e = out->id && out->to_addr && out->subject && out->body ? GCAS_OK : GCAS_ERR_NOMEM;
 out:
-	(void)a;
 	buf_free(&subj);
 	buf_free(&body);
 	return e;
+}
+
+enum gcas_err mail_enqueue(struct db *db, const struct env *env, struct arena *a, const char *to,
+                           const char *account_id, const struct mail_tmpl *t,
+                           const char *const *vars)
+{
+	struct outbox_msg m;
+	enum gcas_err e = mail_render(env, a, to, account_id, t, vars, &m);
+	return e ? e : store_outbox_insert(db, &m);
 }
 
 /* ---- the personal-address rule (R2.8) ---- */

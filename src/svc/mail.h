@@ -9,6 +9,8 @@
 
 #include "svc/env.h"
 
+struct outbox_msg; /* store/outbox.h */
+
 /* A message template, defined by the module that sends it (static const). Placeholders are
  * {{name}}, filled from vars; a missing variable renders empty. Both languages go into one
  * message, Japanese first (the users are Japanese civil servants). */
@@ -24,6 +26,12 @@ struct mail_tmpl {
 enum gcas_err mail_enqueue(struct db *db, const struct env *env, struct arena *a, const char *to,
                            const char *account_id, const struct mail_tmpl *t,
                            const char *const *vars);
+/* The same rendering without queueing: *out (id, to_addr, subject and body in the arena;
+ * account_id and template_name borrowed) is ready for store_outbox_insert_many, so a batch job
+ * writes its messages in one statement. INVALID for an unusable address or text. */
+enum gcas_err mail_render(const struct env *env, struct arena *a, const char *to,
+                          const char *account_id, const struct mail_tmpl *t,
+                          const char *const *vars, struct outbox_msg *out);
 
 /* R2.8: 1 when email may be registered for a person: well formed, not a role or list address
  * (common role local parts such as info@, admin@, support@, ml-…; and every entry of the

@@ -12,6 +12,7 @@
 #include "core/application.h"
 #include "core/validate.h"
 #include "svc/accounts.h"
+#include "store/applications.h"
 #include "svc/applications.h"
 #include "svc/audit.h"
 #include "svc/calendar.h"
@@ -449,6 +450,19 @@ static enum gcas_err file_removal(struct db *db, struct decide_ctx *c, const str
 		*result = "account already deleted / アカウントは削除済み";
 		return GCAS_OK;
 	}
+	/* R2.6 + R2.7: a leaver is exactly whom a reviewer removes; when the deletion is already
+	 * applied for (a departure, an earlier decision), the decision is recorded against that
+	 * application rather than refused as a second one (S1: one open per account and kind). */
+	const char *open_id = NULL;
+	enum gcas_err e = store_app_open_id_for_account(db, c->a, acc->id, APP_DELETE, &open_id);
+	if (e == GCAS_OK) {
+		*app_id = open_id;
+		*result = arena_printf(c->a, "existing deletion application %s / 既存の削除申請 %s",
+		                       open_id, open_id);
+		return *result ? GCAS_OK : GCAS_ERR_NOMEM;
+	}
+	if (e != GCAS_ERR_NOTFOUND)
+		return e;
 	if (!policy_allows(&c->ac->subj, ACT_APP_APPLY, &t)) {
 		*result = "no application: the certifying manager applies for the deletion / "
 		          "申請なし：認証する責任者が削除を申請してください";
@@ -459,7 +473,7 @@ static enum gcas_err file_removal(struct db *db, struct decide_ctx *c, const str
 	    .account_id = acc->id,
 	    .reason = arena_printf(c->a, "定期確認（%s）: %s", c->out->campaign_name, c->reason)};
 	struct application app;
-	enum gcas_err e = app_create_tx(db, c->env, c->ac, c->a, &in, &app, c->ve);
+	e = app_create_tx(db, c->env, c->ac, c->a, &in, &app, c->ve);
 	if (e)
 		return e;
 	*app_id = app.id;

@@ -384,11 +384,12 @@ void api_slo_report(struct web_ctx *c)
 	for (int k = 0; lines && k < APP_KIND__MAX; k++) {
 		const struct slo_line *l = &r.line[k];
 		json_array_append_new(
-		    lines, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "kind",
-		                     app_kind_name((enum app_kind)k), "approved",
-		                     (json_int_t)l->approved, "on_time", (json_int_t)l->on_time,
-		                     "late", (json_int_t)l->late, "open_overdue",
-		                     (json_int_t)l->open_overdue, "open", (json_int_t)l->open));
+		    lines,
+		    json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "kind",
+		              app_kind_name((enum app_kind)k), "approved", (json_int_t)l->approved,
+		              "on_time", (json_int_t)l->on_time, "late", (json_int_t)l->late,
+		              "open_overdue", (json_int_t)l->open_overdue, "open",
+		              (json_int_t)l->open, "failed", (json_int_t)l->failed));
 	}
 	json_t *o = json_object();
 	o = set(o, "month", json_string(arena_printf(c->a, "%04d-%02d", r.year, r.month)));
@@ -435,10 +436,12 @@ static const char app_schemas[] =
     "\"system_name\":" NS ",\"nda_confirmed\":{\"type\":\"boolean\"},\"declared_by\":" S ","
     "\"declared_by_label\":" S ",\"declared_at\":" DT "}}}},"
     "\"SloReport\":{\"type\":\"object\",\"description\":\"R2.3: the month's service levels per "
-    "kind of application\",\"required\":[\"month\",\"lines\"],\"properties\":{\"month\":" S ","
+    "kind of application. An application counts in the month it was approved (JST). The "
+    "on-time share is on_time / (on_time + late + open_overdue); failed (could not be carried "
+    "out) is not part of it\",\"required\":[\"month\",\"lines\"],\"properties\":{\"month\":" S ","
     "\"lines\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{"
     "\"kind\":" S ",\"approved\":" INT ",\"on_time\":" INT ",\"late\":" INT ","
-    "\"open_overdue\":" INT ",\"open\":" INT "}}}}}}";
+    "\"open_overdue\":" INT ",\"open\":" INT ",\"failed\":" INT "}}}}}}";
 
 #define BOOLQ "{\"type\":\"boolean\"}"
 static const struct api_param_doc app_params[] = {
@@ -477,4 +480,4 @@ const struct api_doc_part api_doc_applications = {
     app_ops,     sizeof(app_ops) / sizeof(app_ops[0]),
     app_params,  sizeof(app_params) / sizeof(app_params[0]),
     app_schemas, app_listed,
-    app_bodies};
+    app_bodies,  NULL};

@@ -47,6 +47,10 @@ struct api_op_doc {
 	const char *query;  /* space-separated query parameter names */
 	const char *errors; /* space-separated problem statuses */
 };
+/* An operation whose request body is not JSON (an upload): its media type and what it holds. */
+struct api_raw_body {
+	const char *op_id, *media_type, *description;
+};
 #define API_ERRS_RW    "400 401 403 404 415 422"
 #define API_ERRS_RW409 "400 401 403 404 409 415 422"
 struct api_param_doc {
@@ -63,10 +67,14 @@ struct api_doc_part {
 	const char *schemas;
 	const char *const *listed;
 	const struct api_body *const *bodies;
+	const struct api_raw_body *raw; /* uploads (NULL-terminated by op_id), or NULL */
 };
 extern const struct api_doc_part api_doc_applications; /* api_applications.c */
 extern const struct api_doc_part api_doc_review;       /* api_review.c */
 extern const struct api_doc_part api_doc_lifecycle;    /* api_lifecycle.c */
+extern const struct api_doc_part api_doc_calendar;     /* api_calendar.c */
+extern const struct api_doc_part api_doc_mail;         /* api_mail.c */
+extern const struct api_doc_part api_doc_import;       /* api_import.c */
 
 /* Decode the request body per b into target (first member: the uint64_t presence mask, see
  * jsonin.h). optional != 0: an empty body is accepted as {} (operations without input).

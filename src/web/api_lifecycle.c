@@ -103,4 +103,4 @@ static const struct api_op_doc life_ops[] = {
 static const struct api_body *const life_bodies[] = {&api_body_departure, &api_body_org_end, NULL};
 
 const struct api_doc_part api_doc_lifecycle = {
-    life_ops, sizeof(life_ops) / sizeof(life_ops[0]), NULL, 0, NULL, NULL, life_bodies};
+    life_ops, sizeof(life_ops) / sizeof(life_ops[0]), NULL, 0, NULL, NULL, life_bodies, NULL};

@@ -201,16 +201,23 @@ static const struct api_body *const bodies[] = {
     &api_body_org_update, &api_body_empty,          &api_body_member_add,     NULL};
 
 /* The foundation's part; each later feature brings its own (api_common.h). */
-static const struct api_doc_part api_doc_core = {
-    ops,   sizeof(ops) / sizeof(ops[0]), params, sizeof(params) / sizeof(params[0]), NULL, listed,
-    bodies};
+static const struct api_doc_part api_doc_core = {ops,    sizeof(ops) / sizeof(ops[0]),
+                                                 params, sizeof(params) / sizeof(params[0]),
+                                                 NULL,   listed,
+                                                 bodies, NULL};
 
+/* One part per line, so each feature adds its own line. */
+/* clang-format off */
 static const struct api_doc_part *const parts[] = {
     &api_doc_core,
     &api_doc_applications,
     &api_doc_review,
     &api_doc_lifecycle,
+    &api_doc_calendar,
+    &api_doc_mail,
+    &api_doc_import,
 };
+/* clang-format on */
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
 static const struct api_op_doc *op_doc_find(const char *op_id)
@@ -219,6 +226,15 @@ static const struct api_op_doc *op_doc_find(const char *op_id)
 		for (size_t i = 0; i < parts[k]->nops; i++)
 			if (strcmp(parts[k]->ops[i].op_id, op_id) == 0)
 				return &parts[k]->ops[i];
+	return NULL;
+}
+
+static const struct api_raw_body *raw_body_find(const char *op_id)
+{
+	for (size_t k = 0; op_id && k < NPARTS; k++)
+		for (const struct api_raw_body *r = parts[k]->raw; r && r->op_id; r++)
+			if (strcmp(r->op_id, op_id) == 0)
+				return r;
 	return NULL;
 }
 
@@ -520,6 +536,12 @@ static json_t *operation(const struct route *rt)
 	}
 	if (d && d->query)
 		json_object_set_new(op, "parameters", query_params(part_of(d), d->query));
+	const struct api_raw_body *raw = raw_body_find(rt->op_id);
+	if (raw)
+		json_object_set_new(op, "requestBody",
+		                    json_pack("{s:b, s:s, s:{s:{s:{s:s}}}}", "required", 1,
+		                              "description", raw->description, "content",
+		                              raw->media_type, "schema", "type", "string"));
 	if (d && d->body) {
 		char ref[96];
 		snprintf(ref, sizeof(ref), "#/components/schemas/%s", d->body->schema);

@@ -200,4 +200,4 @@ const struct api_doc_part api_doc_review = {
     review_ops,     sizeof(review_ops) / sizeof(review_ops[0]),
     review_params,  sizeof(review_params) / sizeof(review_params[0]),
     review_schemas, review_listed,
-    review_bodies};
+    review_bodies,  NULL};

@@ -119,22 +119,29 @@
 	X(api_reviews_create) \
 	X(api_review_items) \
 	X(api_review_decide)
-/* bulk onboarding: page_import.c */
+/* bulk onboarding: page_import.c, api_import.c */
 #define HANDLERS_IMPORT(X) \
 	X(page_import_form) \
 	X(page_import_upload) \
-	X(page_import_template)
-/* address verification, blocklist: page_mail.c */
+	X(page_import_template) \
+	X(api_imports_create)
+/* address verification, blocklist: page_mail.c, api_mail.c */
 #define HANDLERS_MAIL(X) \
 	X(page_verify_form) \
 	X(page_verify) \
 	X(page_mail_blocklist) \
 	X(page_mail_block_add) \
-	X(page_mail_block_remove)
-/* holidays: page_calendar.c */
+	X(page_mail_block_remove) \
+	X(api_mail_blocks_list) \
+	X(api_mail_blocks_create) \
+	X(api_mail_block_remove)
+/* holidays: page_calendar.c, api_calendar.c */
 #define HANDLERS_CALENDAR(X) \
 	X(page_calendar) \
-	X(page_calendar_import)
+	X(page_calendar_import) \
+	X(api_calendar_get) \
+	X(api_calendar_business_days) \
+	X(api_calendar_import)
 /* clang-format on */
 HANDLERS(H)
 #undef H

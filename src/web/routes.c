@@ -164,6 +164,10 @@ const struct route web_routes[] = {
     PAGE(GET, "/import", page_import_form, AUTH_FULL),
     PAGE(GET, "/import/template.csv", page_import_template, AUTH_FULL),
     PAGE(POST, "/import", page_import_upload, AUTH_FULL),
+    API(POST, "/imports", api_imports_create, "createImport",
+        "Bulk onboarding: a text/csv body of people, one create application per row "
+        "(all or nothing; ?dry_run=true writes nothing)",
+        "write"),
     /* -- end import -- */
 
     /* -- address verification, blocklist: page_mail.c -- */
@@ -172,11 +176,25 @@ const struct route web_routes[] = {
     PAGE(GET, "/admin/mail-blocklist", page_mail_blocklist, AUTH_FULL),
     PAGE(POST, "/admin/mail-blocklist", page_mail_block_add, AUTH_FULL),
     PAGE(POST, "/admin/mail-blocklist/{id}/remove", page_mail_block_remove, AUTH_FULL),
+    API(GET, "/mail-blocklist", api_mail_blocks_list, "listMailBlocks",
+        "Refused addresses and patterns (operator)", "read"),
+    API(POST, "/mail-blocklist", api_mail_blocks_create, "createMailBlock",
+        "Refuse an address or a pattern such as ml-*@example.go.jp (operator)", "write"),
+    API(DELETE, "/mail-blocklist/{id}", api_mail_block_remove, "deleteMailBlock",
+        "Remove an entry from the blocklist (operator)", "write"),
     /* -- end mail -- */
 
     /* -- holidays: page_calendar.c -- */
     PAGE(GET, "/calendar", page_calendar, AUTH_FULL),
     PAGE(POST, "/calendar/import", page_calendar_import, AUTH_FULL),
+    API(GET, "/calendar", api_calendar_get, "getCalendar",
+        "A year's national holidays (computed or imported) and its business days", "read"),
+    API(GET, "/calendar/business-days", api_calendar_business_days, "addBusinessDays",
+        "The date n business days after (or before) a date", "read"),
+    API(POST, "/calendar/import", api_calendar_import, "importCalendar",
+        "Import the Cabinet Office holiday list: a text/csv body, UTF-8 or Shift_JIS "
+        "(operator)",
+        "write"),
     /* -- end calendar -- */
 };
 

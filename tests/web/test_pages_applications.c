@@ -252,6 +252,9 @@ int main(void)
 	is_int(get(&op, "/reports/slo?month=2026-04"), 200, "the operator's SLO report");
 	has_str(BODY, "2026-04", "for the month asked");
 	has_str(BODY, app_kind_label(APP_CREATE, 0), "a line per kind");
+	has_str(BODY, "実施不可", "failed applications in a column of their own");
+	has_str(BODY, "承認された月", "says an application counts in the month of its approval");
+	has_str(BODY, "未処理（期限超過）の合計で割った", "and that open breaches lower the rate");
 	is_int(get(&op, "/reports/slo?month=2026-13"), 400, "a bad month: 400");
 	is_int(get(&ma, "/reports/slo"), 403, "a manager may not read it");
 

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "core/calendar.h"
 #include "store/applications.h"
 #include "store/outbox.h"
 #include "svc/applications.h"
@@ -56,6 +57,16 @@ static long mails_to(const char *to, const char *tmpl)
 	if (store_run(W.w.env.st, to_tx, &c) == GCAS_OK)
 		for (size_t i = 0; i < c.n; i++)
 			k += strcmp(c.m[i].template_name, tmpl) == 0;
+	arena_free(a);
+	return k;
+}
+
+/* Mail queued for an address, any template. */
+static long mails_any(const char *to)
+{
+	struct arena *a = arena_new(0);
+	struct to_ctx c = {.a = a, .to = to};
+	long k = store_run(W.w.env.st, to_tx, &c) == GCAS_OK ? (long)c.n : -1;
 	arena_free(a);
 	return k;
 }
@@ -602,6 +613,250 @@ static void test_lists_and_slo(void)
 	       "month 13 refused");
 }
 
+/* ---- R2.9 organisation end (review findings 1, 2, 6) ---- */
+
+struct cleanup_ctx {
+	const struct env *env;
+	const struct actor *ac;
+	struct arena *a;
+	const char *org_id, *except;
+};
+
+static enum gcas_err cleanup_tx(struct db *db, void *ctx)
+{
+	struct cleanup_ctx *c = ctx;
+	return app_org_end_cleanup_tx(db, c->env, c->ac, c->a, c->org_id, c->except);
+}
+
+/* Every value of every table except the audit log (5.2.1 lets the operator keep it) that holds
+ * one of the needles; the first hit is described in hit. SQLite only (-1 elsewhere). */
+static long scan_tables(const char *const *needles, char *hit, size_t cap)
+{
+	sqlite3 *db;
+	sqlite3_stmt *tabs, *rows;
+	long hits = 0;
+	hit[0] = 0;
+	if (strncmp(W.w.dsn, "sqlite:", 7) != 0 || sqlite3_open(W.w.dsn + 7, &db) != SQLITE_OK)
+		return -1;
+	sqlite3_prepare_v2(db,
+	                   "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
+	                   "('audit', 'audit_head')",
+	                   -1, &tabs, NULL);
+	while (sqlite3_step(tabs) == SQLITE_ROW) {
+		char sql[200];
+		const char *t = (const char *)sqlite3_column_text(tabs, 0);
+		snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", t);
+		if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK)
+			continue;
+		while (sqlite3_step(rows) == SQLITE_ROW)
+			for (int col = 0; col < sqlite3_column_count(rows); col++) {
+				const char *v = (const char *)sqlite3_column_text(rows, col);
+				for (size_t k = 0; v && needles[k]; k++) {
+					if (!strstr(v, needles[k]))
+						continue;
+					if (!hits++)
+						snprintf(hit, cap, "%s.%s holds %s", t,
+						         sqlite3_column_name(rows, col),
+						         needles[k]);
+				}
+			}
+		sqlite3_finalize(rows);
+	}
+	sqlite3_finalize(tabs);
+	sqlite3_close(db);
+	return hits;
+}
+
+static struct app_input person_in(const char *email, const char *family, const char *given,
+                                  const char *fkana, const char *gkana)
+{
+	struct app_input in = create_in(email, "project_staff", W.pjq);
+	in.person.family_name = family;
+	in.person.given_name = given;
+	in.person.family_kana = fkana;
+	in.person.given_kana = gkana;
+	in.reason = "新規配属";
+	return in;
+}
+
+static void test_org_end(void)
+{
+	struct application hana, aoi, del, cdel, oe, keep, done;
+	struct verrs ve;
+	struct actor op = world_actor(&W, W.op);
+	/* the people of agency 2's project team pjq, in every open state, and one fulfilled */
+	struct app_input hin =
+	    person_in("chihiro.kirishima@city.chiyoda.lg.jp", "霧島", "千尋", "キリシマ", "チヒロ");
+	hin.verified_on = "2025/12/20";
+	is_int(apply(W.pmq, &hin, &hana, &ve), GCAS_OK, "pmq applies for 霧島 千尋");
+	struct identity_decl d;
+	int has = 0;
+	struct app_event *ev;
+	size_t nev;
+	svc_app_get(&W.w.env, &op, W.a, hana.id, &done, &ev, &nev, &d, &has);
+	ok(has && strcmp(d.verified_on, "2025-12-20") == 0,
+	   "  the declaration's date is stored as 2025-12-20 (typed 2025/12/20)");
+	is_int(fulfil(hana.id, &done), GCAS_OK, "  the operator fulfils: account, set-up mail");
+	ok(mails_any("chihiro.kirishima@city.chiyoda.lg.jp") > 0, "  (mail to the person queued)");
+	ok(mails_any("pmq@city.chiyoda.lg.jp") > 0, "  (and to the applicant)");
+	struct app_input ain =
+	    person_in("ao.katsuragi@city.chiyoda.lg.jp", "葛城", "蒼", "カツラギ", "アオイ");
+	ain.draft = 1;
+	is_int(apply(W.pmq, &ain, &aoi, &ve), GCAS_OK, "pmq drafts one for 葛城 蒼");
+	struct app_input din = {
+	    .kind = "delete", .account_id = W.psq, .reason = "退職", .departure_on = "2027/1/5"};
+	is_int(apply(W.pmq, &din, &del, &ve), GCAS_OK, "pmq applies to delete psq");
+	is_str(del.departure_on, "2027-01-05", "  departure 2027/1/5 stored as 2027-01-05");
+	is_str(get(del.id, NULL, NULL).departure_on, "2027-01-05", "  and reads back so");
+	has_str(get(del.id, NULL, NULL).payload, "\"2027-01-05\"", "  the payload too");
+	is_int(del.state, APP_APPROVED, "  approved by rule, left open");
+	struct app_input cin = {.kind = "delete", .account_id = W.csd, .reason = "契約終了"};
+	is_int(apply(W.cmd, &cin, &cdel, &ve), GCAS_OK, "cmd applies to delete csd");
+	is_int(cdel.state, APP_SUBMITTED, "  submitted, awaiting approval");
+	struct app_input kin = create_in("keep.me@city.chiyoda.lg.jp", "agency_staff", W.ag2);
+	kin.draft = 1;
+	is_int(apply(W.am2, &kin, &keep, &ve), GCAS_OK, "am2 drafts one in the agency itself");
+	struct app_input oin = {
+	    .kind = "org_end", .org_id = W.pjq, .reason = "システム廃止", .ends_on = "2027/1/5"};
+	is_int(apply(W.pmq, &oin, &oe, &ve), GCAS_OK, "pmq applies to end pjq");
+	is_str(oe.ends_on, "2027-01-05", "  ends_on 2027/1/5 stored as 2027-01-05");
+
+	ok(mails_to("am2@city.chiyoda.lg.jp", "application.submitted") > 0,
+	   "  (am2 was asked to approve it)");
+	long am1_mail = mails_any("am1@digital.go.jp");
+	/* what lifecycle_org_end_tx calls, in the operator's transaction */
+	int64_t s0 = world_audit_seq(&W);
+	struct cleanup_ctx c = {&W.w.env, &op, W.a, W.pjq, oe.id};
+	is_int(store_tx(W.w.env.st, cleanup_tx, &c), GCAS_OK, "app_org_end_cleanup_tx runs");
+	is_int(world_audit_seq(&W) - s0, 3, "  one audit record per application closed");
+	struct application x = get(aoi.id, &ev, &nev);
+	is_int(x.state, APP_WITHDRAWN, "  the draft is withdrawn");
+	ok(nev > 0 && ev[nev - 1].reason && strstr(ev[nev - 1].reason, "組織の利用終了により終了"),
+	   "  its history row gives the reason");
+	x = get(del.id, NULL, NULL);
+	is_int(x.state, APP_FAILED, "  the approved deletion failed (S1: approved → failed)");
+	has_str(x.result, "R2.9", "  with the reason as its result");
+	is_int(get(cdel.id, NULL, NULL).state, APP_WITHDRAWN, "  the contractor's (below) too");
+	is_int(get(oe.id, NULL, NULL).state, APP_APPROVED, "  the org_end itself is left");
+	is_int(get(keep.id, NULL, NULL).state, APP_DRAFT, "  the agency's own stays open");
+	x = get(hana.id, NULL, NULL);
+	is_str(x.subject_label, "削除済み", "  subject label scrubbed");
+	is_str(x.payload, "{}", "  payload scrubbed");
+	is_int(mails_any("chihiro.kirishima@city.chiyoda.lg.jp"), 0,
+	       "  no mail to the scope's people is left");
+	is_int(mails_any("pmq@city.chiyoda.lg.jp"), 0, "  (nor to its manager)");
+	is_int(mails_to("am2@city.chiyoda.lg.jp", "application.submitted"), 0,
+	       "  nor the agency manager's approval request about csd");
+	is_int(mails_any("am1@digital.go.jp"), am1_mail, "  another agency's mail stays");
+	is_int(fulfil(del.id, &done), GCAS_ERR_CONFLICT, "the failed one cannot be fulfilled");
+
+	/* the end itself (lifecycle), then nothing of the people is left but the audit log */
+	is_int(fulfil(oe.id, &done), GCAS_OK, "the operator fulfils the end of pjq");
+	is_int(done.state, APP_FULFILLED, "  fulfilled");
+	static const char *const needles[] = {
+	    "霧島",         "千尋",     "キリシマ", "chihiro.kirishima", "葛城",      "カツラギ",
+	    "ao.katsuragi", "pmq@city", "psq@city", "cmd@kunai",         "csd@kunai", NULL};
+	char hit[300];
+	long n = scan_tables(needles, hit, sizeof(hit));
+	if (n < 0)
+		ok(1, "# SKIP searching every table needs SQLite");
+	else if (!ok(n == 0, "no table but the audit log holds their names or addresses"))
+		printf("#   %ld hits; first: %s\n", n, hit);
+
+	/* R2.9: the ended team, and the contractor below it, take nothing new */
+	struct app_input again =
+	    person_in("new.one@city.chiyoda.lg.jp", "新井", "一", "アライ", "ハジメ");
+	is_int(apply(W.am2, &again, &x, &ve), GCAS_ERR_INVALID,
+	       "the agency manager cannot apply into the ended team");
+	ok(ve.n && strcmp(ve.e[0].ja, "この組織は利用を終了しています") == 0 &&
+	       strcmp(ve.e[0].en, "This organisation has ended its use") == 0,
+	   "  \"この組織は利用を終了しています\"");
+	struct app_input cs = create_in("new.cs@kunai.co.jp", "contractor_staff", W.cod);
+	is_int(apply(W.am2, &cs, &x, &ve), GCAS_ERR_INVALID, "  nor into its contractor");
+	ok(verr_has(&ve, "org_id"), "  org_id named");
+	struct account_input direct =
+	    world_person("direct@city.chiyoda.lg.jp", "project_staff", W.pjq);
+	struct account made;
+	const char *link = NULL;
+	ve = (struct verrs){0};
+	is_int(svc_account_create(&W.w.env, &op, W.a, &direct, &made, &link, &ve), GCAS_ERR_INVALID,
+	       "  nor does the operator issue an account in it directly");
+	struct app_input oe2 = oin;
+	oe2.ends_on = "2027-02-01";
+	is_int(apply(W.am2, &oe2, &x, &ve), GCAS_ERR_INVALID, "a second end of pjq is refused");
+	ok(verr_has(&ve, "org_id"), "  on org_id");
+	/* R2.3: the deletion that failed at the end counts as failed, outside the share */
+	struct slo_report r;
+	struct ymd today = ymd_of_epoch_jst(W.now);
+	is_int(svc_app_slo_report(&W.w.env, &op, W.a, today.y, today.m, &r), GCAS_OK,
+	       "this month's SLO report");
+	ok(r.line[APP_DELETE].failed >= 1, "  counts the failed deletion as failed (%lld)",
+	   (long long)r.line[APP_DELETE].failed);
+	struct cleanup_ctx bad = {&W.w.env, &op, W.a, "", NULL};
+	is_int(store_tx(W.w.env.st, cleanup_tx, &bad), GCAS_ERR_INVALID, "no org: refused");
+}
+
+/* ---- S1: one open application per address, account and kind, org (finding 4) ---- */
+
+struct ins_ctx {
+	struct application app;
+	const char *email;
+};
+
+static enum gcas_err ins_tx(struct db *db, void *ctx)
+{
+	struct ins_ctx *c = ctx;
+	return store_app_insert(db, &c->app, c->email);
+}
+
+static enum gcas_err insert_raw(enum app_kind kind, enum app_state st, const char *account,
+                                const char *org, const char *email)
+{
+	static int k;
+	struct ins_ctx c = {.email = email};
+	char *id = arena_printf(W.a, "%032x", 0xabc000 + ++k);
+	c.app = (struct application){.id = id,
+	                             .kind = kind,
+	                             .state = st,
+	                             .applicant_id = W.am1,
+	                             .applicant_role = ROLE_AGENCY_MANAGER,
+	                             .account_id = account,
+	                             .org_id = org,
+	                             .agency_id = W.ag1,
+	                             .subject_label = "x",
+	                             .payload = "{}",
+	                             .reason = "r",
+	                             .created_at = W.now,
+	                             .updated_at = W.now,
+	                             .version = 1};
+	return store_tx(W.w.env.st, ins_tx, &c);
+}
+
+static void test_open_unique(void)
+{
+	const char *addr = "unique.race@digital.go.jp";
+	is_int(insert_raw(APP_CREATE, APP_DRAFT, NULL, W.ag1, addr), GCAS_OK,
+	       "an open create for an address");
+	is_int(insert_raw(APP_CREATE, APP_SUBMITTED, NULL, W.ag1, addr), GCAS_ERR_CONFLICT,
+	       "  a second open create for it: the index refuses (CONFLICT)");
+	is_int(insert_raw(APP_CHANGE, APP_APPROVED, W.as1, W.ag1, addr), GCAS_ERR_CONFLICT,
+	       "  so does an open change asking for it");
+	is_int(insert_raw(APP_CREATE, APP_WITHDRAWN, NULL, W.ag1, addr), GCAS_OK,
+	       "  a closed one for it is fine");
+	is_int(insert_raw(APP_DELETE, APP_SUBMITTED, W.as1, W.ag1, NULL), GCAS_OK,
+	       "an open deletion for as1");
+	is_int(insert_raw(APP_DELETE, APP_APPROVED, W.as1, W.ag1, NULL), GCAS_ERR_CONFLICT,
+	       "  a second open deletion for as1: CONFLICT");
+	is_int(insert_raw(APP_REENABLE, APP_DRAFT, W.as1, W.ag1, NULL), GCAS_OK,
+	       "  another kind for as1 is fine");
+	is_int(insert_raw(APP_ORG_END, APP_DRAFT, NULL, W.pj1, NULL), GCAS_OK,
+	       "an open org_end for pj1");
+	is_int(insert_raw(APP_ORG_END, APP_APPROVED, NULL, W.pj1, NULL), GCAS_ERR_CONFLICT,
+	       "  a second open org_end for pj1: CONFLICT");
+	is_int(insert_raw(APP_ORG_END, APP_FAILED, NULL, W.pj1, NULL), GCAS_OK,
+	       "  a closed one is fine");
+}
+
 int main(void)
 {
 	if (world_open(&W))
@@ -618,6 +873,8 @@ int main(void)
 	test_concurrent_approval();
 	test_rollback();
 	test_lists_and_slo();
+	test_org_end();
+	test_open_unique();
 	world_close(&W);
 	return tap_done();
 }

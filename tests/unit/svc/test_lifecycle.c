@@ -190,8 +190,15 @@ static void test_org_end(void)
 	ok(acct(W.pm2).status == ACCOUNT_ACTIVE && acct(W.am1).status == ACCOUNT_ACTIVE,
 	   "the agency's other team and its manager are untouched");
 	ok(world_group_of(&W, W.pj2, g) == 0, "pj2's group stays");
-	audit_wrote(&W, audit_seq0, "org.end", "ok", "one org.end audit record");
+	/* The departures recorded above left deletion applications open in pj1: the end closes
+	 * them first (application.* records), then writes its own record last. */
+	long closed = wt_audit_count(&W.w, "application.withdraw", "ok") +
+	              wt_audit_count(&W.w, "application.fail", "ok");
+	ok(closed >= 1, "the team's open applications were closed by the end");
 	struct audit_rec last = world_audit_last(&W, a);
+	is_str(last.action, "org.end", "the last audit record is org.end");
+	is_int(last.seq - audit_seq0, closed + 1,
+	       "one record per closed application, then org.end");
 	has_str(last.detail, "\"accounts\":6", "with the counts");
 	has_str(last.detail, "\"orgs\":3", "three organisations (the team and two contractors)");
 	int64_t checked = 0;

@@ -259,6 +259,41 @@ static void test_decide(void)
 	ok(out.application_id != NULL, "  a deletion application was filed");
 }
 
+/* R2.6 + R2.7: a leaver's deletion is already applied for when the reviewer removes them; the
+ * decision is recorded against that application, not refused as a second one. */
+static void test_remove_already_applied(void)
+{
+	struct review_item out;
+	struct verrs ve = {0};
+	struct application del;
+	struct actor pmq = world_actor(&W, W.pmq);
+	struct app_input in = {
+	    .kind = "delete", .account_id = W.psq, .reason = "退職", .departure_on = "2026-03-31"};
+	is_int(svc_app_create(&W.w.env, &pmq, W.a, &in, &del, &ve), GCAS_OK,
+	       "pmq applies for psq's deletion (departure)");
+	ve = (struct verrs){0};
+	int64_t s0 = world_audit_seq(&W);
+	is_int(decide(W.pmq, W.psq, "remove", "離任のため", &out, &ve), GCAS_OK,
+	       "pmq then removes psq in the review: recorded, not refused");
+	is_str(out.decision, "remove", "  decision returned");
+	is_str(out.application_id, del.id, "  linked to the existing deletion application");
+	has_str(out.result, "既存の削除申請",
+	        "  the result says an existing application covers it");
+	has_str(out.result, del.id, "  and names it");
+	audit_wrote(&W, s0, "review.decide", "ok", "  recorded as review.decide");
+	struct review_item it;
+	item_of(A.id, W.psq, &it);
+	is_str(it.decision, "remove", "  the item reads back decided");
+	is_str(it.application_id, del.id, "  with the application linked");
+	struct actor op = world_actor(&W, W.op);
+	struct app_filter f = {.state = -1, .kind = APP_DELETE, .account_id = W.psq};
+	struct page pg = {.limit = 50};
+	struct application *rows;
+	size_t n = 0;
+	svc_app_list(&W.w.env, &op, W.a, &f, &pg, &rows, &n);
+	is_int((long)n, 1, "  still one deletion application for psq");
+}
+
 /* ---- the job ------------------------------------------------------------------------------- */
 
 static int64_t run(void)
@@ -408,6 +443,7 @@ int main(void)
 	test_open();
 	test_reading();
 	test_decide();
+	test_remove_already_applied();
 	test_reminders();
 	test_escalation();
 	test_export();

@@ -74,6 +74,16 @@ CREATE INDEX applications_agency ON applications(agency_id, project_id, created_
 CREATE INDEX applications_applicant ON applications(applicant_id);
 CREATE INDEX applications_account ON applications(account_id);
 CREATE INDEX applications_email ON applications(email);
+-- S1: at most one open application per address asked for, per account and kind, and per
+-- organisation ending. The services check first (for a field message); these indexes close the
+-- race between that check and the insert under READ COMMITTED (PostgreSQL), which then fails
+-- with a unique violation, reported as a conflict.
+CREATE UNIQUE INDEX applications_open_email ON applications(email)
+  WHERE kind IN ('create','change') AND state IN ('draft','submitted','approved');
+CREATE UNIQUE INDEX applications_open_account ON applications(account_id, kind)
+  WHERE state IN ('draft','submitted','approved');
+CREATE UNIQUE INDEX applications_open_org_end ON applications(org_id)
+  WHERE kind = 'org_end' AND state IN ('draft','submitted','approved');
 
 CREATE TABLE application_events (
   id TEXT PRIMARY KEY,
