@@ -153,6 +153,21 @@ static const struct rule rules[] = {
     {ROLE_CONTRACTOR_MANAGER, ACT_REVIEW_DECIDE, R(REL_SAME_ORG), CERT_BY_CONTRACT},
     {ROLE_OPERATOR, ACT_REVIEW_VIEW, ANYWHERE, NOROL},
     {ROLE_AGENCY_MANAGER, ACT_REVIEW_VIEW, IN_AGENCY, NOROL},
+
+    /* Systems (issue 4 §1, 別表2 ⑤): seen by everyone who sees the project team; registered
+     * and edited by the agency's manager, the team's manager and the manager of the contractor
+     * serving it (a contractor's project_id is the team's, hence IN_PROJECT). */
+    {ROLE_OPERATOR, ACT_SYSTEM_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_SYSTEM_VIEW, IN_AGENCY, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_SYSTEM_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_SYSTEM_VIEW, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_SYSTEM_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_SYSTEM_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_SYSTEM_VIEW, IN_ORG, NOROL},
+    {ROLE_OPERATOR, ACT_SYSTEM_EDIT, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_SYSTEM_EDIT, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_SYSTEM_EDIT, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_SYSTEM_EDIT, IN_PROJECT, NOROL},
 };
 
 static int eq(const char *a, const char *b)
@@ -235,6 +250,8 @@ static const char *const action_names[ACT__MAX] = {
     [ACT_REVIEW_MANAGE] = "review.manage",
     [ACT_REVIEW_DECIDE] = "review.decide",
     [ACT_REVIEW_VIEW] = "review.view",
+    [ACT_SYSTEM_VIEW] = "system.view",
+    [ACT_SYSTEM_EDIT] = "system.edit",
     [ACT_GROUP_VIEW] = "group.view",
     [ACT_GROUP_MEMBER_MANAGE] = "group.member_manage",
     [ACT_AUDIT_VIEW] = "audit.view",

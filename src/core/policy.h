@@ -39,6 +39,9 @@ enum action {
 	ACT_REVIEW_MANAGE,   /* open, close and export periodic review campaigns (R2.7) */
 	ACT_REVIEW_DECIDE,   /* decide keep / change / remove on an account (target: the account) */
 	ACT_REVIEW_VIEW,     /* read a campaign's results for a scope (target: the agency) */
+	/* Systems (issue 4 §1, R4.1): a project team's registered system (target: the team). */
+	ACT_SYSTEM_VIEW, /* see a registration and its history (the scope of ACT_ORG_VIEW) */
+	ACT_SYSTEM_EDIT, /* register or change it (別表2 ⑤: the three managers of its scope) */
 	ACT__MAX
 };
 

@@ -278,6 +278,7 @@
 #include "store/stmt_lifecycle.h"
 #include "store/stmt_outbox.h"
 #include "store/stmt_review.h"
+#include "store/stmt_systems.h"
 
 #define STMT_LIST(X)                                                                               \
 	STMT_LIST_CORE(X)                                                                          \
@@ -285,7 +286,8 @@
 	STMT_LIST_OUTBOX(X)                                                                        \
 	STMT_LIST_APPLICATIONS(X)                                                                  \
 	STMT_LIST_LIFECYCLE(X)                                                                     \
-	STMT_LIST_REVIEW(X)
+	STMT_LIST_REVIEW(X)                                                                        \
+	STMT_LIST_SYSTEMS(X)
 
 #define STMT_ENUM(id, sql, lite) id,
 enum stmt_id { STMT_LIST(STMT_ENUM) STMT__MAX };

@@ -77,7 +77,8 @@
 	HANDLERS_REVIEW(X) \
 	HANDLERS_IMPORT(X) \
 	HANDLERS_MAIL(X) \
-	HANDLERS_CALENDAR(X)
+	HANDLERS_CALENDAR(X) \
+	HANDLERS_SYSTEMS(X)
 /* applications: page_applications.c, api_applications.c */
 #define HANDLERS_APPLICATIONS(X) \
 	X(page_applications) \
@@ -142,6 +143,16 @@
 	X(api_calendar_get) \
 	X(api_calendar_business_days) \
 	X(api_calendar_import)
+/* system registration: page_systems.c, api_systems.c */
+#define HANDLERS_SYSTEMS(X) \
+	X(page_systems) \
+	X(page_system_form) \
+	X(page_system_save) \
+	X(page_system_history) \
+	X(api_systems_list) \
+	X(api_system_get) \
+	X(api_system_put) \
+	X(api_system_history)
 /* clang-format on */
 HANDLERS(H)
 #undef H

@@ -196,6 +196,23 @@ const struct route web_routes[] = {
         "(operator)",
         "write"),
     /* -- end calendar -- */
+
+    /* -- system registration: page_systems.c, api_systems.c -- */
+    PAGE(GET, "/systems", page_systems, AUTH_FULL),
+    PAGE(GET, "/systems/{id}/history", page_system_history, AUTH_FULL),
+    PAGE(GET, "/orgs/{id}/system", page_system_form, AUTH_FULL),
+    PAGE(POST, "/orgs/{id}/system", page_system_save, AUTH_FULL),
+    API(GET, "/systems", api_systems_list, "listSystems",
+        "Registered systems the caller may see (R4.1)", "read"),
+    API(GET, "/systems/{id}/history", api_system_history, "listSystemHistory",
+        "Every kept version of a registered system, newest first", "read"),
+    API(GET, "/projects/{id}/system", api_system_get, "getSystem",
+        "A project team's registered system; ETag is its version", "read"),
+    API(PUT, "/projects/{id}/system", api_system_put, "putSystem",
+        "Register (no If-Match) or replace (If-Match or version: the version read; stale "
+        "answers 409) a project team's system",
+        "write"),
+    /* -- end systems -- */
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -166,6 +166,21 @@ static const struct row grid[] = {
     {OP, ACT_AUDIT_VIEW, "SOPAX", "-"},
     {AM, ACT_AUDIT_VIEW, "SOPA.", "-"},
     {OP, ACT_AUDIT_EXPORT, "SOPAX", "-"},
+
+    /* Systems (issue 4 §1, 別表2 ⑤): seen by whoever sees the project team; edited by the
+     * agency manager, the project manager and the contractor manager serving that team (its
+     * project, P), and by the operator. Staff only read; no one edits another agency's. */
+    {OP, ACT_SYSTEM_VIEW, "SOPAX", "-"},
+    {AM, ACT_SYSTEM_VIEW, "SOPA.", "-"},
+    {AS, ACT_SYSTEM_VIEW, "SOPA.", "-"},
+    {PM, ACT_SYSTEM_VIEW, "SOP..", "-"},
+    {PS, ACT_SYSTEM_VIEW, "SOP..", "-"},
+    {CM, ACT_SYSTEM_VIEW, "SOP..", "-"},
+    {CS, ACT_SYSTEM_VIEW, "SO...", "-"},
+    {OP, ACT_SYSTEM_EDIT, "SOPAX", "-"},
+    {AM, ACT_SYSTEM_EDIT, "SOPA.", "-"},
+    {PM, ACT_SYSTEM_EDIT, "SOP..", "-"},
+    {CM, ACT_SYSTEM_EDIT, "SOP..", "-"},
 };
 
 static const char *const role_abbr[ROLE__MAX] = {
