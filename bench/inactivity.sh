@@ -1,18 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # shellcheck disable=SC2154,SC2046 # GDIR_* is set by printf -v; pkg-config output is split on purpose
-# The inactivity sweep (R2.4) over ACCOUNTS accounts seeded by bench/seed.c with SEED_INACTIVITY=1
-# (10 % unused past 90 days, 5 % in each warning window), on SQLite and on PostgreSQL (a private
+# The inactivity sweep (R2.4) over ACCOUNTS accounts seeded by bench/seed.c in one of two PROFILEs:
+# catchup (SEED_INACTIVITY=1: 10 % unused past 90 days, 5 % in each warning window, nothing done
+# yet) or daily (SEED_INACTIVITY=daily: last use spread over 180 days, yesterday's sweep already
+# done, so about 1/180 of the accounts cross each threshold), on SQLite and on PostgreSQL (a private
 # cluster from tests/pg.sh on PG_PORT): wall time and peak RSS (/usr/bin/time -v) of
 # bench/inactivity_run.c calling svc_inactivity_sweep, then a second run (idempotent: nothing
 # left to do). Targets: under 10 s, memory flat (independent of ACCOUNTS).
-# usage: bench/inactivity.sh BUILD_DIR    env: ACCOUNTS=1000000 PG=1 PG_PORT=55471
+# usage: bench/inactivity.sh BUILD_DIR    env: ACCOUNTS=1000000 PROFILE=catchup PG=1 PG_PORT=55471
 set -uo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init "${1:-}"
 need_tools cc pkg-config
 ACCOUNTS=${ACCOUNTS:-1000000}
+PROFILE=${PROFILE:-catchup}
+case $PROFILE in
+catchup) SEED_MODE=1 ;;
+daily) SEED_MODE=daily ;;
+*) die "PROFILE is catchup or daily" ;;
+esac
 PG=${PG:-1}
 PG_PORT=${PG_PORT:-55471}
 OUT="$RESULTS_DIR/inactivity.jsonl"
@@ -22,6 +30,8 @@ mkdir -p "$RAW"
 [ -x /usr/bin/time ] || die "needs /usr/bin/time (apt-get install time)"
 
 libs=$(pkg-config --libs libmicrohttpd sqlite3 libpq libsodium libcrypto libssl jansson libqrencode libcurl)
+# WebAuthn (libfido2, libcbor) when the library was built with it
+libs="$libs $(pkg-config --libs libfido2 libcbor 2>/dev/null)"
 build() { # build NAME: bench/NAME.c against the project's static library
 	cc -std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$REPO_DIR/src" \
 		"${@:2}" "$BENCH_DIR/$1.c" "$BUILD_DIR/libgcas.a" $libs -lunistring -pthread -o "$WORK/$1"
@@ -35,7 +45,7 @@ done
 run_one() {
 	local engine=$1 dsn=$2 t0 seed_s wall rss runs
 	t0=$SECONDS
-	SEED_INACTIVITY=1 "$WORK/seed" "$dsn" "$ACCOUNTS" 0 "$BENCH_EMAIL" >/dev/null 2>"$RAW/seed_$engine.log" ||
+	SEED_INACTIVITY=$SEED_MODE "$WORK/seed" "$dsn" "$ACCOUNTS" 0 "$BENCH_EMAIL" >/dev/null 2>"$RAW/seed_$engine.log" ||
 		{ cat "$RAW/seed_$engine.log" >&2; die "seeding $engine failed"; }
 	seed_s=$((SECONDS - t0))
 	/usr/bin/time -v "$WORK/inactivity_run" "$dsn" 2 >"$RAW/run_$engine.txt" 2>"$RAW/time_$engine.txt" ||
@@ -43,13 +53,13 @@ run_one() {
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$RAW/time_$engine.txt")
 	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$RAW/time_$engine.txt")
 	runs=$(tr '\n' ';' <"$RAW/run_$engine.txt")
-	printf '| %s | %s | %s | %s | %s |\n' "$engine" "$ACCOUNTS" "$runs" "$wall" "$rss"
-	printf '{"bench":"inactivity","engine":"%s","accounts":%s,"runs":"%s","wall_both_runs":"%s","peak_rss_kb":%s,"seed_s":%s,"machine":"%s","when":"%s"}\n' \
-		"$engine" "$ACCOUNTS" "$runs" "$wall" "$rss" "$seed_s" "$(machine_note)" "$(date -u +%FT%TZ)" >>"$OUT"
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$PROFILE" "$engine" "$ACCOUNTS" "$runs" "$wall" "$rss"
+	printf '{"bench":"inactivity","profile":"%s","engine":"%s","accounts":%s,"runs":"%s","wall_both_runs":"%s","peak_rss_kb":%s,"seed_s":%s,"machine":"%s","when":"%s"}\n' \
+		"$PROFILE" "$engine" "$ACCOUNTS" "$runs" "$wall" "$rss" "$seed_s" "$(machine_note)" "$(date -u +%FT%TZ)" >>"$OUT"
 }
 
-echo "inactivity sweep: $ACCOUNTS accounts; $(machine_note)"
-printf '| engine | accounts | sweeps (1st: work, 2nd: idempotent re-run) | wall, both | peak RSS kB |\n|---|---|---|---|---|\n'
+echo "inactivity sweep: $ACCOUNTS accounts, profile $PROFILE; $(machine_note)"
+printf '| profile | engine | accounts | sweeps (1st: work, 2nd: idempotent re-run) | wall, both | peak RSS kB |\n|---|---|---|---|---|---|\n'
 gcas_setup inact "${INACTIVITY_PORT:-18087}" 1 # never started: only its database is used
 run_one sqlite "sqlite:$GDIR_inact/gcas.db"
 

@@ -7,7 +7,11 @@
  * usage: seed DSN ACCOUNTS SESSIONS OPERATOR_EMAIL
  * With SEED_INACTIVITY=1 in the environment, last use (last_active_at, R2.4) is spread for
  * bench/inactivity.sh: 10 % unused for more than 90 days, 5 % in each warning window (76-86 and
- * 87-89 days), the rest used within the last 70 days. */
+ * 87-89 days), the rest used within the last 70 days: a catch-up run. With SEED_INACTIVITY=daily,
+ * the steady state of a daily job: last use spread evenly over the past 180 days, and what
+ * yesterday's sweep did already done (unused 91 days or more: disabled; 77 or more: warned at
+ * the 14-day stage, 88 or more at the 3-day one), so today's finds about 1/180 of the accounts
+ * crossing each threshold. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,7 @@
 #include "base/str.h"
 #include "crypto/password.h"
 #include "crypto/token.h"
+#include "store/lifecycle.h"
 #include "store/store.h"
 
 #define BATCH             2000
@@ -39,7 +44,7 @@ struct seed {
 	char (*acc_ids)[33];
 	const char *pw_hash;
 	long from, to;  /* the batch */
-	int inactivity; /* SEED_INACTIVITY: spread last_active_at (see the top) */
+	int inactivity; /* SEED_INACTIVITY: spread last_active_at (see the top); 2: daily */
 	enum gcas_err why;
 };
 
@@ -135,12 +140,46 @@ static int64_t inactive_at(int64_t now, long k)
 	return now - days * 86400 - 3600;
 }
 
+/* SEED_INACTIVITY=daily: account k's last use, a permutation of k spread evenly over 180 days
+ * (7919 is prime, so coprime with the usual counts), and the state yesterday's sweep left. */
+static void daily_at(struct account *acc, int64_t now, long k, long n)
+{
+	int64_t span = 180 * 86400, age = (int64_t)((k * 7919L) % n) * span / n;
+	int64_t days = age / 86400;
+	acc->last_active_at = now - age;
+	if (days >= 91) {
+		acc->status = ACCOUNT_DISABLED;
+		acc->disabled_reason = "90日間利用がないため無効化 (規程 別表1)";
+	} else if (days >= 88) {
+		acc->inactivity_warned = 3;
+	} else if (days >= 77) {
+		acc->inactivity_warned = 14;
+	}
+}
+
+/* The insert leaves every account unwarned: record the stages daily_at chose with the sweep's
+ * own store call (a cut of now: every one of them qualifies). */
+static enum gcas_err daily_warn(struct db *db, struct seed *s, const char **ids[2], size_t n[2])
+{
+	enum gcas_err e = GCAS_OK;
+	static const int stage[2] = {3, 14};
+	for (int i = 0; i < 2 && !e; i++)
+		e = store_life_inactive_warn_many(db, s->a, ids[i], n[i], s->now, stage[i], NULL,
+		                                  NULL);
+	return e;
+}
+
 /* Account k: agency k % n_ag; within an agency 10 % agency roles, 40 % project team roles and
  * 50 % contractor roles, one manager in 20 of each; members of the group their role joins. */
 static enum gcas_err accounts_tx(struct db *db, void *ctx)
 {
 	struct seed *s = ctx;
 	enum gcas_err e;
+	size_t cap = (size_t)(s->to - s->from), nw[2] = {0, 0};
+	const char **warned[2] = {arena_alloc(s->a, cap * sizeof(char *)),
+	                          arena_alloc(s->a, cap * sizeof(char *))};
+	if (!warned[0] || !warned[1])
+		return GCAS_ERR_NOMEM;
 	for (long k = s->from; k < s->to; k++) {
 		const struct org_ids *o = &s->orgs[k % s->n_ag];
 		long j = k / s->n_ag; /* index inside the agency */
@@ -161,8 +200,13 @@ static enum gcas_err accounts_tx(struct db *db, void *ctx)
 		    .last_signin_at = s->now - 3600 * (k % 500),
 		    .updated_at = s->now,
 		    .version = 1};
-		if (s->inactivity)
+		if (s->inactivity == 1)
 			acc.last_active_at = inactive_at(s->now, k);
+		else if (s->inactivity == 2)
+			daily_at(&acc, s->now, k, s->accounts);
+		if (acc.inactivity_warned)
+			warned[acc.inactivity_warned == 3 ? 0 : 1]
+			      [nw[acc.inactivity_warned == 3 ? 0 : 1]++] = acc.id;
 		const char *group;
 		if (slot == 0) {
 			acc.role = manager ? ROLE_AGENCY_MANAGER : ROLE_AGENCY_STAFF;
@@ -183,7 +227,7 @@ static enum gcas_err accounts_tx(struct db *db, void *ctx)
 		if ((e = store_account_insert(db, &acc)) || (e = store_member_add(db, &m)))
 			return e;
 	}
-	return GCAS_OK;
+	return daily_warn(db, s, warned, nw);
 }
 
 /* A live session as svc_signin_factor leaves it: second factor done, recently seen. */
@@ -265,7 +309,10 @@ int main(int argc, char **argv)
 	}
 	struct seed s = {.now = clock_now()};
 	const char *inact = getenv("SEED_INACTIVITY");
-	s.inactivity = inact && inact[0] == '1';
+	s.inactivity = !inact                        ? 0
+	               : strcmp(inact, "1") == 0     ? 1
+	               : strcmp(inact, "daily") == 0 ? 2
+	                                             : 0;
 	s.accounts = parse_count(argv[2]);
 	s.sessions = parse_count(argv[3]);
 	if (s.accounts < 1 || s.sessions < 0) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Statements for inactivity, departures and organisations ending their use (R2.4, R2.6, R2.9); part
  * of the closed table in store/stmt.h. X(id, sql, sqlite_override_or_NULL), PostgreSQL $n syntax.
- * The sweeps select candidates by index range (accounts_inactive, accounts_departure) and change
+ * The sweeps select candidates by index range (accounts_due, accounts_inactive, accounts_departure)
+ * and change
  * each one with an UPDATE that repeats the selection's conditions, so two nodes (or threads)
  * sweeping at once change every account once: the loser's UPDATE matches no row. */
 #ifndef GCAS_STORE_STMT_LIFECYCLE_H
@@ -17,9 +18,13 @@
 #define LIFE_ORG_ACCOUNTS    "(agency_id = $1 OR project_id = $1 OR org_id = $1)"
 #define LIFE_ORG_ACCOUNT_IDS "SELECT id FROM accounts WHERE " LIFE_ORG_ACCOUNTS
 
-/* R2.4: live, not an operator, and due for a stage (see STMT_LIFE_INACTIVE_PICK_AGENCY). */
+/* R2.4: live, not an operator, and due for a stage (see STMT_LIFE_INACTIVE_PICK_AGENCY). The
+ * status term is the one of the partial indexes (accounts_due, accounts_inactive: SQLite uses a
+ * partial index only when the query repeats its WHERE) and `last_active_at <= $5` (the earliest
+ * warning's cut, the widest of the three) bounds the range the index is read over. */
 #define LIFE_INACTIVE_DUE                                                                          \
-	"status IN ('active', 'pending') AND role <> 'operator' AND (last_active_at <= $3 "        \
+	"status IN ('active','pending') AND role <> 'operator' AND last_active_at <= $5 AND "      \
+	"(last_active_at <= $3 "                                                                   \
 	"OR (last_active_at <= $4 AND (inactivity_warned = 0 OR inactivity_warned > $6)) "         \
 	"OR (last_active_at <= $5 AND (inactivity_warned = 0 OR inactivity_warned > $7)))"
 
@@ -27,41 +32,46 @@
 #define LIFE_IDS_PG   "SELECT json_array_elements_text($1::json)"
 #define LIFE_IDS_LITE "SELECT value FROM json_each($1)"
 
-/* The manager lookups name their index on SQLite: without statistics it prefers accounts_inactive
- * (status = 'active', nearly the whole table) over accounts_agency (one agency). */
+/* The manager lookups name their index on SQLite (accounts_role: the holders of one role in one
+ * agency); without statistics it could prefer another index of accounts. */
 #define STMT_LIST_LIFECYCLE(X)                                                                     \
 	/* R2.4, one pass over every stage: a candidate is unused since the disable cut ($3), or   \
 	 * since a warning cut ($4: the later warning, stage $6; $5: the earlier, stage $7) and    \
-	 * not yet warned at that stage. Pass 1 walks the accounts by agency (accounts_agency) so  \
+	 * not yet warned at that stage. Pass 1 walks the accounts by agency (accounts_due) so     \
 	 * a batch holds whole agencies and each manager gets one digest; it leaves out the role   \
 	 * $2 certified by the operators, which pass 2 walks by last use (accounts_inactive). $1   \
-	 * is a keyset (inclusive: rows handled no longer match and drop out). */                  \
+	 * is a keyset (inclusive: rows handled no longer match and drop out). Both read only the  \
+	 * index entries of live accounts up to the cut, and the stage test is answered from       \
+	 * accounts_due itself, so a re-run with nothing to do touches no table row. */            \
 	X(STMT_LIFE_INACTIVE_PICK_AGENCY,                                                          \
 	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE agency_id >= $1 AND role <> $2 "          \
 	  "AND " LIFE_INACTIVE_DUE " ORDER BY agency_id LIMIT $8",                                 \
-	  "SELECT " LIFE_CAND_COLS " FROM accounts INDEXED BY accounts_agency WHERE "              \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts INDEXED BY accounts_due WHERE "                 \
 	  "agency_id >= $1 AND role <> $2 AND " LIFE_INACTIVE_DUE " ORDER BY agency_id LIMIT $8")  \
 	X(STMT_LIFE_INACTIVE_PICK_ROLE,                                                            \
 	  "SELECT " LIFE_CAND_COLS " FROM accounts WHERE last_active_at >= $1 AND role = $2 "      \
 	  "AND " LIFE_INACTIVE_DUE " ORDER BY last_active_at LIMIT $8",                            \
-	  NULL)                                                                                    \
+	  "SELECT " LIFE_CAND_COLS " FROM accounts INDEXED BY accounts_inactive WHERE "            \
+	  "last_active_at >= $1 AND role = $2 AND " LIFE_INACTIVE_DUE " ORDER BY last_active_at "  \
+	  "LIMIT $8")                                                                              \
 	/* The batch's changes, each repeating the selection's conditions so that of two nodes     \
 	 * only one changes (and so audits and mails) an account. $1 is a JSON array of ids;       \
 	 * RETURNING says which this call changed. On SQLite the unary + keeps the planner on the  \
-	 * primary key: without statistics it would walk accounts_inactive (every live account).   \
+	 * primary key: without statistics it might walk a partial index of the live accounts.     \
 	 */                                                                                        \
 	X(STMT_LIFE_INACTIVE_DISABLE_MANY,                                                         \
 	  "UPDATE accounts SET status = 'disabled', disabled_reason = $3, updated_at = $4, "       \
 	  "version = version + 1 WHERE id IN (" LIFE_IDS_PG ") AND status IN ('active', "          \
 	  "'pending') AND last_active_at <= $2 AND role <> 'operator' RETURNING id",               \
-	  "UPDATE accounts SET status = 'disabled', disabled_reason = $3, updated_at = $4, "       \
+	  "UPDATE OR FAIL accounts SET status = 'disabled', disabled_reason = $3, updated_at = "   \
+	  "$4, "                                                                                   \
 	  "version = version + 1 WHERE id IN (" LIFE_IDS_LITE ") AND +status IN ('active', "       \
 	  "'pending') AND +last_active_at <= $2 AND role <> 'operator' RETURNING id")              \
 	X(STMT_LIFE_INACTIVE_WARN_MANY,                                                            \
 	  "UPDATE accounts SET inactivity_warned = $3 WHERE id IN (" LIFE_IDS_PG ") "              \
 	  "AND status IN ('active', 'pending') AND last_active_at <= $2 AND role <> 'operator' "   \
 	  "AND (inactivity_warned = 0 OR inactivity_warned > $3) RETURNING id",                    \
-	  "UPDATE accounts SET inactivity_warned = $3 WHERE id IN (" LIFE_IDS_LITE ") "            \
+	  "UPDATE OR FAIL accounts SET inactivity_warned = $3 WHERE id IN (" LIFE_IDS_LITE ") "    \
 	  "AND +status IN ('active', 'pending') AND +last_active_at <= $2 AND role <> 'operator' " \
 	  "AND (inactivity_warned = 0 OR inactivity_warned > $3) RETURNING id")                    \
 	/* Disabling ends access at once: sessions, API tokens, set-up links of the ids in $1. */  \
@@ -86,25 +96,25 @@
 	  "SELECT id, to_addr, account_id, template, subject, body, 'queued', 0, created_at, 0, "  \
 	  "NULL, created_at, NULL FROM json_to_recordset($1::json) AS r(id text, to_addr text, "   \
 	  "account_id text, template text, subject text, body text, created_at bigint)",           \
-	  "INSERT INTO outbox (id, to_addr, account_id, template, subject, body, state, "          \
+	  "INSERT OR FAIL INTO outbox (id, to_addr, account_id, template, subject, body, state, "  \
 	  "attempts, next_attempt_at, lease_until, last_error, created_at, sent_at) "              \
 	  "SELECT value->>'id', value->>'to_addr', value->>'account_id', value->>'template', "     \
 	  "value->>'subject', value->>'body', 'queued', 0, value->>'created_at', 0, NULL, "        \
 	  "value->>'created_at', NULL FROM json_each($1)")                                         \
 	/* The certifying managers of an account (2.2.2): active holders of the role in scope. The \
-	 * agency is always given so the index accounts_agency (agency_id, project_id) finds them; \
+	 * agency is always given so the index accounts_role (agency_id, role) finds them;         \
 	 * operators are the accounts without an agency (the same index, agency_id IS NULL). */    \
 	X(STMT_LIFE_MANAGERS,                                                                      \
 	  "SELECT id, email FROM accounts WHERE agency_id = $2 AND role = $1 "                     \
 	  "AND status = 'active' AND ($3::text IS NULL OR project_id = $3) "                       \
 	  "AND ($4::text IS NULL OR org_id = $4) ORDER BY email LIMIT 20",                         \
-	  "SELECT id, email FROM accounts INDEXED BY accounts_agency WHERE agency_id = $2 "        \
+	  "SELECT id, email FROM accounts INDEXED BY accounts_role WHERE agency_id = $2 "          \
 	  "AND role = $1 AND status = 'active' AND ($3::text IS NULL OR project_id = $3) "         \
 	  "AND ($4::text IS NULL OR org_id = $4) ORDER BY email LIMIT 20")                         \
 	X(STMT_LIFE_OPERATORS,                                                                     \
 	  "SELECT id, email FROM accounts WHERE agency_id IS NULL AND role = 'operator' "          \
 	  "AND status = 'active' ORDER BY email LIMIT 20",                                         \
-	  "SELECT id, email FROM accounts INDEXED BY accounts_agency WHERE agency_id IS NULL "     \
+	  "SELECT id, email FROM accounts INDEXED BY accounts_role WHERE agency_id IS NULL "       \
 	  "AND role = 'operator' AND status = 'active' ORDER BY email LIMIT 20")                   \
 	/* R2.6 */                                                                                 \
 	X(STMT_LIFE_SET_DEPARTURE,                                                                 \

@@ -11,7 +11,20 @@ ALTER TABLE accounts ADD COLUMN departure_on TEXT;
 UPDATE accounts SET last_active_at = MAX(created_at, COALESCE(activated_at, 0),
                                          COALESCE(last_signin_at, 0)),
                     email_verified_at = activated_at;
-CREATE INDEX accounts_inactive ON accounts(status, last_active_at);
+-- The inactivity sweep selects live accounts by index range and never walks the others: by
+-- agency then last use (accounts_due, with the warning stage so an account already warned is
+-- skipped inside the index), and by role then last use for the accounts the operators
+-- certify (accounts_inactive). Both are partial on the live states and leave `status` out of
+-- their columns: disabling an account drops its entries, warning it rewrites one entry of
+-- accounts_due that sits next to the rest of its batch.
+CREATE INDEX accounts_inactive ON accounts(role, last_active_at)
+  WHERE status IN ('active','pending');
+CREATE INDEX accounts_due ON accounts(agency_id, last_active_at, inactivity_warned)
+  WHERE status IN ('active','pending');
+-- The certifying managers of an account (store_life_managers, once per scope per sweep batch):
+-- a range over the holders of one role in one agency, not over the agency's every account.
+-- Neither column changes when an account is disabled or warned.
+CREATE INDEX accounts_role ON accounts(agency_id, role);
 CREATE INDEX accounts_departure ON accounts(departure_on);
 ALTER TABLE orgs ADD COLUMN ends_on TEXT;
 ALTER TABLE orgs ADD COLUMN ended_at BIGINT;
