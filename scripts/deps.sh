@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev
-  libqrencode-dev libunistring-dev libcurl4-openssl-dev)
+  libqrencode-dev libunistring-dev libcurl4-openssl-dev libfido2-dev libcbor-dev)
 test_pkgs=(postgresql sqlite3 clang libclang-rt-14-dev chromium fonts-noto-cjk nodejs npm
   curl procps openssl)
 

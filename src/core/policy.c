@@ -168,6 +168,18 @@ static const struct rule rules[] = {
     {ROLE_AGENCY_MANAGER, ACT_SYSTEM_EDIT, IN_AGENCY, NOROL},
     {ROLE_PROJECT_MANAGER, ACT_SYSTEM_EDIT, IN_PROJECT, NOROL},
     {ROLE_CONTRACTOR_MANAGER, ACT_SYSTEM_EDIT, IN_PROJECT, NOROL},
+    /* Environments (issue 4 §2, S6): the agency and project managers apply, the operator
+     * approves and fulfils; seen by whoever sees the project team. */
+    {ROLE_AGENCY_MANAGER, ACT_ENV_APPLY, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_ENV_APPLY, IN_PROJECT, NOROL},
+    {ROLE_OPERATOR, ACT_ENV_APPROVE, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_ENV_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_ENV_VIEW, IN_AGENCY, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_ENV_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_ENV_VIEW, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_ENV_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ENV_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_ENV_VIEW, IN_ORG, NOROL},
 };
 
 static int eq(const char *a, const char *b)
@@ -252,6 +264,9 @@ static const char *const action_names[ACT__MAX] = {
     [ACT_REVIEW_VIEW] = "review.view",
     [ACT_SYSTEM_VIEW] = "system.view",
     [ACT_SYSTEM_EDIT] = "system.edit",
+    [ACT_ENV_APPLY] = "env.apply",
+    [ACT_ENV_APPROVE] = "env.approve",
+    [ACT_ENV_VIEW] = "env.view",
     [ACT_GROUP_VIEW] = "group.view",
     [ACT_GROUP_MEMBER_MANAGE] = "group.member_manage",
     [ACT_AUDIT_VIEW] = "audit.view",

@@ -42,6 +42,10 @@ enum action {
 	/* Systems (issue 4 §1, R4.1): a project team's registered system (target: the team). */
 	ACT_SYSTEM_VIEW, /* see a registration and its history (the scope of ACT_ORG_VIEW) */
 	ACT_SYSTEM_EDIT, /* register or change it (別表2 ⑤: the three managers of its scope) */
+	/* issue 4 §2 (S6, R4.2): CSP environments */
+	ACT_ENV_APPLY, /* request an environment's creation / deletion (target: the project team) */
+	ACT_ENV_APPROVE, /* approve / reject / fulfil an environment request (the operator) */
+	ACT_ENV_VIEW,    /* see environments and their requests (the scope of ACT_ORG_VIEW) */
 	ACT__MAX
 };
 

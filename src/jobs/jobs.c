@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/rand.h"
 #include "svc/auth.h"
+#include "svc/environments.h"
 #include "svc/groups.h"
 #include "svc/lifecycle.h"
 #include "svc/mail.h"
@@ -46,6 +47,12 @@ static enum gcas_err review_job(const struct env *env, int64_t *n)
 	return svc_review_run(env, n);
 }
 
+/* issue 4 §2: approved environment requests fulfilled through their driver, with retries. */
+static enum gcas_err provision_job(const struct env *env, int64_t *n)
+{
+	return svc_env_provision_run(env, n);
+}
+
 static const struct job jobs_table[] = {
     {"session_sweep", 300, sweep_sessions},
     {"membership_expiry", 60, expire_memberships},
@@ -61,6 +68,10 @@ static const struct job jobs_table[] = {
     {"review", 3600, review_job},
     {"mail_deliver", 30, mail_deliver_job},
     /* -- end issue 3 jobs -- */
+    /* -- issue 4 environments -- */
+    /* Retries back off from a minute (core/environment.h), so a minute is the right grain. */
+    {"provision", 60, provision_job},
+    /* -- end issue 4 environments -- */
 };
 
 struct jobs {

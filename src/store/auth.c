@@ -65,6 +65,24 @@ enum gcas_err store_factor_use_once(struct db *db, const char *id, int64_t at)
 	return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 }
 
+enum gcas_err store_factor_credential_exists(struct db *db, const char *credential_id, int *out)
+{
+	struct db_param p[] = {P_TEXT(credential_id)};
+	int64_t n = 0;
+	enum gcas_err e = db_query_int(db, STMT_FACTOR_CREDENTIAL_COUNT, p, NPARAMS(p), &n);
+	*out = n > 0;
+	return e;
+}
+
+enum gcas_err store_factor_use_count(struct db *db, const char *id, int64_t count, int64_t at)
+{
+	struct db_param p[] = {P_TEXT(id), P_INT(count), P_INT(at)};
+	enum gcas_err e = db_change(db, STMT_FACTOR_USE_COUNT, p, NPARAMS(p), NULL);
+	/* WebAuthn §6.1.1: the counter only grows (or stays 0 on keys without one); checked again
+	 * here so two racing sign-ins cannot both pass with the same count. */
+	return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
+}
+
 enum gcas_err store_factor_delete(struct db *db, const char *id, const char *account_id)
 {
 	struct db_param p[] = {P_TEXT(id), P_TEXT(account_id)};

@@ -14,6 +14,8 @@ extern const unsigned char mig_sqlite_0002[];
 extern const unsigned char mig_pg_0002[];
 extern const unsigned char mig_sqlite_0003[];
 extern const unsigned char mig_pg_0003[];
+extern const unsigned char mig_sqlite_0004[];
+extern const unsigned char mig_pg_0004[];
 
 struct migration {
 	int version;
@@ -25,6 +27,7 @@ static const struct migration migrations[] = {
     {1, "init", mig_sqlite_0001, mig_pg_0001},
     {2, "lifecycle", mig_sqlite_0002, mig_pg_0002},
     {3, "systems", mig_sqlite_0003, mig_pg_0003},
+    {4, "environments", mig_sqlite_0004, mig_pg_0004},
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -120,6 +120,12 @@
 	  NULL)                                                                                    \
 	X(STMT_FACTOR_USE_ONCE,                                                                    \
 	  "UPDATE factors SET used_at = $2 WHERE id = $1 AND used_at IS NULL", NULL)               \
+	X(STMT_FACTOR_CREDENTIAL_COUNT, "SELECT COUNT(*) FROM factors WHERE credential_id = $1",   \
+	  NULL)                                                                                    \
+	X(STMT_FACTOR_USE_COUNT,                                                                   \
+	  "UPDATE factors SET sign_count = $2, used_at = $3 WHERE id = $1 "                        \
+	  "AND (sign_count < $2 OR (sign_count = 0 AND $2 = 0))",                                  \
+	  NULL)                                                                                    \
 	X(STMT_FACTOR_DELETE, "DELETE FROM factors WHERE id = $1 AND account_id = $2", NULL)       \
 	X(STMT_FACTOR_DELETE_ALL,                                                                  \
 	  "DELETE FROM factors WHERE account_id = $1 AND ($2::text IS NULL OR kind = $2)", NULL)   \
@@ -227,13 +233,15 @@
 	  NULL)                                                                                    \
 	/* Many records in one statement: $1 is a JSON array of objects keyed by column (one round \
 	 * trip on PostgreSQL for a whole batch; the chain is still computed per record). */       \
+	/* SQLite: OR FAIL, so no statement journal (a temp file as large as the batch) is kept;   \
+	 * an error still rolls back the whole transaction. */                                     \
 	X(STMT_AUDIT_INSERT_MANY,                                                                  \
 	  "INSERT INTO audit (" AUDIT_COLS ") SELECT " AUDIT_COLS                                  \
 	  " FROM json_to_recordset($1::json) "                                                     \
 	  "AS r(seq bigint, at bigint, actor_id text, actor_label text, action text, "             \
 	  "target_type text, target_id text, agency_id text, outcome text, detail text, ip text, " \
 	  "request_id text, prev_hash text, hash text, mac text)",                                 \
-	  "INSERT INTO audit (" AUDIT_COLS ") SELECT value->>'seq', value->>'at', "                \
+	  "INSERT OR FAIL INTO audit (" AUDIT_COLS ") SELECT value->>'seq', value->>'at', "        \
 	  "value->>'actor_id', value->>'actor_label', value->>'action', value->>'target_type', "   \
 	  "value->>'target_id', value->>'agency_id', value->>'outcome', value->>'detail', "        \
 	  "value->>'ip', value->>'request_id', value->>'prev_hash', value->>'hash', "              \
@@ -279,6 +287,7 @@
 #include "store/stmt_outbox.h"
 #include "store/stmt_review.h"
 #include "store/stmt_systems.h"
+#include "store/stmt_environments.h"
 
 #define STMT_LIST(X)                                                                               \
 	STMT_LIST_CORE(X)                                                                          \
@@ -287,7 +296,8 @@
 	STMT_LIST_APPLICATIONS(X)                                                                  \
 	STMT_LIST_LIFECYCLE(X)                                                                     \
 	STMT_LIST_REVIEW(X)                                                                        \
-	STMT_LIST_SYSTEMS(X)
+	STMT_LIST_SYSTEMS(X)                                                                       \
+	STMT_LIST_ENVIRONMENTS(X)
 
 #define STMT_ENUM(id, sql, lite) id,
 enum stmt_id { STMT_LIST(STMT_ENUM) STMT__MAX };

@@ -101,6 +101,10 @@ enum gcas_err store_factor_confirm(struct db *db, const char *id, int64_t at);
 enum gcas_err store_factor_use_step(struct db *db, const char *id, int64_t step, int64_t at);
 /* Mark a recovery code used; CONFLICT when already used. */
 enum gcas_err store_factor_use_once(struct db *db, const char *id, int64_t at);
+/* *out = 1 when any account has a factor with this WebAuthn credential id (ids are UNIQUE). */
+enum gcas_err store_factor_credential_exists(struct db *db, const char *credential_id, int *out);
+/* Store a WebAuthn signature counter; CONFLICT unless count > the stored one (or both 0). */
+enum gcas_err store_factor_use_count(struct db *db, const char *id, int64_t count, int64_t at);
 enum gcas_err store_factor_delete(struct db *db, const char *id, const char *account_id);
 enum gcas_err store_factor_delete_all(struct db *db, const char *account_id, int kind);
 

@@ -3,6 +3,7 @@
  * transaction; the outcome (throttle state, session, audit record) is written in one. */
 #include "svc/auth.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +13,9 @@
 #include "base/rand.h"
 #include "base/str.h"
 #include "core/throttle.h"
+#include "base/utf8.h"
 #include "core/validate.h"
+#include "crypto/webauthn.h"
 #include "store/outbox.h"
 #include "svc/audit.h"
 
@@ -140,6 +143,18 @@ static int has_confirmed_totp(struct db *db, struct arena *a, const char *accoun
 	return 0;
 }
 
+static int has_webauthn(struct db *db, struct arena *a, const char *account_id)
+{
+	struct factor *f;
+	size_t n;
+	if (store_factor_list(db, a, account_id, &f, &n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].kind == FACTOR_WEBAUTHN && f[i].confirmed)
+			return 1;
+	return 0;
+}
+
 static enum gcas_err pw_write_tx(struct db *db, void *ctx)
 {
 	struct pw_write *c = ctx;
@@ -252,6 +267,7 @@ static enum gcas_err resolve_tx(struct db *db, void *ctx)
 		return GCAS_ERR_AUTH;
 	c->out->mfa_done = s->mfa_at > 0;
 	c->out->has_totp = has_confirmed_totp(db, c->a, s->account_id);
+	c->out->has_webauthn = has_webauthn(db, c->a, s->account_id);
 	/* Touch at most once a minute: the idle timeout does not need more precision, and
 	 * every write costs a transaction. */
 	c->touch = now - s->last_seen_at >= 60;
@@ -304,7 +320,120 @@ struct factor_ctx {
 	/* enrolment */
 	const char *secret;
 	char (*codes)[RECOVERY_CODE_SIZE];
+	/* a WebAuthn assertion (browser JSON) instead of a code */
+	const char *wa_json;
 };
+
+/* ---- WebAuthn challenges ---- */
+
+/* A pending challenge is an unconfirmed 'webauthn' factor row whose label binds it to one
+ * session and one ceremony ("reg:" or "get:" + the session's id hash) and whose secret is the
+ * challenge. Keeping it server side makes it single use: the finish step deletes it first. */
+static void wa_pending_label(const struct session_view *sv, const char *kind, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s:%s", kind, sv->s.id_hash);
+}
+
+static int is_webauthn_key(const struct factor *f)
+{
+	return f->kind == FACTOR_WEBAUTHN && f->confirmed && f->credential_id && f->public_key;
+}
+
+/* Delete the account's pending challenges; keep (a copy of) the one labelled want, if any and
+ * still fresh, in *challenge. */
+static enum gcas_err wa_take_challenge(struct db *db, struct arena *a, const char *account_id,
+                                       const char *want, const char **challenge)
+{
+	struct factor *f;
+	size_t n;
+	int64_t now = clock_now();
+	enum gcas_err e = store_factor_list(db, a, account_id, &f, &n);
+	*challenge = NULL;
+	for (size_t i = 0; !e && i < n; i++) {
+		if (f[i].kind != FACTOR_WEBAUTHN || f[i].confirmed)
+			continue;
+		if (want && f[i].label && strcmp(f[i].label, want) == 0 &&
+		    now - f[i].created_at <= SVC_WEBAUTHN_TTL && now >= f[i].created_at)
+			*challenge = f[i].secret;
+		e = store_factor_delete(db, f[i].id, account_id);
+	}
+	return e;
+}
+
+static enum gcas_err wa_new_challenge(struct db *db, struct arena *a, const struct session_view *sv,
+                                      const char *kind, const char **challenge)
+{
+	char id[33], label[128], ch[WEBAUTHN_CHALLENGE_SIZE];
+	const char *ignored;
+	enum gcas_err e = wa_take_challenge(db, a, sv->acc.id, NULL, &ignored);
+	if (e)
+		return e;
+	if (rand_id(id) || webauthn_challenge_new(ch))
+		return GCAS_ERR_CRYPTO;
+	wa_pending_label(sv, kind, label, sizeof(label));
+	struct factor nf = {.id = id,
+	                    .account_id = sv->acc.id,
+	                    .kind = FACTOR_WEBAUTHN,
+	                    .label = label,
+	                    .secret = ch,
+	                    .created_at = clock_now()};
+	if ((e = store_factor_insert(db, &nf)))
+		return e;
+	*challenge = arena_strdup(a, ch);
+	return *challenge ? GCAS_OK : GCAS_ERR_NOMEM;
+}
+
+/* The second factor as a security key (§7.2), inside factor_tx's transaction. */
+static enum gcas_err check_webauthn(struct db *db, struct factor_ctx *c)
+{
+	char want[128];
+	const char *challenge;
+	struct webauthn_response r;
+	struct webauthn_rp rp;
+	struct factor *f;
+	size_t n;
+	uint32_t count;
+	wa_pending_label(c->sv, "get", want, sizeof(want));
+	enum gcas_err e = wa_take_challenge(db, c->a, c->sv->acc.id, want, &challenge);
+	if (e)
+		return e;
+	c->why = "webauthn_no_challenge";
+	if (!challenge)
+		return GCAS_OK;
+	c->why = "webauthn_malformed";
+	if (webauthn_response_parse(c->a, c->wa_json, strlen(c->wa_json), &r) != GCAS_OK ||
+	    !r.auth_data || !r.sig || webauthn_rp_from_url(c->env->cfg->base_url, &rp) != GCAS_OK)
+		return GCAS_OK;
+	if ((e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n)))
+		return e;
+	const struct factor *key = NULL;
+	for (size_t i = 0; i < n && !key; i++)
+		if (is_webauthn_key(&f[i]) && strcmp(f[i].credential_id, r.id) == 0)
+			key = &f[i];
+	c->why = "webauthn_unknown_key";
+	if (!key)
+		return GCAS_OK;
+	struct webauthn_assertion in = {r.client_data,     r.auth_data,     r.sig,
+	                                r.client_data_len, r.auth_data_len, r.sig_len};
+	e = webauthn_assert_verify(&rp, challenge, key->public_key, key->sign_count, &in, &count);
+	if (e == GCAS_OK)
+		e = store_factor_use_count(db, key->id, count, clock_now());
+	if (e == GCAS_ERR_CONFLICT) {
+		/* §6.1.1: a counter that did not advance suggests a cloned authenticator. */
+		log_msg(LOG_WARN, "webauthn counter did not advance", "account", c->sv->acc.id,
+		        "factor", key->id, NULL);
+		c->why = "webauthn_clone_suspected";
+		return GCAS_OK;
+	}
+	if (e == GCAS_ERR_DB || e == GCAS_ERR_BUSY)
+		return e;
+	c->why = "webauthn_failed";
+	if (e != GCAS_OK)
+		return GCAS_OK;
+	c->ok = 1;
+	c->why = "webauthn";
+	return GCAS_OK;
+}
 
 /* Try the code against the account's factors inside the transaction (so a code is consumed
  * exactly once even with two requests racing). */
@@ -313,6 +442,8 @@ static enum gcas_err check_factor(struct db *db, struct factor_ctx *c)
 	struct factor *f;
 	size_t n;
 	int64_t now = clock_now();
+	if (c->wa_json)
+		return check_webauthn(db, c);
 	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
 	if (e)
 		return e;
@@ -419,7 +550,7 @@ enum gcas_err svc_signin_factor(const struct env *env, const struct client *cl,
 	struct arena *a = arena_new(0);
 	if (!a)
 		return GCAS_ERR_NOMEM;
-	struct factor_ctx c = {env, a, cl, sv, code ? code : "", token, 0, NULL, NULL, NULL};
+	struct factor_ctx c = {env, a, cl, sv, code ? code : "", token, 0, NULL, NULL, NULL, NULL};
 	enum gcas_err e = store_tx(env->st, factor_tx, &c);
 	arena_free(a);
 	if (e)
@@ -557,12 +688,324 @@ enum gcas_err svc_totp_confirm(const struct env *env, const struct client *cl,
 	struct arena *a = arena_new(0);
 	if (!a)
 		return GCAS_ERR_NOMEM;
-	struct factor_ctx c = {env, a, cl, sv, code ? code : "", token, 0, NULL, NULL, codes};
+	struct factor_ctx c = {env, a, cl, sv, code ? code : "", token, 0, NULL, NULL, codes, NULL};
 	enum gcas_err e = store_tx(env->st, confirm_tx, &c);
 	arena_free(a);
 	if (e)
 		return e;
 	return c.ok ? GCAS_OK : GCAS_ERR_AUTH;
+}
+
+/* ---- WebAuthn security keys ---- */
+
+/* Serialise j into a (jansson's copy freed), stealing the reference. */
+static const char *json_into_arena(struct arena *a, json_t *j)
+{
+	char *txt = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	const char *out = txt ? arena_strdup(a, txt) : NULL;
+	free(txt);
+	json_decref(j);
+	return out;
+}
+
+/* Credential descriptors (§5.10.3) of the account's keys, for exclude/allowCredentials. */
+static json_t *wa_descriptors(const struct factor *f, size_t n)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++)
+		if (is_webauthn_key(&f[i]))
+			json_array_append_new(arr, json_pack("{s:s, s:s}", "type", "public-key",
+			                                     "id", f[i].credential_id));
+	return arr;
+}
+
+struct wa_begin_ctx {
+	const struct env *env;
+	struct arena *a;
+	struct session_view *sv;
+	int reg;
+	const char *options;
+};
+
+static enum gcas_err wa_begin_tx(struct db *db, void *ctx)
+{
+	struct wa_begin_ctx *c = ctx;
+	struct webauthn_rp rp;
+	struct factor *f;
+	size_t n, nkeys = 0;
+	const char *challenge;
+	json_t *j;
+	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
+	if (e)
+		return e;
+	for (size_t i = 0; i < n; i++)
+		nkeys += is_webauthn_key(&f[i]);
+	if (!c->reg && nkeys == 0)
+		return GCAS_ERR_NOTFOUND;
+	if (webauthn_rp_from_url(c->env->cfg->base_url, &rp) != GCAS_OK)
+		return GCAS_ERR_INTERNAL;
+	if ((e = wa_new_challenge(db, c->a, c->sv, c->reg ? "reg" : "get", &challenge)))
+		return e;
+	if (!c->reg) {
+		/* §5.5: userVerification "discouraged": the password was the first factor. */
+		j = json_pack("{s:s, s:s, s:o, s:s, s:i}", "challenge", challenge, "rpId", rp.id,
+		              "allowCredentials", wa_descriptors(f, n), "userVerification",
+		              "discouraged", "timeout", SVC_WEBAUTHN_TTL * 1000);
+		c->options = json_into_arena(c->a, j);
+		return c->options ? GCAS_OK : GCAS_ERR_NOMEM;
+	}
+	size_t idl = strlen(c->sv->acc.id);
+	char *uid = arena_alloc(c->a, b64url_len(idl) + 1);
+	if (!uid)
+		return GCAS_ERR_NOMEM;
+	b64url_encode(uid, c->sv->acc.id, idl);
+	/* §5.4: ES256, EdDSA and RS256 cover every current authenticator; attestation "none"
+	 * because a second factor proves possession, not the key's make. */
+	j = json_pack(
+	    "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:[{s:s, s:i}, {s:s, s:i}, {s:s, s:i}],"
+	    " s:o, s:{s:s, s:s}, s:s, s:i}",
+	    "challenge", challenge, "rp", "id", rp.id, "name", c->env->cfg->issuer, "user", "id",
+	    uid, "name", c->sv->acc.email, "displayName", c->sv->acc.email, "pubKeyCredParams",
+	    "type", "public-key", "alg", -7, "type", "public-key", "alg", -8, "type", "public-key",
+	    "alg", -257, "excludeCredentials", wa_descriptors(f, n), "authenticatorSelection",
+	    "residentKey", "discouraged", "userVerification", "discouraged", "attestation", "none",
+	    "timeout", SVC_WEBAUTHN_TTL * 1000);
+	c->options = json_into_arena(c->a, j);
+	return c->options ? GCAS_OK : GCAS_ERR_NOMEM;
+}
+
+enum gcas_err svc_webauthn_register_begin(const struct env *env, struct arena *a,
+                                          struct session_view *sv, const char **options_json)
+{
+	*options_json = NULL;
+	if (!sv->mfa_done || !svc_reauth_fresh(env, sv))
+		return GCAS_ERR_DENIED;
+	struct wa_begin_ctx c = {env, a, sv, 1, NULL};
+	enum gcas_err e = store_tx(env->st, wa_begin_tx, &c);
+	if (!e)
+		*options_json = c.options;
+	return e;
+}
+
+enum gcas_err svc_webauthn_signin_begin(const struct env *env, struct arena *a,
+                                        struct session_view *sv, const char **options_json)
+{
+	*options_json = NULL;
+	if (sv->mfa_done)
+		return GCAS_ERR_DENIED;
+	struct wa_begin_ctx c = {env, a, sv, 0, NULL};
+	enum gcas_err e = store_tx(env->st, wa_begin_tx, &c);
+	if (!e)
+		*options_json = c.options;
+	return e;
+}
+
+struct wa_reg_ctx {
+	const struct env *env;
+	struct arena *a;
+	const struct client *cl;
+	struct session_view *sv;
+	const char *json, *label;
+	enum gcas_err result;
+	const char *why;
+};
+
+/* Verify and store, or record why not; the challenge is consumed either way (the transaction
+ * commits the deletion and the audit record). */
+static enum gcas_err wa_reg_verify(struct db *db, struct wa_reg_ctx *c)
+{
+	char want[128], id[33];
+	const char *challenge;
+	struct webauthn_response r;
+	struct webauthn_rp rp;
+	struct webauthn_credential cred;
+	int exists = 0;
+	wa_pending_label(c->sv, "reg", want, sizeof(want));
+	enum gcas_err e = wa_take_challenge(db, c->a, c->sv->acc.id, want, &challenge);
+	if (e)
+		return e;
+	c->result = GCAS_ERR_AUTH;
+	c->why = "no_challenge";
+	if (!challenge)
+		return GCAS_OK;
+	c->result = GCAS_ERR_INVALID;
+	c->why = "malformed";
+	if (webauthn_response_parse(c->a, c->json, strlen(c->json), &r) != GCAS_OK || !r.att_obj)
+		return GCAS_OK;
+	if (webauthn_rp_from_url(c->env->cfg->base_url, &rp) != GCAS_OK)
+		return GCAS_ERR_INTERNAL;
+	e = webauthn_register_verify(&rp, challenge, r.client_data, r.client_data_len, r.att_obj,
+	                             r.att_obj_len, &cred);
+	c->result = e == GCAS_ERR_INVALID ? GCAS_ERR_INVALID : GCAS_ERR_AUTH;
+	c->why = "verification_failed";
+	if (e)
+		return GCAS_OK;
+	/* Checked before the INSERT: a failed statement would abort a PostgreSQL transaction,
+	 * and the refusal must still be audited. The UNIQUE constraint backs this up. */
+	if ((e = store_factor_credential_exists(db, cred.id, &exists)))
+		return e;
+	c->result = GCAS_ERR_CONFLICT;
+	c->why = "duplicate_credential";
+	if (exists)
+		return GCAS_OK;
+	if (rand_id(id))
+		return GCAS_ERR_CRYPTO;
+	struct factor nf = {.id = id,
+	                    .account_id = c->sv->acc.id,
+	                    .kind = FACTOR_WEBAUTHN,
+	                    .label = c->label,
+	                    .credential_id = cred.id,
+	                    .public_key = cred.public_key,
+	                    .sign_count = cred.sign_count,
+	                    .confirmed = 1,
+	                    .created_at = clock_now()};
+	if ((e = store_factor_insert(db, &nf)))
+		return e;
+	c->result = GCAS_OK;
+	c->why = NULL;
+	return GCAS_OK;
+}
+
+static enum gcas_err wa_reg_tx(struct db *db, void *ctx)
+{
+	struct wa_reg_ctx *c = ctx;
+	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
+	char detail[96];
+	enum gcas_err e = wa_reg_verify(db, c);
+	if (e)
+		return e;
+	snprintf(detail, sizeof(detail), "{\"reason\":\"%s\"}", c->why ? c->why : "");
+	struct audit_event ev = {c->result ? "factor.webauthn_refused"
+	                                   : "factor.webauthn_registered",
+	                         "account",
+	                         c->sv->acc.id,
+	                         c->sv->acc.agency_id,
+	                         c->result ? "failure" : NULL,
+	                         c->result ? detail : NULL};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+int svc_webauthn_label_ok(const char *label)
+{
+	size_t n = label ? strlen(label) : 0;
+	long cps = n ? utf8_count(label, n) : 0;
+	return n > 0 && utf8_valid_text(label, n) && !strpbrk(label, "\t\r\n") && cps >= 1 &&
+	       cps <= SVC_WEBAUTHN_LABEL_MAX;
+}
+
+enum gcas_err svc_webauthn_register_finish(const struct env *env, const struct client *cl,
+                                           struct session_view *sv, const char *response_json,
+                                           const char *label)
+{
+	if (!sv->mfa_done || !svc_reauth_fresh(env, sv))
+		return GCAS_ERR_DENIED;
+	if (!label || !label[0])
+		label = "セキュリティキー";
+	if (!svc_webauthn_label_ok(label) || !response_json)
+		return GCAS_ERR_INVALID;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct wa_reg_ctx c = {env, a, cl, sv, response_json, label, GCAS_ERR_INTERNAL, NULL};
+	enum gcas_err e = store_tx(env->st, wa_reg_tx, &c);
+	arena_free(a);
+	return e ? e : c.result;
+}
+
+enum gcas_err svc_webauthn_signin_finish(const struct env *env, const struct client *cl,
+                                         struct session_view *sv, const char *response_json,
+                                         char *token)
+{
+	if (sv->mfa_done)
+		return GCAS_ERR_AUTH;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct factor_ctx c = {
+	    env, a, cl, sv, "", token, 0, NULL, NULL, NULL, response_json ? response_json : ""};
+	enum gcas_err e = store_tx(env->st, factor_tx, &c);
+	arena_free(a);
+	if (e)
+		return e;
+	return c.ok ? GCAS_OK : GCAS_ERR_AUTH;
+}
+
+struct wa_list_ctx {
+	struct arena *a;
+	const struct session_view *sv;
+	struct factor *f;
+	size_t n;
+};
+
+static enum gcas_err wa_list_tx(struct db *db, void *ctx)
+{
+	struct wa_list_ctx *c = ctx;
+	struct factor *f;
+	size_t n, k = 0;
+	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
+	if (e)
+		return e;
+	for (size_t i = 0; i < n; i++)
+		if (is_webauthn_key(&f[i]))
+			f[k++] = f[i];
+	c->f = f;
+	c->n = k;
+	return GCAS_OK;
+}
+
+enum gcas_err svc_webauthn_list(const struct env *env, struct arena *a,
+                                const struct session_view *sv, struct factor **out, size_t *n)
+{
+	struct wa_list_ctx c = {a, sv, NULL, 0};
+	enum gcas_err e = store_run(env->st, wa_list_tx, &c);
+	*out = c.f;
+	*n = e ? 0 : c.n;
+	return e;
+}
+
+struct wa_remove_ctx {
+	struct arena *a;
+	const struct client *cl;
+	const struct session_view *sv;
+	const char *id;
+};
+
+static enum gcas_err wa_remove_tx(struct db *db, void *ctx)
+{
+	struct wa_remove_ctx *c = ctx;
+	struct actor ac = actor_for(c->cl, &c->sv->acc, NULL);
+	struct factor *f;
+	size_t n;
+	enum gcas_err e = store_factor_list(db, c->a, c->sv->acc.id, &f, &n);
+	if (e)
+		return e;
+	const struct factor *key = NULL;
+	for (size_t i = 0; i < n && !key; i++)
+		if (is_webauthn_key(&f[i]) && strcmp(f[i].id, c->id) == 0)
+			key = &f[i];
+	if (!key)
+		return GCAS_ERR_NOTFOUND;
+	if ((e = store_factor_delete(db, key->id, c->sv->acc.id)))
+		return e;
+	struct audit_event ev = {"factor.webauthn_removed", "account", c->sv->acc.id,
+	                         c->sv->acc.agency_id,      NULL,      NULL};
+	return audit_append(db, c->a, &ac, &ev);
+}
+
+enum gcas_err svc_webauthn_remove(const struct env *env, const struct client *cl,
+                                  struct session_view *sv, const char *factor_id)
+{
+	if (!sv->mfa_done || !svc_reauth_fresh(env, sv))
+		return GCAS_ERR_DENIED;
+	if (!factor_id)
+		return GCAS_ERR_NOTFOUND;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct wa_remove_ctx c = {a, cl, sv, factor_id};
+	enum gcas_err e = store_tx(env->st, wa_remove_tx, &c);
+	arena_free(a);
+	return e;
 }
 
 /* ---- sign-out, re-authentication, password change ---- */

@@ -17,7 +17,8 @@ struct session_view {
 	struct session s;
 	struct account acc;
 	int mfa_done;
-	int has_totp; /* a confirmed TOTP factor exists */
+	int has_totp;     /* a confirmed TOTP factor exists */
+	int has_webauthn; /* a registered security key exists */
 };
 
 struct client {
@@ -69,6 +70,45 @@ enum gcas_err svc_setup_complete(const struct env *env, const struct client *cl,
                                  const char *link_token, const char *password, struct verrs *ve);
 /* Refuse a password that breaks the policy (NIST SP 800-63B): adds messages to ve. */
 int svc_password_acceptable(const struct account *acc, const char *password, struct verrs *ve);
+/* WebAuthn security keys as a second factor (issue 4 §5). The begin functions return the
+ * options JSON static/webauthn.js passes to navigator.credentials.create/get (in a), after
+ * storing a fresh challenge bound to this session: single use (consumed by the next finish,
+ * whatever its outcome) and valid for SVC_WEBAUTHN_TTL seconds. Keys are stored as confirmed
+ * 'webauthn' factors; a credential id is never registered twice (any account). */
+#define SVC_WEBAUTHN_TTL       300
+#define SVC_WEBAUTHN_LABEL_MAX 64 /* code points */
+/* 1 when label is an acceptable key name: valid UTF-8 text of 1..SVC_WEBAUTHN_LABEL_MAX code
+ * points. */
+int svc_webauthn_label_ok(const char *label);
+/* Registration needs a completed sign-in and a fresh re-authentication (like TOTP changes):
+ * GCAS_ERR_DENIED otherwise. */
+enum gcas_err svc_webauthn_register_begin(const struct env *env, struct arena *a,
+                                          struct session_view *sv, const char **options_json);
+/* Verify the browser's JSON (webauthn_response_parse form) and store the key under label (NULL
+ * or "" = a default name). GCAS_ERR_DENIED as above; GCAS_ERR_INVALID for a bad label or
+ * malformed JSON; GCAS_ERR_AUTH when no challenge is pending, it expired, or verification
+ * failed; GCAS_ERR_CONFLICT when the credential id is already registered. Audited. */
+enum gcas_err svc_webauthn_register_finish(const struct env *env, const struct client *cl,
+                                           struct session_view *sv, const char *response_json,
+                                           const char *label);
+/* The second-factor step: options allowing the account's keys. GCAS_ERR_NOTFOUND when the
+ * account has none; GCAS_ERR_DENIED when the session already passed its second factor. */
+enum gcas_err svc_webauthn_signin_begin(const struct env *env, struct arena *a,
+                                        struct session_view *sv, const char **options_json);
+/* Verify an assertion against the pending challenge and the key it names, then complete the
+ * sign-in like svc_signin_factor (throttled with it, rotating *token). A counter that does not
+ * advance is refused as a possible clone and audited ("webauthn_clone_suspected").
+ * GCAS_ERR_AUTH on every failure. */
+enum gcas_err svc_webauthn_signin_finish(const struct env *env, const struct client *cl,
+                                         struct session_view *sv, const char *response_json,
+                                         char *token);
+/* The account's registered keys (confirmed 'webauthn' factors), into a. */
+enum gcas_err svc_webauthn_list(const struct env *env, struct arena *a,
+                                const struct session_view *sv, struct factor **out, size_t *n);
+/* Remove one of one's own keys (fresh re-authentication needed: GCAS_ERR_DENIED).
+ * GCAS_ERR_NOTFOUND when it is not one of this account's keys. Audited. */
+enum gcas_err svc_webauthn_remove(const struct env *env, const struct client *cl,
+                                  struct session_view *sv, const char *factor_id);
 /* The sweep job: delete expired and idle sessions, and throttle counters quiet for a day. */
 enum gcas_err svc_session_sweep(const struct env *env, int64_t *deleted);
 

@@ -66,6 +66,7 @@ static int check_proxies(const char *v, char *why, size_t n);
 static int check_url(const char *v, char *why, size_t n);
 static int check_dsn(const char *v, char *why, size_t n);
 static int check_issuer(const char *v, char *why, size_t n);
+static int check_driver(const char *v, char *why, size_t n);
 
 #define F(field) offsetof(struct config, field)
 
@@ -110,6 +111,15 @@ static const struct key keys[] = {
     /* R2.4 says 90 days; the operator may only tighten within reason. */
     {"lifecycle", "inactivity_days", "inactivity-days", NULL, K_INT, F(inactivity_days), 1, 3650,
      NULL, 0},
+    /* issue 4 §2: one provisioning driver per CSP; an exec command may run at most a day. */
+    {"provision", "aws", "provision-aws", NULL, K_STR, F(provision[0]), 0, 0, check_driver, 1},
+    {"provision", "gcp", "provision-gcp", NULL, K_STR, F(provision[1]), 0, 0, check_driver, 1},
+    {"provision", "azure", "provision-azure", NULL, K_STR, F(provision[2]), 0, 0, check_driver, 1},
+    {"provision", "oci", "provision-oci", NULL, K_STR, F(provision[3]), 0, 0, check_driver, 1},
+    {"provision", "sakura", "provision-sakura", NULL, K_STR, F(provision[4]), 0, 0, check_driver,
+     1},
+    {"provision", "timeout", "provision-timeout", NULL, K_DUR, F(provision_timeout), 1, DAY, NULL,
+     0},
     {"log", "level", "log-level", NULL, K_LEVEL, F(log_level), 0, 0, NULL, 1},
     {"http", "max_body", "max-body", NULL, K_SIZE, F(max_body), KiB, 64 * MiB, NULL, 0},
 };
@@ -118,8 +128,8 @@ static const struct key keys[] = {
 
 enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 
-static const char *const sections[] = {"server", "database",  "session", "security",
-                                       "mail",   "lifecycle", "log",     "http"};
+static const char *const sections[] = {"server",    "database",  "session", "security", "mail",
+                                       "lifecycle", "provision", "log",     "http"};
 enum { NSECTIONS = sizeof(sections) / sizeof(sections[0]) };
 
 /* In the order of enum log_level (base/log.h), so the stored literal is what log_level_parse
@@ -576,6 +586,20 @@ static int check_issuer(const char *v, char *why, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+/* A provisioning driver (issue 4 §2): "local", or "exec:" and a command run without a shell
+ * (its words split on spaces), so the first word must be an absolute path. */
+static int check_driver(const char *v, char *why, size_t n)
+{
+	char e[ECHO_MAX + 16];
+	if (strcmp(v, "local") == 0)
+		return 0;
+	if (strncmp(v, "exec:/", 6) == 0 && v[6] && v[6] != ' ')
+		return 0;
+	snprintf(why, n, "expected local or exec:/ABSOLUTE/COMMAND [ARGS], got %s",
+	         echo(v, e, sizeof(e)));
+	return -1;
 }
 
 /* ---- parsing one value ------------------------------------------------------------------- */

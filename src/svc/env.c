@@ -30,6 +30,9 @@ void config_defaults(struct config *c)
 	c->mail_dir = "var/mail";
 	c->auto_fulfil = 0;
 	c->inactivity_days = 90;
+	for (size_t i = 0; i < sizeof(c->provision) / sizeof(c->provision[0]); i++)
+		c->provision[i] = "local"; /* the built-in simulated cloud: works out of the box */
+	c->provision_timeout = 300;
 	c->pw = password_params_default();
 }
 

@@ -42,6 +42,10 @@ struct config {
 	const char *mail_dir;  /* where .eml files go when there is no SMTP server */
 	int auto_fulfil;       /* 1: approved applications are fulfilled at once (別表3) */
 	int inactivity_days;   /* R2.4: accounts unused this long are disabled (90) */
+	/* issue 4 §2: the provisioning driver of each CSP ("local" or "exec:COMMAND"), in the
+	 * order of enum sys_csp (aws gcp azure oci sakura), and how long an exec driver may run. */
+	const char *provision[5];
+	int64_t provision_timeout;
 	struct pw_params pw;
 };
 

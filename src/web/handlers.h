@@ -78,7 +78,9 @@
 	HANDLERS_IMPORT(X) \
 	HANDLERS_MAIL(X) \
 	HANDLERS_CALENDAR(X) \
-	HANDLERS_SYSTEMS(X)
+	HANDLERS_SYSTEMS(X) \
+	HANDLERS_ENVIRONMENTS(X) \
+	HANDLERS_WEBAUTHN(X)
 /* applications: page_applications.c, api_applications.c */
 #define HANDLERS_APPLICATIONS(X) \
 	X(page_applications) \
@@ -153,6 +155,33 @@
 	X(api_system_get) \
 	X(api_system_put) \
 	X(api_system_history)
+/* CSP environments: page_environments.c, page_local_cloud.c, api_environments.c */
+#define HANDLERS_ENVIRONMENTS(X) \
+	X(page_environments) \
+	X(page_environment_new_form) \
+	X(page_environment_new) \
+	X(page_environment) \
+	X(page_environment_delete) \
+	X(page_env_request) \
+	X(page_env_request_decide) \
+	X(page_env_request_fulfil) \
+	X(page_local_cloud) \
+	X(api_environments_list) \
+	X(api_environment_get) \
+	X(api_environment_delete_request) \
+	X(api_env_requests_list) \
+	X(api_env_request_create) \
+	X(api_env_request_get) \
+	X(api_env_request_approve) \
+	X(api_env_request_reject) \
+	X(api_env_request_fulfil)
+/* security keys (WebAuthn): page_auth.c, page_settings.c */
+#define HANDLERS_WEBAUTHN(X) \
+	X(page_signin_webauthn_form) \
+	X(page_signin_webauthn) \
+	X(page_settings_webauthn_form) \
+	X(page_settings_webauthn) \
+	X(page_settings_webauthn_remove)
 /* clang-format on */
 HANDLERS(H)
 #undef H

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Sign-in pages: password, second factor, TOTP enrolment with recovery codes, sign-out, the
- * one-time set-up link, and re-authentication before sensitive changes. Every failure of the
- * password step shows the same message (no account enumeration). */
+ * one-time set-up link, re-authentication before sensitive changes, and a security key
+ * (WebAuthn) as the second factor. Every failure of the password step shows the same message
+ * (no account enumeration). */
 #include <string.h>
 
 #include "base/str.h"
@@ -123,6 +124,11 @@ static void factor_page(struct web_ctx *c, const char *error)
 	      NULL, 1);
 	form_submit(b, T(c, "確認する", "Verify"), "primary");
 	html_lit(b, "</form>");
+	if (c->sv.has_webauthn)
+		html_printf(b,
+		            "<p class=\"webauthn-offer\"><a class=\"btn btn--secondary\" "
+		            "href=\"/signin/webauthn\">%s</a></p>",
+		            T(c, "セキュリティキーを使う", "Use a security key"));
 	card_end(c);
 }
 
@@ -132,7 +138,7 @@ void page_factor_form(struct web_ctx *c)
 		web_redirect(c, "/");
 		return;
 	}
-	if (!c->sv.has_totp) {
+	if (!c->sv.has_totp && !c->sv.has_webauthn) {
 		web_redirect(c, "/signin/enrol");
 		return;
 	}
@@ -388,4 +394,122 @@ void page_reauth(struct web_ctx *c)
 		return;
 	}
 	web_redirect(c, next);
+}
+
+/* ---- security keys (WebAuthn, issue 4 §5) ---- */
+
+/* The ceremony form static/webauthn.js drives; also used by page_settings.c. mode is "create"
+ * or "get"; options is the JSON from svc_webauthn_*_begin (escaped into a data attribute, so
+ * no inline script is needed). Without JavaScript the form posts an empty credential and the
+ * handler says the key needs JavaScript; TOTP stays available on /signin/factor. */
+void webauthn_form(struct web_ctx *c, const char *mode, const char *action, const char *options,
+                   const char *label_value, const char *label_error);
+
+void webauthn_form(struct web_ctx *c, const char *mode, const char *action, const char *options,
+                   const char *label_value, const char *label_error)
+{
+	struct buf *b = &c->resp->body;
+	int create = strcmp(mode, "create") == 0;
+	html_printf(b,
+	            "<div id=\"webauthn\" data-mode=\"%s\" data-options=\"%s\" "
+	            "data-msg-failed=\"%s\" data-msg-unsupported=\"%s\">\n",
+	            mode, options ? options : "{}",
+	            T(c, "セキュリティキーで確認できませんでした。もう一度お試しください。",
+	              "The security key could not be used. Please try again."),
+	            T(c, "このブラウザはセキュリティキーに対応していません。",
+	              "This browser does not support security keys."));
+	/* The alert sits inside a plain element: [hidden] on the styled box itself would lose to
+	 * its display rule. */
+	html_lit(b, "<div class=\"webauthn-status\" role=\"alert\" hidden>"
+	            "<p class=\"alert alert--error\"></p></div>\n");
+	html_printf(b, "<noscript><p>%s</p></noscript>\n",
+	            T(c, "セキュリティキーを使うには JavaScript を有効にしてください。",
+	              "Security keys need JavaScript to be enabled."));
+	html_printf(b, "<form method=\"post\" action=\"%s\" novalidate>", action);
+	form_csrf(b, web_csrf_token(c));
+	if (create) {
+		struct form_field f = {.name = "label",
+		                       .label = T(c, "キーの名前", "Name of the key"),
+		                       .hint = T(c, "例：青いUSBキー", "For example: blue USB key"),
+		                       .value = label_value,
+		                       .error = label_error,
+		                       .maxlength = SVC_WEBAUTHN_LABEL_MAX};
+		form_field(b, c->lang, &f);
+	}
+	html_lit(b, "<input type=\"hidden\" name=\"credential\" value=\"\">");
+	form_submit(b,
+	            create ? T(c, "セキュリティキーを登録", "Register the security key")
+	                   : T(c, "セキュリティキーを使う", "Use your security key"),
+	            "primary");
+	html_lit(b, "</form></div>\n<script src=\"/static/webauthn.js\"></script>\n");
+}
+
+static void webauthn_signin_page(struct web_ctx *c, const char *options, const char *error)
+{
+	struct buf *b = &c->resp->body;
+	card_begin(c, "セキュリティキー", "Security key");
+	if (error) {
+		struct field_error fe = {"credential", error};
+		form_error_summary(b, c->lang, &fe, 1);
+	}
+	html_printf(b, "<p>%s</p>\n",
+	            T(c,
+	              "登録したセキュリティキーを接続し、ボタンを押してからキーに触れてください。",
+	              "Connect your registered security key, press the button, then touch the "
+	              "key."));
+	webauthn_form(c, "get", "/signin/webauthn", options, NULL, NULL);
+	html_printf(b, "<p><a href=\"/signin/factor\">%s</a></p>\n",
+	            T(c, "認証アプリのコードを使う", "Use a code from your authenticator app"));
+	card_end(c);
+}
+
+void page_signin_webauthn_form(struct web_ctx *c)
+{
+	const char *options;
+	if (c->sv.mfa_done) {
+		web_redirect(c, "/");
+		return;
+	}
+	enum gcas_err e = svc_webauthn_signin_begin(c->env, c->a, &c->sv, &options);
+	if (e == GCAS_ERR_NOTFOUND) {
+		web_redirect(c, "/signin/factor");
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	webauthn_signin_page(c, options, NULL);
+}
+
+void page_signin_webauthn(struct web_ctx *c)
+{
+	char token[SESSION_TOKEN_SIZE];
+	const char *cred = web_form(c, "credential"), *options = NULL;
+	if (c->sv.mfa_done) {
+		web_redirect(c, "/");
+		return;
+	}
+	enum gcas_err e = svc_webauthn_signin_finish(c->env, &c->cl, &c->sv, cred, token);
+	if (e == GCAS_ERR_AUTH) {
+		/* The challenge was used up: the page gets a fresh one. */
+		c->resp->status = 401;
+		if (svc_webauthn_signin_begin(c->env, c->a, &c->sv, &options) != GCAS_OK) {
+			web_redirect(c, "/signin/factor");
+			return;
+		}
+		webauthn_signin_page(
+		    c, options,
+		    *cred ? T(c, "セキュリティキーを確認できませんでした。",
+		              "The security key could not be verified.")
+		          : T(c, "セキュリティキーを使うには JavaScript を有効にしてください。",
+		              "Security keys need JavaScript to be enabled."));
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	web_set_cookie(c, web_session_cookie(c), token, 0);
+	web_redirect(c, "/");
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The holiday calendar page (R2.10): a year's national holidays for every signed-in user, marked
  * as imported from the Cabinet Office list or computed from the law, and for the operator a form
- * to import the list. There is no multipart parser in the web layer, so the CSV is pasted into a
- * textarea (a Shift_JIS file goes through `gcas calendar import FILE` instead). */
+ * to import the list: the Cabinet Office file itself (Shift_JIS, uploaded) or its text pasted. */
 #include <string.h>
 
 #include "base/clock.h"
@@ -10,6 +9,7 @@
 #include "svc/calendar.h"
 #include "web/handlers.h"
 #include "web/html.h"
+#include "web/multipart.h"
 #include "web/page_shared.h"
 
 static const struct pages_done cal_done[] = {
@@ -91,22 +91,29 @@ static void import_form(struct web_ctx *c, int year, const char *csv, const stru
 	html_printf(b, "<h2 id=\"import\">%s</h2>\n",
 	            T(c, "祝日一覧の取り込み", "Import the holiday list"));
 	form_error_summary(b, c->lang, fe, nfe);
-	pages_form_begin(c, "/calendar/import", "form");
+	html_lit(b, "<form method=\"post\" action=\"/calendar/import\" "
+	            "enctype=\"multipart/form-data\" class=\"form\" novalidate>");
+	form_csrf(b, web_csrf_token(c));
 	html_printf(b, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year);
+	struct form_field ff = {
+	    .name = "file",
+	    .type = "file",
+	    .label = T(c, "祝日一覧のファイル", "Holiday list file"),
+	    .hint = T(c, "内閣府の syukujitsu.csv をそのまま（Shift_JIS）。",
+	              "The Cabinet Office syukujitsu.csv as published (Shift_JIS)."),
+	    .error = form_error_for(fe, nfe, "file")};
+	pages_field(c, &ff);
 	struct form_field f = {
 	    .name = "csv",
 	    .type = "textarea",
-	    .label = T(c, "祝日一覧（CSV）", "Holiday list (CSV)"),
+	    .label = T(c, "またはCSVの内容を貼り付け", "Or paste the CSV"),
 	    .hint = T(c,
-	              "内閣府の syukujitsu.csv の内容を貼り付けてください（1行に「日付,名称」）。"
-	              "含まれる年の祝日はすべて置き換わります。Shift_JIS のファイルは "
-	              "gcas calendar import で取り込めます。",
-	              "Paste the contents of the Cabinet Office syukujitsu.csv (\"date,name\" per "
-	              "line). Every year it covers is replaced. A Shift_JIS file can be imported "
-	              "with gcas calendar import."),
+	              "1行に「日付,名称」。ファイルと貼り付けの両方があればファイルを使います。"
+	              "含まれる年の祝日はすべて置き換わります。",
+	              "\"date,name\" per line. With both, the file is used. Every year the list "
+	              "covers is replaced."),
 	    .value = csv,
-	    .error = form_error_for(fe, nfe, "csv"),
-	    .required = 1};
+	    .error = form_error_for(fe, nfe, "csv")};
 	pages_field(c, &f);
 	form_submit(b, T(c, "取り込む", "Import"), "primary");
 	html_lit(b, "</form>\n");
@@ -178,12 +185,16 @@ void page_calendar_import(struct web_ctx *c)
 	struct calendar_import_result res;
 	if (year_param(c, web_form(c, "year"), &year))
 		year = ymd_of_epoch_jst(clock_now()).y;
-	enum gcas_err e =
-	    svc_calendar_import_report(c->env, &c->ac, c->a, csv, strlen(csv), &res, &ve);
+	/* The uploaded file when there is one (any encoding the use case reads), else the text. */
+	const struct mp_part *file = c->upload ? multipart_part_find(c->upload, "file") : NULL;
+	int from_file = file && file->filename && file->len > 0;
+	const char *data = from_file ? file->data : csv;
+	size_t len = from_file ? file->len : strlen(csv);
+	enum gcas_err e = svc_calendar_import_report(c->env, &c->ac, c->a, data, len, &res, &ve);
 	if (e == GCAS_ERR_INVALID && ve.n) {
-		/* The use case names the upload "file"; on this page it is the textarea. */
+		/* The use case names its input "file"; without one it was the textarea. */
 		for (size_t i = 0; i < ve.n; i++)
-			ve.e[i].field = "csv";
+			ve.e[i].field = from_file ? "file" : "csv";
 		c->resp->status = 422;
 		calendar_page(c, year, csv, &ve);
 		return;

@@ -22,7 +22,7 @@ static const struct service services[] = {
     {"S4", "ヘルプデスク・FAQ", "Helpdesk and FAQ", NULL, ALL},
     {"S5", "システム情報登録", "System information registration", "/systems",
      MGRS3 | RB(ROLE_OPERATOR)},
-    {"S6", "CSP環境作成・削除申請", "CSP environment applications", NULL,
+    {"S6", "CSP環境作成・削除申請", "CSP environment applications", "/environments",
      RB(ROLE_AGENCY_MANAGER) | RB(ROLE_PROJECT_MANAGER) | RB(ROLE_OPERATOR)},
     {"S7", "CSPユーザー作成・管理", "CSP users", NULL, MGRS3 | RB(ROLE_OPERATOR)},
     {"S8", "管理コンソールへのシングルサインオン", "Management console sign-on", NULL, ALL},

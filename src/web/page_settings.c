@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Personal settings: one's own profile, changing the password, replacing the authenticator app
- * and personal API tokens (created with the secret shown once, listed, revoked). Every change
- * of a credential needs a fresh re-authentication (issue §4): without one the page offers the
- * way to /reauth instead of the form, and a POST is sent there first. */
+/* Personal settings: one's own profile, changing the password, replacing the authenticator app,
+ * security keys (WebAuthn: registered, listed, removed) and personal API tokens (created with the
+ * secret shown once, listed, revoked). Every change of a credential needs a fresh re-authentication
+ * (issue §4): without one the page offers the way to /reauth instead of the form, and a POST is
+ * sent there first. */
 #include <string.h>
 
 #include "base/clock.h"
@@ -17,6 +18,8 @@
 
 static const struct pages_done settings_done[] = {
     {"revoked", "APIトークンを失効させました。", "The API token was revoked."},
+    {"webauthn_added", "セキュリティキーを登録しました。", "The security key was registered."},
+    {"webauthn_removed", "セキュリティキーを削除しました。", "The security key was removed."},
 };
 #define NDONE (sizeof(settings_done) / sizeof(settings_done[0]))
 
@@ -138,6 +141,160 @@ static void totp_section(struct web_ctx *c)
 	html_printf(
 	    b, "<p><a class=\"btn btn--secondary\" href=\"/settings/totp\">%s</a></p></section>\n",
 	    T(c, "認証アプリを登録し直す", "Set up a new authenticator"));
+}
+
+/* Defined in page_auth.c: the WebAuthn ceremony form driven by static/webauthn.js. */
+void webauthn_form(struct web_ctx *c, const char *mode, const char *action, const char *options,
+                   const char *label_value, const char *label_error);
+
+static void webauthn_section(struct web_ctx *c)
+{
+	struct buf *b = &c->resp->body;
+	struct factor *f;
+	size_t n = 0;
+	html_printf(b,
+	            "<section class=\"card\" id=\"webauthn-section\"><h2 "
+	            "class=\"card__title\">%s</h2>\n<p>%s</p>\n",
+	            T(c, "セキュリティキー", "Security keys"),
+	            T(c,
+	              "USBキーや端末の生体認証などのセキュリティキーを、認証アプリの代わりに2段階"
+	              "認証に使えます。",
+	              "Security keys, such as a USB key or your device's biometrics, can be used "
+	              "instead of the authenticator app for two-step verification."));
+	if (svc_webauthn_list(c->env, c->a, &c->sv, &f, &n) != GCAS_OK)
+		n = 0;
+	if (n == 0)
+		html_printf(b, "<p class=\"muted\">%s</p>\n",
+		            T(c, "登録されたセキュリティキーはありません。",
+		              "You have no security keys registered."));
+	if (n > 0) {
+		const char *heads[] = {T(c, "名前", "Name"), T(c, "登録日時", "Registered"),
+		                       T(c, "最終使用", "Last used"), T(c, "操作", "Actions")};
+		ui_table_begin(b, "webauthn-keys",
+		               T(c, "あなたのセキュリティキー", "Your security keys"), heads, 4);
+		for (size_t i = 0; i < n; i++) {
+			html_printf(b,
+			            "<tr><td>%s</td><td class=\"nowrap\">%s</td>"
+			            "<td class=\"nowrap\">%s</td><td>",
+			            f[i].label ? f[i].label : "—", pages_jst(c, f[i].created_at),
+			            f[i].used_at ? pages_jst(c, f[i].used_at) : "—");
+			pages_form_begin(
+			    c, arena_printf(c->a, "/settings/webauthn/%s/remove", f[i].id), NULL);
+			html_printf(
+			    b,
+			    "<button type=\"submit\" class=\"btn btn--secondary btn--sm\">%s"
+			    "<span class=\"visually-hidden\"> %s</span></button></form>",
+			    T(c, "削除", "Remove"), f[i].label ? f[i].label : "");
+			html_lit(b, "</td></tr>\n");
+		}
+		ui_table_end(b);
+	}
+	html_printf(
+	    b,
+	    "<p><a class=\"btn btn--secondary\" href=\"/settings/webauthn\">%s</a></p></section>\n",
+	    T(c, "セキュリティキーを登録する", "Register a security key"));
+}
+
+static void webauthn_register_page(struct web_ctx *c, const char *label, const char *label_error,
+                                   const char *error)
+{
+	struct buf *b = &c->resp->body;
+	const char *options = NULL;
+	enum gcas_err e = svc_webauthn_register_begin(c->env, c->a, &c->sv, &options);
+	if (e == GCAS_ERR_DENIED) {
+		to_reauth(c, "/settings/webauthn");
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	web_page_begin(c, "セキュリティキーの登録", "Register a security key");
+	html_printf(b, "<h1>%s</h1>\n", T(c, "セキュリティキーの登録", "Register a security key"));
+	if (error || label_error) {
+		struct field_error fe[2];
+		size_t nfe = 0;
+		if (label_error)
+			fe[nfe++] = (struct field_error){"label", label_error};
+		if (error)
+			fe[nfe++] = (struct field_error){"credential", error};
+		form_error_summary(b, c->lang, fe, nfe);
+	}
+	html_printf(
+	    b, "<p>%s</p>\n",
+	    T(c, "キーに名前を付けてボタンを押し、ブラウザの案内に従ってキーに触れてください。",
+	      "Name the key, press the button, and touch the key when your browser asks."));
+	webauthn_form(c, "create", "/settings/webauthn", options, label, label_error);
+	html_printf(b, "<p><a href=\"/settings\">%s</a></p>\n",
+	            T(c, "設定に戻る", "Back to settings"));
+	web_page_end(c);
+}
+
+void page_settings_webauthn_form(struct web_ctx *c)
+{
+	if (!fresh(c)) {
+		to_reauth(c, "/settings/webauthn");
+		return;
+	}
+	webauthn_register_page(c, NULL, NULL, NULL);
+}
+
+void page_settings_webauthn(struct web_ctx *c)
+{
+	const char *label = web_form(c, "label"), *cred = web_form(c, "credential");
+	if (!fresh(c)) {
+		to_reauth(c, "/settings/webauthn");
+		return;
+	}
+	enum gcas_err e = svc_webauthn_register_finish(c->env, &c->cl, &c->sv, cred, label);
+	if (e == GCAS_OK) {
+		web_redirect(c, "/settings?done=webauthn_added");
+		return;
+	}
+	if (e == GCAS_ERR_DENIED) {
+		to_reauth(c, "/settings/webauthn");
+		return;
+	}
+	const char *err = NULL, *lerr = NULL;
+	if (e == GCAS_ERR_CONFLICT)
+		err = T(c, "このセキュリティキーは既に登録されています。",
+		        "This security key is already registered.");
+	else if (e == GCAS_ERR_AUTH)
+		err = T(c, "セキュリティキーを確認できませんでした。もう一度お試しください。",
+		        "The security key could not be verified. Please try again.");
+	else if (e == GCAS_ERR_INVALID && !*cred)
+		err = T(c, "セキュリティキーを使うには JavaScript を有効にしてください。",
+		        "Security keys need JavaScript to be enabled.");
+	else if (e == GCAS_ERR_INVALID && (!*label || svc_webauthn_label_ok(label)))
+		err = T(c, "セキュリティキーの応答を読み取れませんでした。",
+		        "The security key's answer could not be read.");
+	else if (e == GCAS_ERR_INVALID)
+		lerr = T(c, "名前は64文字以内で入力してください。",
+		         "Enter a name of at most 64 characters.");
+	if (!err && !lerr) {
+		web_fail(c, e);
+		return;
+	}
+	c->resp->status = 422;
+	webauthn_register_page(c, label, lerr, err);
+}
+
+void page_settings_webauthn_remove(struct web_ctx *c)
+{
+	if (!fresh(c)) {
+		to_reauth(c, "/settings");
+		return;
+	}
+	enum gcas_err e = svc_webauthn_remove(c->env, &c->cl, &c->sv, web_param(c, 0));
+	if (e == GCAS_ERR_DENIED) {
+		to_reauth(c, "/settings");
+		return;
+	}
+	if (e) {
+		web_fail(c, e);
+		return;
+	}
+	web_redirect(c, "/settings?done=webauthn_removed");
 }
 
 static const char *scopes_label(const struct web_ctx *c, const char *scopes)
@@ -266,6 +423,7 @@ static void settings_page(struct web_ctx *c, const struct verrs *pw_ve,
 	profile(c);
 	password_section(c, pw_ve);
 	totp_section(c);
+	webauthn_section(c);
 	tokens_section(c, tin, tok_ve);
 	web_page_end(c);
 }

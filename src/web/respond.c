@@ -128,6 +128,7 @@ static const struct {
     {{"/accounts", "アカウント管理", "Accounts"}, {ACT_ACCOUNT_VIEW, -1}},
     {{"/applications", "申請", "Applications"}, {ACT_APP_APPLY, ACT_APP_APPROVE}},
     {{"/groups", "メンバー管理", "Groups"}, {ACT_GROUP_VIEW, -1}},
+    {{"/environments", "CSP環境", "Cloud environments"}, {ACT_ENV_VIEW, -1}},
     {{"/systems", "システム情報", "Systems"}, {ACT_SYSTEM_VIEW, -1}},
     {{"/reviews", "定期確認", "Reviews"}, {ACT_REVIEW_MANAGE, ACT_REVIEW_DECIDE}},
     {{"/audit", "監査ログ", "Audit log"}, {ACT_AUDIT_VIEW, -1}},

@@ -213,6 +213,44 @@ const struct route web_routes[] = {
         "answers 409) a project team's system",
         "write"),
     /* -- end systems -- */
+
+    /* -- environments: page_environments.c, page_local_cloud.c, api_environments.c -- */
+    PAGE(GET, "/environments", page_environments, AUTH_FULL),
+    PAGE(GET, "/environments/new", page_environment_new_form, AUTH_FULL),
+    PAGE(POST, "/environments/new", page_environment_new, AUTH_FULL),
+    PAGE(GET, "/environments/requests/{id}", page_env_request, AUTH_FULL),
+    PAGE(POST, "/environments/requests/{id}/decide", page_env_request_decide, AUTH_FULL),
+    PAGE(POST, "/environments/requests/{id}/fulfil", page_env_request_fulfil, AUTH_FULL),
+    PAGE(GET, "/environments/{id}", page_environment, AUTH_FULL),
+    PAGE(POST, "/environments/{id}/delete", page_environment_delete, AUTH_FULL),
+    PAGE(GET, "/local-cloud/{id}", page_local_cloud, AUTH_FULL),
+    API(GET, "/environments", api_environments_list, "listEnvironments",
+        "CSP environments the caller may see (issue 4 §2)", "read"),
+    API(GET, "/environments/{id}", api_environment_get, "getEnvironment", "One CSP environment",
+        "read"),
+    API(POST, "/environments/{id}/delete", api_environment_delete_request,
+        "requestEnvironmentDeletion", "Request an active environment's deletion", "write"),
+    API(GET, "/environment-requests", api_env_requests_list, "listEnvironmentRequests",
+        "Environment requests the caller may see, newest first", "read"),
+    API(POST, "/environment-requests", api_env_request_create, "createEnvironmentRequest",
+        "Request a new environment (Idempotency-Key: a repeat answers with the first)", "write"),
+    API(GET, "/environment-requests/{id}", api_env_request_get, "getEnvironmentRequest",
+        "One environment request with its history", "read"),
+    API(POST, "/environment-requests/{id}/approve", api_env_request_approve,
+        "approveEnvironmentRequest", "The operator approves (due in 5 business days)", "write"),
+    API(POST, "/environment-requests/{id}/reject", api_env_request_reject,
+        "rejectEnvironmentRequest", "The operator rejects", "write"),
+    API(POST, "/environment-requests/{id}/fulfil", api_env_request_fulfil,
+        "fulfilEnvironmentRequest", "The operator runs the provisioning driver now", "write"),
+    /* -- end environments -- */
+
+    /* -- security keys (WebAuthn): page_auth.c, page_settings.c -- */
+    PAGE(GET, "/signin/webauthn", page_signin_webauthn_form, AUTH_PARTIAL),
+    PAGE(POST, "/signin/webauthn", page_signin_webauthn, AUTH_PARTIAL),
+    PAGE(GET, "/settings/webauthn", page_settings_webauthn_form, AUTH_FULL),
+    PAGE(POST, "/settings/webauthn", page_settings_webauthn, AUTH_FULL),
+    PAGE(POST, "/settings/webauthn/{id}/remove", page_settings_webauthn_remove, AUTH_FULL),
+    /* -- end webauthn -- */
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -273,6 +273,27 @@ step('the identity declaration prints as a form', async (t) => {
   await cm.emulateMedia({ media: 'screen' });
 });
 
+step('the lifecycle tools pass axe (WCAG 2.x A/AA) and look right', async () => {
+  const op = await pageOf(OPERATOR);
+  for (const [url, name] of [['/calendar?year=2026', 'calendar'], ['/reviews', 'reviews'],
+    ['/reviews/new', 'review-new'], ['/admin/mail-blocklist', 'mail-blocklist'],
+    ['/applications/queue', 'queue-empty'], ['/reports/slo?month=2026-11', 'slo-report'],
+    ['/systems', 'systems']]) {
+    const resp = await op.goto(base + url);
+    assert.equal(resp.status(), 200, `GET ${url}`);
+    await screenshot(op, `tool-${name}`);
+    await axeCheck(url, op);
+  }
+  const cm = await pageOf(CM);
+  for (const [url, name] of [['/import', 'import'], ['/applications', 'applications'],
+    [`/orgs/${state.project}/system`, 'system-form']]) {
+    const resp = await cm.goto(base + url);
+    assert.equal(resp.status(), 200, `GET ${url} as the contractor manager`);
+    await screenshot(cm, `tool-${name}`);
+    await axeCheck(url, cm);
+  }
+});
+
 step('the contractor manager cannot approve their own application; the project manager approves', async () => {
   const cm = await pageOf(CM);
   await openApplication(cm, state.createApp);

@@ -25,4 +25,5 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 	npm ci --no-audit --no-fund >&2
 fi
 export GCAS_TEST_BUILD="$BUILD"
-exec node --test --test-reporter=tap --test-concurrency=1 signin.test.mjs lifecycle.test.mjs
+exec node --test --test-reporter=tap --test-concurrency=1 signin.test.mjs lifecycle.test.mjs \
+	webauthn.test.mjs

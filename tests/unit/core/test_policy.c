@@ -181,6 +181,19 @@ static const struct row grid[] = {
     {AM, ACT_SYSTEM_EDIT, "SOPA.", "-"},
     {PM, ACT_SYSTEM_EDIT, "SOP..", "-"},
     {CM, ACT_SYSTEM_EDIT, "SOP..", "-"},
+
+    /* Environments (issue 4 §2, S6): agency and project managers apply in their scope; only
+     * the operator approves; seen like the project team. */
+    {AM, ACT_ENV_APPLY, "SOPA.", "-"},
+    {PM, ACT_ENV_APPLY, "SOP..", "-"},
+    {OP, ACT_ENV_APPROVE, "SOPAX", "-"},
+    {OP, ACT_ENV_VIEW, "SOPAX", "-"},
+    {AM, ACT_ENV_VIEW, "SOPA.", "-"},
+    {AS, ACT_ENV_VIEW, "SOPA.", "-"},
+    {PM, ACT_ENV_VIEW, "SOP..", "-"},
+    {PS, ACT_ENV_VIEW, "SOP..", "-"},
+    {CM, ACT_ENV_VIEW, "SOP..", "-"},
+    {CS, ACT_ENV_VIEW, "SO...", "-"},
 };
 
 static const char *const role_abbr[ROLE__MAX] = {

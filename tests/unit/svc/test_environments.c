@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/* CSP environment requests (svc/environments.c, issue 4 §2, S6): who may request (agency and
+ * project managers of the scope) and who may not, the rules against the registered system
+ * (a CSP it registered, development only with CI/CD), approval by the operator only with a due
+ * date 5 business days on (R2.3), fulfilment by the job through the local driver, the exec
+ * driver with test scripts (success, failure retried with doubling backoff then failed with the
+ * reason, a timeout), idempotent creates, and deletion closing the environment. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svc/environments.h"
+#include "svc/provision.h"
+#include "svc/systems.h"
+#include "test_world.h"
+
+static struct world W;
+static char scripts[PATH_MAX]; /* tests/data/provision */
+
+static int find_scripts(void)
+{
+	char here[PATH_MAX];
+	if (!realpath(__FILE__, here))
+		return -1;
+	char *slash = strrchr(here, '/'); /* .../tests/unit/svc/x.c → .../tests */
+	for (int i = 0; i < 3 && slash; i++) {
+		*slash = '\0';
+		slash = strrchr(here, '/');
+	}
+	int n = snprintf(scripts, sizeof(scripts), "%.*s/data/provision", PATH_MAX - 32, here);
+	return n > 0 && (size_t)n < sizeof(scripts) ? 0 : -1;
+}
+
+static void set_driver(enum sys_csp csp, const char *script)
+{
+	if (!script) {
+		W.w.cfg.provision[csp] = "local";
+		return;
+	}
+	W.w.cfg.provision[csp] = arena_printf(W.a, "exec:%s/%s", scripts, script);
+}
+
+static void register_system(const char *project, const char *csps, const char *envs, int ci_cd,
+                            const char *contact)
+{
+	struct system_input in = {.name = "共通基盤システム",
+	                          .purpose = "府省共通の認証",
+	                          .lifecycle = "building",
+	                          .csps = csps,
+	                          .environments = envs,
+	                          .contacts = contact,
+	                          .period_start = "2026-04-01",
+	                          .classification = "c2",
+	                          .billing_unit = "情報システム課",
+	                          .ci_cd = ci_cd};
+	struct actor op = world_actor(&W, W.op);
+	struct system_rec r;
+	struct verrs ve = {0};
+	enum gcas_err e = svc_system_register(&W.w.env, &op, W.a, project, &in, &r, &ve);
+	if (!ok(e == GCAS_OK, "system of %s registered", project))
+		for (size_t i = 0; i < ve.n; i++)
+			printf("#   %s: %s\n", ve.e[i].field, ve.e[i].en);
+}
+
+/* Request as who; checks the outcome and its audit record (none for invalid input). */
+static enum gcas_err request_as(const char *who, const char *project, const char *csp,
+                                const char *kind, const char *reason, const char *key,
+                                struct env_request *out, struct verrs *ve, enum gcas_err want,
+                                const char *what)
+{
+	struct actor ac = world_actor(&W, who);
+	struct env_request_input in = {csp, kind, reason, key};
+	int64_t s0 = world_audit_seq(&W);
+	*ve = (struct verrs){0};
+	enum gcas_err e = svc_env_request_create(&W.w.env, &ac, W.a, project, &in, out, ve);
+	if (!ok(e == want, "%s", what)) {
+		printf("#   got %s, want %s\n", gcas_err_name(e), gcas_err_name(want));
+		for (size_t i = 0; i < ve->n; i++)
+			printf("#   %s: %s\n", ve->e[i].field, ve->e[i].en);
+	}
+	if (want == GCAS_ERR_DENIED)
+		audit_wrote(&W, s0, "permission.denied", "denied", "  refusal audited");
+	else if (want != GCAS_OK)
+		audit_none(&W, s0, "  nothing audited");
+	return e;
+}
+
+static enum gcas_err decide_as(const char *who, const char *id, int approve,
+                               struct env_request *out)
+{
+	struct actor ac = world_actor(&W, who);
+	return svc_env_request_decide(&W.w.env, &ac, W.a, id, approve, "確認しました", out);
+}
+
+static struct env_request get_req(const char *id)
+{
+	struct actor op = world_actor(&W, W.op);
+	struct env_request r = {0};
+	svc_env_request_get(&W.w.env, &op, W.a, id, &r, NULL, NULL);
+	return r;
+}
+
+static struct environment get_env(const char *id)
+{
+	struct actor op = world_actor(&W, W.op);
+	struct environment e = {0};
+	svc_environment_get(&W.w.env, &op, W.a, id, &e);
+	return e;
+}
+
+static int64_t run_job(void)
+{
+	int64_t n = -1;
+	svc_env_provision_run(&W.w.env, &n);
+	return n;
+}
+
+static void test_requests(void)
+{
+	struct env_request r, r2;
+	struct verrs ve;
+	request_as(W.ps1, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "project staff may not request");
+	request_as(W.as1, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "agency staff may not request");
+	request_as(W.cm1, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "a contractor manager may not request");
+	request_as(W.am2, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "another agency's manager may not request");
+	request_as(W.pmq, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "another agency's project manager may not request");
+	request_as(W.pm2, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "the manager of another team may not request");
+	request_as(W.op, W.pj1, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_DENIED,
+	           "the operator approves, it does not apply");
+
+	request_as(W.pm1, W.pj1, "azure", "production", "本番", NULL, &r, &ve, GCAS_ERR_INVALID,
+	           "a CSP the system did not register is refused");
+	ok(verr_has(&ve, "csp"), "  explained on csp");
+	request_as(W.pm1, W.pj1, "aws", "development", "開発", NULL, &r, &ve, GCAS_ERR_INVALID,
+	           "development is refused for a system without CI/CD");
+	ok(verr_has(&ve, "kind"), "  explained on kind");
+	has_str(ve.n ? ve.e[0].ja : "", "CI/CD", "  the message names CI/CD");
+	request_as(W.pm1, W.pj1, "mars", "qa", "", NULL, &r, &ve, GCAS_ERR_INVALID,
+	           "unknown CSP and type, empty reason");
+	is_int((long)ve.n, 3, "  three messages at once");
+	request_as(W.pm1, W.pj1, "aws", "production", "番号 123456789018 を含む", NULL, &r, &ve,
+	           GCAS_ERR_INVALID, "an Individual Number in the reason is refused");
+	request_as(W.pmq, W.pjq, "aws", "production", "本番", NULL, &r, &ve, GCAS_ERR_INVALID,
+	           "a team with no registered system is refused");
+	ok(verr_has(&ve, "project_id"), "  explained on project_id");
+
+	request_as(W.pm2, W.pj2, "aws", "development", "CI 用の開発環境", NULL, &r, &ve, GCAS_OK,
+	           "development is accepted for a system that runs CI/CD");
+	int64_t s0 = world_audit_seq(&W);
+	if (request_as(W.am1, W.pj1, "aws", "production", "本番環境の開設", "key-aws-prod-1", &r,
+	               &ve, GCAS_OK,
+	               "the agency manager requests for a team of the agency") != GCAS_OK)
+		return;
+	audit_wrote(&W, s0, "env.submitted", "ok", "  audited as env.submitted");
+	is_int(r.state, ENVREQ_SUBMITTED, "  submitted");
+	request_as(W.am1, W.pj1, "aws", "production", "本番環境の開設", "key-aws-prod-1", &r2, &ve,
+	           GCAS_OK, "the same idempotency key again");
+	is_str(r2.id, r.id, "  returns the first request, not a second one");
+	request_as(W.pm2, W.pj2, "aws", "production", "x", "key-aws-prod-1", &r2, &ve,
+	           GCAS_ERR_CONFLICT, "another team's key is a conflict");
+	const char *id = arena_strdup(W.a, r.id);
+
+	/* Approval: the operator only. */
+	is_int(decide_as(W.pm1, id, 1, &r2), GCAS_ERR_DENIED,
+	       "the project manager may not approve");
+	is_int(decide_as(W.am1, id, 1, &r2), GCAS_ERR_DENIED, "the agency manager may not approve");
+	is_int(decide_as(W.am2, id, 1, &r2), GCAS_ERR_DENIED, "another agency may not approve");
+	is_int(run_job(), 0, "the job leaves a submitted request alone");
+	s0 = world_audit_seq(&W);
+	if (!ok(decide_as(W.op, id, 1, &r2) == GCAS_OK, "the operator approves"))
+		return;
+	audit_wrote(&W, s0, "env.approved", "ok", "  audited");
+	/* WORLD_T0 is Thu 2026-01-01 JST (a holiday); 5 business days after: 1/2 and 1/3 are
+	 * year-end holidays, 1/12 is Coming of Age Day. */
+	is_str(r2.due_on, "2026-01-09", "  due 5 business days after approval (R2.3)");
+	struct environment en = get_env(r2.environment_id);
+	is_int(en.state, ENV_PROVISIONING, "  the environment is provisioning");
+	is_str(en.driver, "local", "  through the local driver (the default)");
+	is_int(decide_as(W.op, id, 0, &r2), GCAS_ERR_CONFLICT, "deciding twice: CONFLICT");
+
+	/* The job fulfils through the local driver. */
+	is_int(run_job(), 1, "the job tries the approved request");
+	r2 = get_req(id);
+	is_int(r2.state, ENVREQ_FULFILLED, "  fulfilled");
+	is_int(r2.attempts, 1, "  in one attempt");
+	en = get_env(r2.environment_id);
+	is_int(en.state, ENV_ACTIVE, "  the environment is active");
+	ok(en.external_id && strncmp(en.external_id, "gcas-local-", 11) == 0 &&
+	       strlen(en.external_id) == 23,
+	   "  id gcas-local-<12 digits>: %s", en.external_id ? en.external_id : "(null)");
+	const char *want_url = arena_printf(W.a, "%s/local-cloud/%s", W.w.cfg.base_url,
+	                                    en.external_id ? en.external_id : "");
+	is_str(en.console_url, want_url, "  console under base_url/local-cloud/");
+	is_int(run_job(), 0, "the job has nothing more to do");
+
+	/* Idempotency at the driver: a retried create returns what the first made. */
+	struct provision_req rq = {.action = "create",
+	                           .idempotency_key = r2.idempotency_key,
+	                           .project_id = W.pj1,
+	                           .csp = CSP_AWS,
+	                           .kind = SYSENV_PRODUCTION};
+	struct provision_result res = {0};
+	is_int(provision_local.create(&W.w.env, NULL, &rq, &res), GCAS_OK, "local create again");
+	is_str(res.external_id, en.external_id, "  the same external id");
+
+	/* Reading across agencies. */
+	struct actor am2 = world_actor(&W, W.am2);
+	struct env_request rx;
+	is_int(svc_env_request_get(&W.w.env, &am2, W.a, id, &rx, NULL, NULL), GCAS_ERR_DENIED,
+	       "another agency may not read the request");
+	struct actor ps1 = world_actor(&W, W.ps1);
+	struct environment *list;
+	size_t n = 0;
+	struct page pg = {.limit = 50};
+	is_int(svc_environment_list(&W.w.env, &ps1, W.a, NULL, &pg, &list, &n), GCAS_OK,
+	       "project staff list their team's environments");
+	is_int((long)n, 1, "  one");
+	is_int(svc_environment_list(&W.w.env, &am2, W.a, W.pj1, &pg, &list, &n), GCAS_ERR_DENIED,
+	       "another agency may not list the team's");
+	struct local_cloud_acct acct;
+	is_int(svc_local_cloud_get(&W.w.env, &am2, W.a, en.external_id, &acct, NULL),
+	       GCAS_ERR_DENIED, "another agency may not open the simulated console");
+	is_int(svc_local_cloud_get(&W.w.env, &ps1, W.a, en.external_id, &acct, NULL), GCAS_OK,
+	       "the team's staff may");
+	is_str(acct.state, "open", "  the simulated account is open");
+
+	/* Deletion closes it through the driver. */
+	struct actor pm1 = world_actor(&W, W.pm1);
+	struct env_request_input din = {NULL, NULL, "不要になったため", NULL};
+	struct env_request d, d2;
+	struct verrs dve = {0};
+	struct actor pm2 = world_actor(&W, W.pm2);
+	is_int(svc_env_request_delete(&W.w.env, &pm2, W.a, en.id, &din, &d, &dve), GCAS_ERR_DENIED,
+	       "another team's manager may not request deletion");
+	if (!ok(svc_env_request_delete(&W.w.env, &pm1, W.a, en.id, &din, &d, &dve) == GCAS_OK,
+	        "the project manager requests deletion"))
+		return;
+	is_int(svc_env_request_delete(&W.w.env, &pm1, W.a, en.id, &din, &d2, &dve),
+	       GCAS_ERR_CONFLICT, "a second deletion request: CONFLICT");
+	is_int(decide_as(W.op, d.id, 1, &d2), GCAS_OK, "the operator approves the deletion");
+	is_int(get_env(en.id).state, ENV_CLOSING, "  the environment is closing");
+	is_int(run_job(), 1, "the job fulfils the deletion");
+	is_int(get_req(d.id).state, ENVREQ_FULFILLED, "  fulfilled");
+	struct environment closed = get_env(en.id);
+	is_int(closed.state, ENV_CLOSED, "  the environment is closed");
+	ok(closed.closed_at == W.now, "  at now");
+	svc_local_cloud_get(&W.w.env, &ps1, W.a, en.external_id, &acct, NULL);
+	is_str(acct.state, "closed", "  the simulated account is closed too");
+
+	/* Rejection. */
+	request_as(W.pm1, W.pj1, "gcp", "staging", "検証", NULL, &r, &ve, GCAS_OK,
+	           "another request");
+	is_int(decide_as(W.op, r.id, 0, &r2), GCAS_OK, "the operator rejects");
+	is_int(r2.state, ENVREQ_REJECTED, "  rejected");
+	ok(r2.environment_id == NULL, "  no environment made");
+	is_int(run_job(), 0, "  the job ignores it");
+	struct env_request_event *ev;
+	size_t nev = 0;
+	struct actor op = world_actor(&W, W.op);
+	svc_env_request_get(&W.w.env, &op, W.a, r.id, &r2, &ev, &nev);
+	ok(nev == 2 && strcmp(ev[0].event, "submitted") == 0 &&
+	       strcmp(ev[1].event, "rejected") == 0,
+	   "  history: submitted, rejected");
+	is_str(nev == 2 ? ev[1].note : "", "確認しました", "  the note is kept");
+}
+
+/* Submit and approve a gcp staging request of pj1; returns its id (world arena). */
+static const char *approved_gcp(const char *key)
+{
+	struct env_request r, r2;
+	struct verrs ve;
+	if (request_as(W.pm1, W.pj1, "gcp", "staging", "検証環境", key, &r, &ve, GCAS_OK,
+	               "a gcp staging request") != GCAS_OK)
+		return "";
+	decide_as(W.op, r.id, 1, &r2);
+	return arena_strdup(W.a, r.id);
+}
+
+static void test_exec_driver(void)
+{
+	struct actor op = world_actor(&W, W.op);
+	struct actor pm1 = world_actor(&W, W.pm1);
+	struct env_request r;
+
+	set_driver(CSP_GCP, "ok.sh");
+	const char *id = approved_gcp("key-exec-ok");
+	is_str(get_env(get_req(id).environment_id).driver, "exec", "the environment names exec");
+	is_int(svc_env_request_fulfil(&W.w.env, &pm1, W.a, id, &r), GCAS_ERR_DENIED,
+	       "the project manager may not fulfil");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK, "the operator fulfils");
+	is_int(r.state, ENVREQ_FULFILLED, "  fulfilled through the command");
+	struct environment en = get_env(r.environment_id);
+	is_str(en.external_id, "ext-key-exec-ok", "  the id the command printed");
+	is_str(en.console_url, "https://console.example.test/key-exec-ok", "  and its console");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_ERR_CONFLICT,
+	       "fulfilling twice: CONFLICT");
+	struct provision_req rq = {.action = "create", .idempotency_key = "key-exec-ok"};
+	struct provision_result res = {0};
+	const char *arg;
+	const struct provision_driver *d = provision_driver_for(&W.w.cfg, CSP_GCP, &arg);
+	is_str(d->name, "exec", "driver_for picks exec for gcp");
+	is_int(d->create(&W.w.env, arg, &rq, &res), GCAS_OK, "a retried create");
+	is_str(res.external_id, "ext-key-exec-ok", "  returns the same id");
+
+	/* Failure: retried with doubling backoff, failed after 8 attempts with the reason. */
+	set_driver(CSP_GCP, "fail.sh");
+	id = approved_gcp("key-exec-fail");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK, "a failing attempt");
+	is_int(r.state, ENVREQ_APPROVED, "  still approved (to be retried)");
+	is_str(r.last_error, "quota exceeded for this project",
+	       "  stderr's first line is the reason");
+	ok(r.next_attempt_at == W.now + 60, "  next attempt in a minute");
+	is_int(run_job(), 0, "  not due yet");
+	int64_t wait = 60;
+	for (int i = 2; i <= ENV_MAX_ATTEMPTS; i++) {
+		world_tick(&W, wait);
+		run_job();
+		wait *= 2;
+	}
+	r = get_req(id);
+	is_int(r.attempts, ENV_MAX_ATTEMPTS, "eight attempts in all");
+	is_int(r.state, ENVREQ_FAILED, "  then failed");
+	is_str(r.last_error, "quota exceeded for this project", "  with the reason");
+	is_int(get_env(r.environment_id).state, ENV_FAILED, "  the environment is failed");
+	struct audit_rec last = world_audit_last(&W, W.a);
+	is_str(last.action, "env.failed", "  audited as env.failed");
+	world_tick(&W, 100000);
+	is_int(run_job(), 0, "  and never tried again");
+
+	/* A command that does not answer is killed after the timeout. */
+	set_driver(CSP_GCP, "slow.sh");
+	W.w.cfg.provision_timeout = 1;
+	id = approved_gcp("key-exec-slow");
+	int64_t t0 = clock_mono_ms();
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK, "a slow command");
+	ok(clock_mono_ms() - t0 < 5000, "  killed after about a second");
+	is_str(r.last_error, "timed out after 1s", "  the reason says so");
+	is_int(r.state, ENVREQ_APPROVED, "  retried later");
+
+	/* A command that cannot be run. */
+	W.w.cfg.provision[CSP_GCP] = "exec:/nonexistent/provision";
+	id = approved_gcp("key-exec-missing");
+	svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r);
+	has_str(r.last_error ? r.last_error : "", "cannot run /nonexistent/provision",
+	        "a missing command is a failure with its reason");
+	W.w.cfg.provision_timeout = 300;
+	set_driver(CSP_GCP, NULL);
+}
+
+static void test_core(void)
+{
+	struct system_rec sys = {.csps = 1u << CSP_AWS, .ci_cd = 0};
+	struct system_problem p[4];
+	is_int((long)environment_check(&sys, CSP_AWS, SYSENV_PRODUCTION, "理由", p, 4), 0,
+	       "aws production on an aws system");
+	is_int((long)environment_check(&sys, CSP_OCI, SYSENV_PRODUCTION, "理由", p, 4), 1,
+	       "oci refused");
+	is_int((long)environment_check(&sys, CSP_AWS, SYSENV_DEVELOPMENT, "理由", p, 4), 1,
+	       "development refused without CI/CD");
+	sys.ci_cd = 1;
+	is_int((long)environment_check(&sys, CSP_AWS, SYSENV_DEVELOPMENT, "理由", p, 4), 0,
+	       "development accepted with CI/CD");
+	is_int((int)environment_retry_delay(1), 60, "first retry after 60 s");
+	is_int((int)environment_retry_delay(4), 480, "doubling: 480 s before the fifth");
+	char id[24];
+	is_int(provision_local_new_id(id), 0, "a local id");
+	is_int((long)strspn(id + 11, "0123456789"), 12, "  12 digits");
+	is_int(env_state_parse("closing"), ENV_CLOSING, "state names parse");
+	is_int(envreq_state_parse("done"), -1, "unknown names do not");
+}
+
+int main(void)
+{
+	if (!ok(world_open(&W) == 0, "world opens") || !ok(find_scripts() == 0, "scripts found"))
+		return tap_done();
+	test_core();
+	register_system(W.pj1, "aws gcp", "production staging", 0, "pm1@digital.go.jp");
+	register_system(W.pj2, "aws", "production development", 1, "pm2@digital.go.jp");
+	test_requests();
+	test_exec_driver();
+	world_close(&W);
+	return tap_done();
+}
