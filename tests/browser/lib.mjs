@@ -2,6 +2,7 @@
 // What the browser tests share: starting the real gcas binary on a free port, TOTP codes
 // (RFC 6238) on the server's clock, form submission, and axe-core.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
@@ -126,4 +127,54 @@ export function stepper(test) {
       }
     });
   };
+}
+
+// ---- the server and the browser ---------------------------------------------------------------
+
+// `gcas init` on db without a terminal: returns the one-time password it prints.
+export function gcasInit(gcas, db, cwd, env) {
+  const out = execFileSync(gcas, ['init', '--db', db], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const otp = (out.match(/one-time password \(shown once\): ([A-Z2-7]+)/) || [])[1];
+  assert.ok(otp, `gcas init printed no one-time password:\n${out}`);
+  return otp;
+}
+
+// `gcas serve ARGS` in cwd; the process, with everything it printed in .log.
+export function serveGcas(gcas, args, cwd, env) {
+  const proc = spawn(gcas, ['serve', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.log = '';
+  proc.stdout.on('data', (d) => { proc.log += d; });
+  proc.stderr.on('data', (d) => { proc.log += d; });
+  return proc;
+}
+
+// SIGTERM and wait; the exit code (null when it had already ended).
+export async function stopGcas(proc) {
+  if (!proc || proc.exitCode !== null) return null;
+  const done = new Promise((r) => proc.once('exit', (c) => r(c)));
+  proc.kill('SIGTERM');
+  return done;
+}
+
+export function launchChromium(chromium, executablePath) {
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+}
+
+// The first sign-in of an account: password, then TOTP enrolment (the key read from the page);
+// returns the TOTP secret. The page is left on the recovery codes.
+export async function signInAndEnrolTotp(page, base, email, password, totpNow) {
+  await page.goto(base + '/signin');
+  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('パスワード').fill(password);
+  await submit(page, '/signin');
+  assert.match(page.url(), /\/signin\/enrol$/, `${email}: enrolment follows the password (at ${page.url()})`);
+  const secret = (await page.locator('.qr-box__secret').textContent()).replace(/\s+/g, '');
+  await page.locator('input[name="code"]').fill(await totpNow(secret));
+  const resp = await submit(page, '/signin/enrol');
+  assert.equal(resp.status(), 200, `${email}: the enrolment code is accepted`);
+  return secret;
 }

@@ -12,13 +12,16 @@
 // Screenshots go to tests/browser/artifacts/lifecycle/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { cleanEnv, expectStatus, freePort, runAxe, stepper, submit, totpClock, waitReady } from './lib.mjs';
+import {
+  cleanEnv, expectStatus, freePort, gcasInit, launchChromium, runAxe, serveGcas, signInAndEnrolTotp, stepper,
+  stopGcas, submit, totpClock, waitReady,
+} from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(HERE, '..', '..');
@@ -33,7 +36,7 @@ const CM = 'cm.lifecycle@contractor.example.co.jp';
 const ENGINEER = 'engineer.lifecycle@contractor.example.co.jp';
 const PW = { [PM]: 'project manager pass 2026', [CM]: 'contractor manager pass 2026', [ENGINEER]: 'kumo no ue de hataraku hi 2026' };
 
-let dir, db, env, server, serverLog = '', base, port, otp;
+let dir, db, env, server, base, port, otp;
 let shift = 0; // seconds the server's clock runs ahead of ours (gcas --now: now + shift)
 const T0 = Math.floor(Date.now() / 1000);
 const totpNow = totpClock(() => shift);
@@ -51,19 +54,13 @@ function gcas(args) {
 
 async function startServer() {
   const now = shift ? ['--now', String(Math.floor(Date.now() / 1000) + shift)] : [];
-  serverLog = '';
-  server = spawn(GCAS, ['serve', '--listen', '127.0.0.1', '--port', String(port), '--db', db, '--base-url', base, ...now],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitReady(base, server, () => serverLog);
+  server = serveGcas(GCAS, ['--listen', '127.0.0.1', '--port', String(port), '--db', db, '--base-url', base, ...now],
+    dir, env);
+  await waitReady(base, server, () => server.log);
 }
 
 async function stopServer() {
-  if (!server || server.exitCode !== null) return;
-  const done = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await done;
+  await stopGcas(server);
 }
 
 // Restart everything "days" after T0: a new server clock, and new browser sessions (the old
@@ -116,15 +113,7 @@ async function setPasswordAndEnrol(page, link, email, label) {
   await page.locator('input[name="password2"]').fill(PW[email]);
   resp = await submit(page, '/setup/');
   assert.equal(resp.status(), 200, `${label}: the password is accepted`);
-  await page.goto(base + '/signin');
-  await page.getByLabel('メールアドレス').fill(email);
-  await page.getByLabel('パスワード').fill(PW[email]);
-  await submit(page, '/signin');
-  assert.match(page.url(), /\/signin\/enrol$/, `${label}: enrolment follows the password (at ${page.url()})`);
-  const secret = (await page.locator('.qr-box__secret').textContent()).replace(/\s+/g, '');
-  await page.locator('input[name="code"]').fill(await totpNow(secret));
-  resp = await submit(page, '/signin/enrol');
-  assert.equal(resp.status(), 200, `${label}: the TOTP code is accepted`);
+  const secret = await signInAndEnrolTotp(page, base, email, PW[email], totpNow);
   secrets[email] = secret;
 }
 
@@ -187,9 +176,7 @@ before(async () => {
   env = cleanEnv();
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const out = execFileSync(GCAS, ['init', '--db', db], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  otp = (out.match(/one-time password \(shown once\): ([A-Z2-7]+)/) || [])[1];
-  assert.ok(otp, `gcas init printed no one-time password:\n${out}`);
+  otp = gcasInit(GCAS, db, dir, env);
   state.agency = gcas(['org', 'create', 'agency', '--name', 'ライフサイクル試験省', '--type', 'ministry', '--code', 'lifecycle']).trim();
   state.project = gcas(['org', 'create', 'project', '--parent', state.agency, '--name', '申請システム']).trim();
   state.contractor = gcas(['org', 'create', 'contractor', '--parent', state.project, '--name', '試験開発株式会社']).trim();
@@ -202,11 +189,7 @@ before(async () => {
     assert.ok(state[email], `gcas user create printed a set-up link:\n${o}`);
   }
   await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium(chromium, CHROMIUM);
 });
 
 after(async () => {
@@ -216,15 +199,7 @@ after(async () => {
 });
 
 step('the operator, the project manager and the contractor manager set up their sign-in', async () => {
-  const op = await pageOf(OPERATOR);
-  await op.goto(base + '/signin');
-  await op.getByLabel('メールアドレス').fill(OPERATOR);
-  await op.getByLabel('パスワード').fill(otp);
-  await submit(op, '/signin');
-  const secret = (await op.locator('.qr-box__secret').textContent()).replace(/\s+/g, '');
-  await op.locator('input[name="code"]').fill(await totpNow(secret));
-  await submit(op, '/signin/enrol');
-  secrets[OPERATOR] = secret;
+  secrets[OPERATOR] = await signInAndEnrolTotp(await pageOf(OPERATOR), base, OPERATOR, otp, totpNow);
   await setPasswordAndEnrol(await pageOf(PM), state[PM], PM, 'project manager');
   await setPasswordAndEnrol(await pageOf(CM), state[CM], CM, 'contractor manager');
 });
@@ -377,6 +352,6 @@ step('gcas serve stops cleanly and logged no errors', async () => {
     server.once('exit', (c) => ok(c));
     server.kill('SIGTERM');
   });
-  assert.equal(code, 0, `exit status ${code}:\n${serverLog.slice(-2000)}`);
-  assert.doesNotMatch(serverLog, /"level":"error"/, 'the server logged no errors');
+  assert.equal(code, 0, `exit status ${code}:\n${server.log.slice(-2000)}`);
+  assert.doesNotMatch(server.log, /"level":"error"/, 'the server logged no errors');
 });

@@ -13,13 +13,15 @@
 // Run: tests/browser/run.sh BUILD_DIR   (or GCAS_TEST_BUILD=BUILD_DIR node --test in this folder)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { cleanEnv, expectStatus, freePort, runAxe, stepper, submit, totpClock, waitReady } from './lib.mjs';
+import {
+  cleanEnv, expectStatus, freePort, gcasInit, launchChromium, runAxe, serveGcas, stepper, stopGcas, submit,
+  totpClock, waitReady,
+} from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(HERE, '..', '..');
@@ -33,7 +35,7 @@ const MANAGER_PW = 'sakura saku haru no hi 2026';
 
 // ---- the server ------------------------------------------------------------------------------
 
-let dir, server, serverLog = '', base, otp;
+let dir, server, base, otp;
 
 const totpNow = totpClock();
 
@@ -104,32 +106,19 @@ before(async () => {
   const db = `sqlite:${join(dir, 'gcas.db')}`;
   const env = cleanEnv();
   // Without a terminal gcas init prints a one-time password.
-  const out = execFileSync(GCAS, ['init', '--db', db], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  otp = (out.match(/one-time password \(shown once\): ([A-Z2-7]+)/) || [])[1];
-  assert.ok(otp, `gcas init printed no one-time password:\n${out}`);
+  otp = gcasInit(GCAS, db, dir, env);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(GCAS, ['serve', '--listen', '127.0.0.1', '--port', String(port), '--db', db, '--base-url', base],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitReady(base, server, () => serverLog);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  server = serveGcas(GCAS, ['--listen', '127.0.0.1', '--port', String(port), '--db', db, '--base-url', base], dir, env);
+  await waitReady(base, server, () => server.log);
+  browser = await launchChromium(chromium, CHROMIUM);
   opCtx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
   op = await opCtx.newPage();
 });
 
 after(async () => {
   if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    const done = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await done;
-  }
+  await stopGcas(server);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -298,7 +287,7 @@ step('gcas serve stops cleanly on SIGTERM', async () => {
     server.once('exit', (c) => ok(c));
     server.kill('SIGTERM');
   });
-  assert.equal(code, 0, `exit status ${code}:\n${serverLog.slice(-2000)}`);
-  assert.match(serverLog, /"msg":"stopped"/);
-  assert.doesNotMatch(serverLog, /"level":"error"/, 'the server logged no errors');
+  assert.equal(code, 0, `exit status ${code}:\n${server.log.slice(-2000)}`);
+  assert.match(server.log, /"msg":"stopped"/);
+  assert.doesNotMatch(server.log, /"level":"error"/, 'the server logged no errors');
 });

@@ -9,13 +9,15 @@
 // Run: tests/browser/run.sh BUILD_DIR
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { cleanEnv, freePort, stepper, submit, totpClock, waitReady } from './lib.mjs';
+import {
+  cleanEnv, freePort, gcasInit, launchChromium, serveGcas, signInAndEnrolTotp, stepper, stopGcas, submit,
+  totpClock, waitReady,
+} from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(HERE, '..', '..');
@@ -25,7 +27,7 @@ const ARTIFACTS = join(HERE, 'artifacts');
 const CHROMIUM = process.env.GCAS_TEST_CHROMIUM || '/usr/bin/chromium';
 const OPERATOR = 'operator@gcas.example.go.jp';
 
-let dir, server, serverLog = '', base, otp, browser, ctx, page, cdp, authId;
+let dir, server, base, otp, browser, ctx, page, cdp, authId;
 const totpNow = totpClock();
 const step = stepper(test);
 
@@ -40,22 +42,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gcas-webauthn-'));
   const db = `sqlite:${join(dir, 'gcas.db')}`;
   const env = cleanEnv();
-  const out = execFileSync(GCAS, ['init', '--db', db], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  otp = (out.match(/one-time password \(shown once\): ([A-Z2-7]+)/) || [])[1];
-  assert.ok(otp, `gcas init printed no one-time password:\n${out}`);
+  otp = gcasInit(GCAS, db, dir, env);
   const port = await freePort();
   // WebAuthn needs a secure context and a domain as RP id: http://localhost is both.
   base = `http://localhost:${port}`;
-  server = spawn(GCAS, ['serve', '--listen', '127.0.0.1', '--port', String(port), '--db', db, '--base-url', base],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => { serverLog += d; });
-  server.stderr.on('data', (d) => { serverLog += d; });
-  await waitReady(`http://127.0.0.1:${port}`, server, () => serverLog);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  server = serveGcas(GCAS, ['--listen', '127.0.0.1', '--port', String(port), '--db', db, '--base-url', base], dir, env);
+  await waitReady(`http://127.0.0.1:${port}`, server, () => server.log);
+  browser = await launchChromium(chromium, CHROMIUM);
   ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
   page = await ctx.newPage();
   cdp = await ctx.newCDPSession(page);
@@ -70,25 +63,13 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server && server.exitCode === null) {
-    const done = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await done;
-  }
+  await stopGcas(server);
   if (dir) rmSync(dir, { recursive: true, force: true });
-  if (process.exitCode && serverLog) process.stderr.write(serverLog.slice(-4000));
+  if (process.exitCode && server) process.stderr.write(server.log.slice(-4000));
 });
 
 step('the operator signs in with the one-time password and enrols TOTP', async () => {
-  await page.goto(base + '/signin');
-  await page.getByLabel('メールアドレス').fill(OPERATOR);
-  await page.getByLabel('パスワード').fill(otp);
-  await submit(page, '/signin');
-  assert.match(page.url(), /\/signin\/enrol$/);
-  const secret = (await page.locator('.qr-box__secret').textContent()).replace(/\s+/g, '');
-  await page.locator('input[name="code"]').fill(await totpNow(secret));
-  const resp = await submit(page, '/signin/enrol');
-  assert.equal(resp.status(), 200, 'the enrolment code is accepted');
+  await signInAndEnrolTotp(page, base, OPERATOR, otp, totpNow);
 });
 
 step('settings runs no script; the registration page allows only our own script', async () => {
