@@ -63,11 +63,6 @@ enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r)
 	return db_change(db, STMT_AUDIT_HEAD_SET, h, NPARAMS(h), NULL);
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 enum gcas_err store_audit_insert_many(struct db *db, const struct audit_rec *r, size_t n)
 {
 	if (n == 0)
@@ -77,28 +72,19 @@ enum gcas_err store_audit_insert_many(struct db *db, const struct audit_rec *r, 
 		json_t *o = json_pack(
 		    "{s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "seq",
 		    (json_int_t)r[i].seq, "at", (json_int_t)r[i].at, "actor_id",
-		    str_or_null(r[i].actor_id), "actor_label", str_or_null(r[i].actor_label),
-		    "action", str_or_null(r[i].action), "target_type",
-		    str_or_null(r[i].target_type), "target_id", str_or_null(r[i].target_id),
-		    "agency_id", str_or_null(r[i].agency_id), "outcome", str_or_null(r[i].outcome),
-		    "detail", str_or_null(r[i].detail), "ip", str_or_null(r[i].ip), "request_id",
-		    str_or_null(r[i].request_id), "prev_hash", str_or_null(r[i].prev_hash), "hash",
-		    str_or_null(r[i].hash), "mac", str_or_null(r[i].mac));
+		    db_json_str(r[i].actor_id), "actor_label", db_json_str(r[i].actor_label),
+		    "action", db_json_str(r[i].action), "target_type",
+		    db_json_str(r[i].target_type), "target_id", db_json_str(r[i].target_id),
+		    "agency_id", db_json_str(r[i].agency_id), "outcome", db_json_str(r[i].outcome),
+		    "detail", db_json_str(r[i].detail), "ip", db_json_str(r[i].ip), "request_id",
+		    db_json_str(r[i].request_id), "prev_hash", db_json_str(r[i].prev_hash), "hash",
+		    db_json_str(r[i].hash), "mac", db_json_str(r[i].mac));
 		if (!o || json_array_append_new(arr, o)) {
 			json_decref(arr);
 			return GCAS_ERR_NOMEM;
 		}
 	}
-	char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
-	json_decref(arr);
-	if (!text)
-		return GCAS_ERR_NOMEM;
-	struct db_param p[] = {P_TEXT(text)};
-	int64_t k = 0;
-	enum gcas_err e = db_change(db, STMT_AUDIT_INSERT_MANY, p, 1, &k);
-	free(text);
-	if (!e && k != (int64_t)n)
-		e = GCAS_ERR_INTERNAL;
+	enum gcas_err e = db_change_json_rows(db, STMT_AUDIT_INSERT_MANY, arr, n);
 	if (e)
 		return e;
 	struct db_param h[] = {P_INT(r[n - 1].seq), P_TEXT(r[n - 1].hash)};

@@ -32,6 +32,13 @@ enum gcas_err db_query_one(struct db *db, struct arena *a, enum stmt_id id,
 /* Statement that must change exactly one row (NOTFOUND otherwise), or any number (min 0). */
 enum gcas_err db_change(struct db *db, enum stmt_id id, const struct db_param *p, int np,
                         int64_t *changes);
+/* Rows given as one JSON array (the $1 of the *_MANY statements, which read it with
+ * json_to_recordset / json_each): takes arr (decref'd here, also on failure; NULL means an
+ * allocation failed) and checks that exactly n rows changed. */
+struct json_t;
+enum gcas_err db_change_json_rows(struct db *db, enum stmt_id id, struct json_t *arr, size_t n);
+/* A JSON string, or null for NULL (for building such arrays). */
+struct json_t *db_json_str(const char *s);
 /* Single integer result (e.g. COUNT). */
 enum gcas_err db_query_int(struct db *db, enum stmt_id id, const struct db_param *p, int np,
                            int64_t *out);

@@ -6,6 +6,9 @@
 #include "base/str.h"
 #include "store/internal.h"
 
+#include <jansson.h>
+#include <stdlib.h>
+
 struct list_ctx {
 	struct arena *a;
 	const struct colmap *cols;
@@ -182,4 +185,24 @@ void db_keyset_split(struct arena *a, const char *after, const char **k, const c
 const char *db_keyset_make(struct arena *a, const char *k, const char *id)
 {
 	return arena_printf(a, "%s\x1f%s", k, id);
+}
+
+json_t *db_json_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+enum gcas_err db_change_json_rows(struct db *db, enum stmt_id id, json_t *arr, size_t n)
+{
+	char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	if (!text)
+		return GCAS_ERR_NOMEM;
+	struct db_param p[] = {P_TEXT(text)};
+	int64_t k = 0;
+	enum gcas_err e = db_change(db, id, p, 1, &k);
+	free(text);
+	if (!e && k != (int64_t)n)
+		e = GCAS_ERR_INTERNAL;
+	return e;
 }

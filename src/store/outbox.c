@@ -37,39 +37,24 @@ enum gcas_err store_outbox_insert(struct db *db, const struct outbox_msg *m)
 }
 
 /* Objects keyed by column for STMT_LIFE_OUTBOX_INSERT_MANY's json_to_recordset / json_each. */
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 enum gcas_err store_outbox_insert_many(struct db *db, const struct outbox_msg *m, size_t n)
 {
 	if (n == 0)
 		return GCAS_OK;
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++) {
-		json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", str_or_null(m[i].id),
-		                      "to_addr", str_or_null(m[i].to_addr), "account_id",
-		                      str_or_null(m[i].account_id), "template",
-		                      str_or_null(m[i].template_name), "subject",
-		                      str_or_null(m[i].subject), "body", str_or_null(m[i].body),
+		json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", db_json_str(m[i].id),
+		                      "to_addr", db_json_str(m[i].to_addr), "account_id",
+		                      db_json_str(m[i].account_id), "template",
+		                      db_json_str(m[i].template_name), "subject",
+		                      db_json_str(m[i].subject), "body", db_json_str(m[i].body),
 		                      "created_at", (json_int_t)m[i].created_at);
 		if (!o || json_array_append_new(arr, o)) {
 			json_decref(arr);
 			return GCAS_ERR_NOMEM;
 		}
 	}
-	char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
-	json_decref(arr);
-	if (!text)
-		return GCAS_ERR_NOMEM;
-	struct db_param p[] = {P_TEXT(text)};
-	int64_t k = 0;
-	enum gcas_err e = db_change(db, STMT_LIFE_OUTBOX_INSERT_MANY, p, 1, &k);
-	free(text);
-	if (!e && k != (int64_t)n)
-		e = GCAS_ERR_INTERNAL;
-	return e;
+	return db_change_json_rows(db, STMT_LIFE_OUTBOX_INSERT_MANY, arr, n);
 }
 
 static enum gcas_err outbox_rows(struct db *db, struct arena *a, enum stmt_id id,
