@@ -116,6 +116,29 @@ static void pump(struct run *r, int in_fd, int out_fd, int err_fd, const char *i
 	r->err[r->nerr] = '\0';
 }
 
+/* Wait for the child within the same deadline: a command that closed its output but keeps
+ * running (exec >/dev/null; sleep) would otherwise hold the job and its lease past the timeout,
+ * and another node could claim the request and provision it a second time. */
+static void reap(pid_t pid, struct run *r, int64_t deadline_ms)
+{
+	while (!r->timed_out) {
+		pid_t w = waitpid(pid, &r->status, WNOHANG);
+		if (w == pid)
+			return;
+		if (w < 0 && errno != EINTR)
+			return;
+		if (clock_mono_ms() >= deadline_ms) {
+			r->timed_out = 1;
+			break;
+		}
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
+		;
+}
+
 static int pipe_cloexec(int fds[2])
 {
 	return pipe2(fds, O_CLOEXEC);
@@ -166,12 +189,10 @@ static enum gcas_err run_command(const char *cmd, const char *input, int64_t tim
 	}
 	/* A child that exits without reading stdin must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
-	pump(r, in[1], out[0], err[0], input, clock_mono_ms() + timeout_s * 1000);
+	int64_t deadline = clock_mono_ms() + timeout_s * 1000;
+	pump(r, in[1], out[0], err[0], input, deadline);
 	in[1] = out[0] = err[0] = -1; /* pump closed them */
-	if (r->timed_out)
-		kill(-pid, SIGKILL);
-	while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
-		;
+	reap(pid, r, deadline);
 	e = GCAS_OK;
 out:
 	for (int i = 0; i < 2; i++) {

@@ -343,6 +343,15 @@ static void test_exec_driver(void)
 	is_str(r.last_error, "timed out after 1s", "  the reason says so");
 	is_int(r.state, ENVREQ_APPROVED, "  retried later");
 
+	/* One that closes its output and keeps running is killed at the timeout all the same. */
+	set_driver(CSP_GCP, "closer.sh");
+	id = approved_gcp("key-exec-closer");
+	t0 = clock_mono_ms();
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK,
+	       "a command that closes its output and keeps running");
+	ok(clock_mono_ms() - t0 < 5000, "  killed after about a second, not left running");
+	is_str(r.last_error, "timed out after 1s", "  the reason says so");
+
 	/* A command that cannot be run. */
 	W.w.cfg.provision[CSP_GCP] = "exec:/nonexistent/provision";
 	id = approved_gcp("key-exec-missing");
