@@ -8,9 +8,10 @@ set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config python3
   libmicrohttpd-dev libsqlite3-dev libpq-dev libsodium-dev libssl-dev libjansson-dev
-  libqrencode-dev libunistring-dev libcurl4-openssl-dev libfido2-dev libcbor-dev)
+  libqrencode-dev libunistring-dev libcurl4-openssl-dev libfido2-dev libcbor-dev
+  liblasso3-dev libcjose-dev libxml2-dev libxmlsec1-dev)
 test_pkgs=(postgresql sqlite3 clang libclang-rt-14-dev chromium fonts-noto-cjk nodejs npm
-  curl procps openssl)
+  curl procps openssl apache2 libapache2-mod-auth-openidc libapache2-mod-auth-mellon wrk)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then

@@ -4,7 +4,8 @@
 #  1. banned functions (sprintf, strcpy, strcat, strncpy, gets, atoi, strtok, rand(), system,
 #     alloca) and VLAs are absent from src/;
 #  2. SQL keywords appear only inside src/store/;
-#  3. the dependency rule: base <- core <- {store, crypto} <- svc <- web <- {server, jobs, cli};
+#  3. the dependency rule: base <- core <- {store, crypto} <- signer <- sso, {store, crypto} <- scim,
+#     {signer, sso, scim} <- svc <- web <- {server, jobs, cli};
 #  4. <microhttpd.h> is included only by src/server/mhd.c;
 #  5. nothing on a request path calls exit() or abort() (src/web, src/svc, src/store, src/server).
 set -u
@@ -37,11 +38,14 @@ declare -A allowed=(
   [core]="base core"
   [store]="base core store"
   [crypto]="base core crypto"
-  [svc]="base core store crypto svc"
-  [web]="base core store crypto svc web"
-  [server]="base core store crypto svc web server"
-  [jobs]="base core store crypto svc web jobs"
-  [cli]="base core store crypto svc web server jobs cli"
+  [signer]="base core store crypto signer"
+  [sso]="base core store crypto signer sso"
+  [scim]="base core store crypto scim"
+  [svc]="base core store crypto signer sso scim svc"
+  [web]="base core store crypto signer sso scim svc web"
+  [server]="base core store crypto signer sso scim svc web server"
+  [jobs]="base core store crypto signer sso scim svc web jobs"
+  [cli]="base core store crypto signer sso scim svc web server jobs cli"
 )
 deps=""
 for f in $(files 'src/*.c' 'src/*.h'); do
@@ -58,7 +62,7 @@ t "modules include only headers to their left (dependency rule)" "${deps%$'\n'}"
 mhd=$(grep -ln '<microhttpd.h>' $(files 'src/*.c' 'src/*.h') | grep -v '^src/server/mhd.c$' || true)
 t "only src/server/mhd.c includes microhttpd.h" "$mhd"
 
-ex=$(grep -nE '\b(exit|abort)\s*\(' $(files 'src/web/*.c' 'src/svc/*.c' 'src/store/*.c' 'src/server/*.c') || true)
+ex=$(grep -nE '\b(exit|abort)\s*\(' $(files 'src/web/*.c' 'src/svc/*.c' 'src/store/*.c' 'src/server/*.c' 'src/signer/*.c' 'src/sso/*.c' 'src/scim/*.c') || true)
 t "no exit() or abort() on a request path" "$ex"
 
 vla=$(grep -nE '^\s+(char|int|unsigned|uint8_t|size_t)\s+[a-z_]+\[[a-z_][a-z_0-9]*\];' $(files 'src/*.c') | grep -vE '\[[A-Z_0-9]+\]' || true)

@@ -27,6 +27,9 @@ void cli_close_store(struct cli *c);
  * create: make a new random key when the file is missing (gcas init). required: a missing key
  * is an error (every command that writes audit records). 0 or an exit status. */
 int cli_audit_key(struct cli *c, int create, int required);
+/* The key encrypting signing keys at rest ([keys] key_file), into c->cfg.keys_key; create and
+ * required as for cli_audit_key. */
+int cli_keys_key(struct cli *c, int create, int required);
 /* Find "--name value" or "--name=value" among the subcommand's arguments; NULL when absent. */
 const char *cli_opt(struct cli *c, const char *name);
 /* 1 when the bare flag "--name" is present. */
@@ -50,5 +53,10 @@ int cmd_calendar(struct cli *c);
 int cmd_mail(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_review(struct cli *c);
+int cmd_keys(struct cli *c);
+int cmd_sso(struct cli *c);
+int cmd_env(struct cli *c);
+int cmd_assign(struct cli *c);
+int cmd_breakglass(struct cli *c);
 
 #endif

@@ -153,46 +153,60 @@ static int write_new_key(const char *path, unsigned char key[32])
 	return close(fd) == 0 && ok ? 0 : -1;
 }
 
-int cli_audit_key(struct cli *c, int create, int required)
+/* Reads (or, with create, makes) a 32-byte key kept as 64 hex digits in a file outside the
+ * database. what names it in messages ("audit key"). Returns 0, or an exit status. */
+static int load_key_file(const char *path, const char *what, unsigned char key[32], int *set,
+                         int create, int required)
 {
-	const char *path = c->cfg.audit_key_file;
 	char hex[80] = "";
 	FILE *f = path ? fopen(path, "r") : NULL;
 	if (!f && errno == ENOENT && create) {
 		ensure_parent_dir(path);
-		if (write_new_key(path, c->cfg.audit_key)) {
-			fprintf(stderr, "gcas: cannot create the audit key %s: %s\n", path,
+		if (write_new_key(path, key)) {
+			fprintf(stderr, "gcas: cannot create the %s %s: %s\n", what, path,
 			        strerror(errno));
 			return 73;
 		}
-		c->cfg.audit_key_set = 1;
-		audit_set_key(c->cfg.audit_key, 32);
-		printf(
-		    "created the audit key %s (keep it secret; every node needs the same file)\n",
-		    path);
+		*set = 1;
+		printf("created the %s %s (keep it secret; every node needs the same file)\n", what,
+		       path);
 		return 0;
 	}
 	if (!f) {
 		if (!required)
 			return 0;
-		fprintf(
-		    stderr,
-		    "gcas: the audit key %s cannot be read (%s); `gcas init` creates it, and every "
-		    "node of a cluster needs the same file\n",
-		    path ? path : "(unset)", strerror(errno));
+		fprintf(stderr,
+		        "gcas: the %s %s cannot be read (%s); `gcas init` creates it, and every "
+		        "node of a cluster needs the same file\n",
+		        what, path ? path : "(unset)", strerror(errno));
 		return 78;
 	}
 	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
 	fclose(f);
 	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r' || hex[n - 1] == ' '))
 		n--;
-	if (hex_decode(c->cfg.audit_key, 32, hex, n)) {
-		explicit_bzero(hex, sizeof(hex));
-		fprintf(stderr, "gcas: the audit key %s must hold 64 hexadecimal digits\n", path);
+	int bad = hex_decode(key, 32, hex, n);
+	explicit_bzero(hex, sizeof(hex));
+	if (bad) {
+		fprintf(stderr, "gcas: the %s %s must hold 64 hexadecimal digits\n", what, path);
 		return 78;
 	}
-	explicit_bzero(hex, sizeof(hex));
-	c->cfg.audit_key_set = 1;
-	audit_set_key(c->cfg.audit_key, 32);
+	*set = 1;
 	return 0;
+}
+
+int cli_audit_key(struct cli *c, int create, int required)
+{
+	int rc = load_key_file(c->cfg.audit_key_file, "audit key", c->cfg.audit_key,
+	                       &c->cfg.audit_key_set, create, required);
+	if (!rc && c->cfg.audit_key_set)
+		audit_set_key(c->cfg.audit_key, 32);
+	return rc;
+}
+
+int cli_keys_key(struct cli *c, int create, int required)
+{
+	/* issue 4 §4: signing keys are stored encrypted under this key */
+	return load_key_file(c->cfg.keys_key_file, "signing-key encryption key", c->cfg.keys_key,
+	                     &c->cfg.keys_key_set, create, required);
 }

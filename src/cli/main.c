@@ -29,6 +29,14 @@ static const struct {
     {"mail", cmd_mail, "mail block add|list|remove: refused list addresses (R2.8)"},
     {"import", cmd_import, "import accounts FILE.csv: bulk onboarding as applications"},
     {"review", cmd_review, "review open|list|export: periodic review campaigns (R2.7)"},
+    {"keys", cmd_keys, "keys generate|list|rotate|revoke: OIDC and SAML signing keys (issue 4 §4)"},
+    {"sso", cmd_sso,
+     "sso client add|list|remove, sso sp add|list|remove: OIDC clients and SAML SPs"},
+    {"env", cmd_env, "env list|request|approve|reject|fulfil: CSP environments (issue 4 §2)"},
+    {"assign", cmd_assign,
+     "assign add|list|revoke, assign sync: CSP users and their SCIM push (issue 4 §3)"},
+    {"breakglass", cmd_breakglass,
+     "breakglass: run the emergency-access listener; breakglass register|list"},
 };
 
 static void usage(FILE *out)

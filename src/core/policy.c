@@ -180,6 +180,46 @@ static const struct rule rules[] = {
     {ROLE_PROJECT_STAFF, ACT_ENV_VIEW, IN_PROJECT, NOROL},
     {ROLE_CONTRACTOR_MANAGER, ACT_ENV_VIEW, IN_PROJECT, NOROL},
     {ROLE_CONTRACTOR_STAFF, ACT_ENV_VIEW, IN_ORG, NOROL},
+    /* Signing keys and federation partners are the operator's (5.6: the operator runs SSO). */
+    {ROLE_OPERATOR, ACT_KEYS_MANAGE, ANYWHERE, NOROL},
+    {ROLE_OPERATOR, ACT_SSO_CLIENT_MANAGE, ANYWHERE, NOROL},
+    /* CSP users (S7, 別表2 ⑦): the three managers assign the people of their scope to their
+     * scope's environments (svc also checks the environment is in the manager's scope). */
+    {ROLE_OPERATOR, ACT_ASSIGN_MANAGE, ANYWHERE, ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_ASSIGN_MANAGE, IN_AGENCY, ANYR},
+    {ROLE_PROJECT_MANAGER, ACT_ASSIGN_MANAGE, IN_PROJECT, ANYR},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ASSIGN_MANAGE, IN_ORG, ANYR},
+    {ROLE_OPERATOR, ACT_ASSIGN_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_ASSIGN_VIEW, IN_AGENCY, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_ASSIGN_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_ASSIGN_VIEW, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_ASSIGN_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_ASSIGN_VIEW, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_ASSIGN_VIEW, IN_ORG, NOROL},
+    /* S8 is for all users: each sees and enters only what they are assigned. */
+    {ROLE_OPERATOR, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    {ROLE_AGENCY_STAFF, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    {ROLE_PROJECT_MANAGER, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    {ROLE_PROJECT_STAFF, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    {ROLE_CONTRACTOR_MANAGER, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    {ROLE_CONTRACTOR_STAFF, ACT_CONSOLE_USE, SELF_ONLY, ANYR},
+    /* BreakGlass (5.6, 別紙1): the project's manager (or the agency's) registers requesters and
+     * approvers in advance; a registered requester asks; the project_manager approves — never
+     * their own request (svc). The operator and the agency's managers see every use. */
+    {ROLE_OPERATOR, ACT_BREAKGLASS_REGISTER, ANYWHERE, ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_BREAKGLASS_REGISTER, IN_AGENCY, ANYR},
+    {ROLE_PROJECT_MANAGER, ACT_BREAKGLASS_REGISTER, IN_PROJECT, ANYR},
+    {ROLE_AGENCY_MANAGER, ACT_BREAKGLASS_REQUEST, IN_AGENCY, NOROL},
+    {ROLE_AGENCY_STAFF, ACT_BREAKGLASS_REQUEST, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_BREAKGLASS_REQUEST, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_STAFF, ACT_BREAKGLASS_REQUEST, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_MANAGER, ACT_BREAKGLASS_REQUEST, IN_PROJECT, NOROL},
+    {ROLE_CONTRACTOR_STAFF, ACT_BREAKGLASS_REQUEST, IN_PROJECT, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_BREAKGLASS_APPROVE, IN_PROJECT, NOROL},
+    {ROLE_OPERATOR, ACT_BREAKGLASS_VIEW, ANYWHERE, NOROL},
+    {ROLE_AGENCY_MANAGER, ACT_BREAKGLASS_VIEW, IN_AGENCY, NOROL},
+    {ROLE_PROJECT_MANAGER, ACT_BREAKGLASS_VIEW, IN_PROJECT, NOROL},
 };
 
 static int eq(const char *a, const char *b)
@@ -272,6 +312,15 @@ static const char *const action_names[ACT__MAX] = {
     [ACT_AUDIT_VIEW] = "audit.view",
     [ACT_AUDIT_EXPORT] = "audit.export",
     [ACT_SELF_MANAGE] = "self.manage",
+    [ACT_KEYS_MANAGE] = "keys.manage",
+    [ACT_SSO_CLIENT_MANAGE] = "sso.client_manage",
+    [ACT_ASSIGN_MANAGE] = "assignment.manage",
+    [ACT_ASSIGN_VIEW] = "assignment.view",
+    [ACT_CONSOLE_USE] = "console.use",
+    [ACT_BREAKGLASS_REGISTER] = "breakglass.register",
+    [ACT_BREAKGLASS_REQUEST] = "breakglass.request",
+    [ACT_BREAKGLASS_APPROVE] = "breakglass.approve",
+    [ACT_BREAKGLASS_VIEW] = "breakglass.view",
 };
 
 const char *action_name(enum action a)

@@ -46,6 +46,16 @@ enum action {
 	ACT_ENV_APPLY, /* request an environment's creation / deletion (target: the project team) */
 	ACT_ENV_APPROVE, /* approve / reject / fulfil an environment request (the operator) */
 	ACT_ENV_VIEW,    /* see environments and their requests (the scope of ACT_ORG_VIEW) */
+	/* issue 4 §3–§6 */
+	ACT_KEYS_MANAGE,       /* generate, rotate and retire signing keys (the operator) */
+	ACT_SSO_CLIENT_MANAGE, /* register OIDC clients and SAML service providers (the operator) */
+	ACT_ASSIGN_MANAGE,     /* assign an account to an environment (S7; target: the account) */
+	ACT_ASSIGN_VIEW,       /* see an environment's assignments (the scope of ACT_ENV_VIEW) */
+	ACT_CONSOLE_USE,       /* S8: one's own console page and console sign-in (every role) */
+	ACT_BREAKGLASS_REGISTER, /* register a requester or approver in advance (target: account) */
+	ACT_BREAKGLASS_REQUEST,  /* ask for emergency access to an environment of one's project */
+	ACT_BREAKGLASS_APPROVE,  /* approve another's emergency request (the project_manager) */
+	ACT_BREAKGLASS_VIEW,     /* see registrations and every use (operator, agency, project) */
 	ACT__MAX
 };
 

@@ -72,6 +72,12 @@ static const struct job jobs_table[] = {
     /* Retries back off from a minute (core/environment.h), so a minute is the right grain. */
     {"provision", 60, provision_job},
     /* -- end issue 4 environments -- */
+    /* -- issue 4 scim -- */
+    /* -- end issue 4 scim -- */
+    /* -- issue 4 breakglass -- */
+    /* -- end issue 4 breakglass -- */
+    /* -- issue 4 oidc -- */
+    /* -- end issue 4 oidc -- */
 };
 
 struct jobs {

@@ -288,6 +288,12 @@
 #include "store/stmt_review.h"
 #include "store/stmt_systems.h"
 #include "store/stmt_environments.h"
+#include "store/stmt_keys.h"
+#include "store/stmt_oidc.h"
+#include "store/stmt_saml.h"
+#include "store/stmt_assignments.h"
+#include "store/stmt_scim.h"
+#include "store/stmt_breakglass.h"
 
 #define STMT_LIST(X)                                                                               \
 	STMT_LIST_CORE(X)                                                                          \
@@ -297,7 +303,13 @@
 	STMT_LIST_LIFECYCLE(X)                                                                     \
 	STMT_LIST_REVIEW(X)                                                                        \
 	STMT_LIST_SYSTEMS(X)                                                                       \
-	STMT_LIST_ENVIRONMENTS(X)
+	STMT_LIST_ENVIRONMENTS(X)                                                                  \
+	STMT_LIST_KEYS(X)                                                                          \
+	STMT_LIST_OIDC(X)                                                                          \
+	STMT_LIST_SAML(X)                                                                          \
+	STMT_LIST_ASSIGNMENTS(X)                                                                   \
+	STMT_LIST_SCIM(X)                                                                          \
+	STMT_LIST_BREAKGLASS(X)
 
 #define STMT_ENUM(id, sql, lite) id,
 enum stmt_id { STMT_LIST(STMT_ENUM) STMT__MAX };

@@ -120,6 +120,25 @@ static const struct key keys[] = {
      1},
     {"provision", "timeout", "provision-timeout", NULL, K_DUR, F(provision_timeout), 1, DAY, NULL,
      0},
+    /* issue 4 §4: signing keys and token lifetimes */
+    {"keys", "key_file", "keys-key-file", NULL, K_PATH, F(keys_key_file), 0, 0, NULL, 0},
+    {"oidc", "code_ttl", "oidc-code-ttl", NULL, K_DUR, F(oidc_code_ttl), 10, 600, NULL, 0},
+    {"oidc", "access_ttl", "oidc-access-ttl", NULL, K_DUR, F(oidc_access_ttl), 60, DAY, NULL, 0},
+    {"oidc", "refresh_ttl", "oidc-refresh-ttl", NULL, K_DUR, F(oidc_refresh_ttl), 300, 90 * DAY,
+     NULL, 0},
+    {"saml", "assertion_ttl", "saml-assertion-ttl", NULL, K_DUR, F(saml_assertion_ttl), 30, 3600,
+     NULL, 0},
+    {"saml", "session_duration", "saml-session-duration", NULL, K_DUR, F(saml_session_duration),
+     900, 43200, NULL, 0},
+    /* issue 4 §3 */
+    {"scim", "interval", "scim-interval", NULL, K_DUR, F(scim_interval), 1, DAY, NULL, 0},
+    {"scim", "timeout", "scim-timeout", NULL, K_DUR, F(scim_timeout), 1, 600, NULL, 0},
+    /* issue 4 §6 */
+    {"breakglass", "listen", "breakglass-listen", NULL, K_STR, F(breakglass_listen), 0, 0,
+     check_listen, 1},
+    {"breakglass", "port", "breakglass-port", NULL, K_INT, F(breakglass_port), 1, 65535, NULL, 0},
+    {"breakglass", "max_ttl", "breakglass-max-ttl", NULL, K_DUR, F(breakglass_max_ttl), 300, DAY,
+     NULL, 0},
     {"log", "level", "log-level", NULL, K_LEVEL, F(log_level), 0, 0, NULL, 1},
     {"http", "max_body", "max-body", NULL, K_SIZE, F(max_body), KiB, 64 * MiB, NULL, 0},
 };
@@ -128,8 +147,9 @@ static const struct key keys[] = {
 
 enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 
-static const char *const sections[] = {"server",    "database",  "session", "security", "mail",
-                                       "lifecycle", "provision", "log",     "http"};
+static const char *const sections[] = {"server",    "database",   "session", "security", "mail",
+                                       "lifecycle", "provision",  "keys",    "oidc",     "saml",
+                                       "scim",      "breakglass", "log",     "http"};
 enum { NSECTIONS = sizeof(sections) / sizeof(sections[0]) };
 
 /* In the order of enum log_level (base/log.h), so the stored literal is what log_level_parse

@@ -33,6 +33,17 @@ void config_defaults(struct config *c)
 	for (size_t i = 0; i < sizeof(c->provision) / sizeof(c->provision[0]); i++)
 		c->provision[i] = "local"; /* the built-in simulated cloud: works out of the box */
 	c->provision_timeout = 300;
+	c->keys_key_file = "var/keys.key";
+	c->oidc_code_ttl = 60;
+	c->oidc_access_ttl = 600;
+	c->oidc_refresh_ttl = 12 * 3600;
+	c->saml_assertion_ttl = 300;
+	c->saml_session_duration = 3600;
+	c->scim_interval = 60;
+	c->scim_timeout = 30;
+	c->breakglass_listen = "127.0.0.1";
+	c->breakglass_port = 8444;
+	c->breakglass_max_ttl = 8 * 3600;
 	c->pw = password_params_default();
 }
 

@@ -46,15 +46,36 @@ struct config {
 	 * order of enum sys_csp (aws gcp azure oci sakura), and how long an exec driver may run. */
 	const char *provision[5];
 	int64_t provision_timeout;
+	/* issue 4 §4: OIDC and SAML signing keys are kept encrypted under this key (64 hex digits
+	 * in a file outside the database, the same on every node); `gcas init` creates it. */
+	const char *keys_key_file;
+	unsigned char keys_key[32];
+	int keys_key_set;
+	int64_t oidc_code_ttl;         /* authorization codes (RFC 9700 §2.1.1: short) */
+	int64_t oidc_access_ttl;       /* access and ID tokens */
+	int64_t oidc_refresh_ttl;      /* a refresh token family ends this long after sign-in */
+	int64_t saml_assertion_ttl;    /* NotOnOrAfter of a SAML assertion */
+	int64_t saml_session_duration; /* AWS SessionDuration attribute, seconds (900–43200) */
+	/* issue 4 §3: how often the SCIM push queue and drift check run, and an HTTP call's limit
+	 */
+	int64_t scim_interval;
+	int64_t scim_timeout;
+	/* issue 4 §6: BreakGlass runs as its own listener (`gcas breakglass`) */
+	const char *breakglass_listen;
+	int breakglass_port;
+	int64_t breakglass_max_ttl; /* 別紙1: an emergency credential lives at most 8 hours */
 	struct pw_params pw;
 };
 
 /* Defaults for every field (the INI file, environment and flags override them). */
 void config_defaults(struct config *c);
 
+struct signer; /* signer/signer.h: the signing keys (issue 4 §4); NULL where none is needed */
+
 struct env {
 	struct store *st;
 	const struct config *cfg;
+	struct signer *signer;
 };
 
 /* Who is acting, resolved from a session or an API token (or the system for jobs and CLI). */

@@ -28,6 +28,30 @@ struct provision_result {
 	char external_id[128];
 	char console_url[512];
 	char error[256];
+	/* §3: where the environment's identity store takes SCIM pushes, and the bearer token it
+	 * wants (stored sealed); empty when the driver has none (then no users are pushed). */
+	char scim_url[512];
+	char scim_token[256];
+	/* §4: the SAML service provider of the console (entity id and ACS URL); empty: none. */
+	char saml_entity_id[512];
+	char saml_acs_url[512];
+};
+
+/* §6 BreakGlass: an emergency credential for one person on one environment, bypassing SSO. */
+struct provision_cred_req {
+	const char *request_id, *idempotency_key;
+	const char *external_id; /* the environment at the CSP */
+	enum sys_csp csp;
+	const char *person_email;  /* who it is for */
+	const char *privilege;     /* "admin" or "general" */
+	int64_t expires_at;        /* epoch seconds; the CSP must refuse it after this */
+	const char *credential_id; /* revoke: what issue returned */
+};
+struct provision_cred {
+	char credential_id[128]; /* the CSP-side user / key id, to revoke */
+	char secret[512];    /* sign-in secret (a one-time password, a key); sent once, not kept */
+	char login_url[512]; /* where to sign in with it */
+	char error[256];
 };
 
 struct provision_driver {
@@ -39,6 +63,14 @@ struct provision_driver {
 	/* Close external_id at the CSP. Closing what is already closed succeeds. */
 	enum gcas_err (*close)(const struct env *env, const char *arg,
 	                       const struct provision_req *rq, struct provision_result *res);
+	/* §6: issue an emergency credential valid until rq->expires_at; revoke it (revoking what
+	 * is already revoked or expired succeeds). NULL when the driver cannot. */
+	enum gcas_err (*cred_issue)(const struct env *env, const char *arg,
+	                            const struct provision_cred_req *rq,
+	                            struct provision_cred *res);
+	enum gcas_err (*cred_revoke)(const struct env *env, const char *arg,
+	                             const struct provision_cred_req *rq,
+	                             struct provision_cred *res);
 };
 
 extern const struct provision_driver provision_local;

@@ -280,4 +280,8 @@ static enum gcas_err exec_close(const struct env *env, const char *arg,
 	return exec_run(env, arg, rq, res, 0);
 }
 
-const struct provision_driver provision_exec = {"exec", exec_create, exec_close};
+const struct provision_driver provision_exec = {.name = "exec",
+                                                .create = exec_create,
+                                                .close = exec_close,
+                                                .cred_issue = NULL,
+                                                .cred_revoke = NULL};

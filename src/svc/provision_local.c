@@ -131,4 +131,8 @@ static enum gcas_err local_close(const struct env *env, const char *arg,
 	return e;
 }
 
-const struct provision_driver provision_local = {"local", local_create, local_close};
+const struct provision_driver provision_local = {.name = "local",
+                                                 .create = local_create,
+                                                 .close = local_close,
+                                                 .cred_issue = NULL,
+                                                 .cred_revoke = NULL};

@@ -163,7 +163,9 @@ static void security_headers(struct web_ctx *c)
 	http_resp_header(r, c->a, "X-Frame-Options", "DENY");
 	http_resp_header(r, c->a, "Cross-Origin-Opener-Policy", "same-origin");
 	http_resp_header(r, c->a, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-	if (c->route && c->route->kind == ROUTE_PAGE && page_runs_script(c->route))
+	if (c->csp)
+		http_resp_header(r, c->a, "Content-Security-Policy", c->csp);
+	else if (c->route && c->route->kind == ROUTE_PAGE && page_runs_script(c->route))
 		http_resp_header(r, c->a, "Content-Security-Policy", CSP_SCRIPT);
 	else if (c->route && c->route->kind == ROUTE_PAGE)
 		http_resp_header(r, c->a, "Content-Security-Policy", CSP);
@@ -238,7 +240,7 @@ static int authenticate(struct web_ctx *c)
 	} else if (sid) {
 		web_set_cookie(c, web_session_cookie(c), "", -1);
 	}
-	if (rt->auth == AUTH_NONE)
+	if (rt->auth == AUTH_NONE || rt->kind == ROUTE_PROTO)
 		return 0;
 	if (rt->auth == AUTH_PARTIAL && c->has_session)
 		return 0;
@@ -265,7 +267,7 @@ static int csrf_ok(struct web_ctx *c)
 		return 1;
 	if (c->route->kind == ROUTE_API && http_req_header(c->req, "Authorization"))
 		return 1;
-	if (c->route->kind == ROUTE_PLAIN)
+	if (c->route->kind == ROUTE_PLAIN || c->route->kind == ROUTE_PROTO)
 		return 1;
 	const char *sent = c->route->kind == ROUTE_API ? http_req_header(c->req, "X-CSRF-Token")
 	                                               : kv_get(&c->form, "csrf");

@@ -80,7 +80,13 @@
 	HANDLERS_CALENDAR(X) \
 	HANDLERS_SYSTEMS(X) \
 	HANDLERS_ENVIRONMENTS(X) \
-	HANDLERS_WEBAUTHN(X)
+	HANDLERS_WEBAUTHN(X) \
+	HANDLERS_KEYS(X) \
+	HANDLERS_OIDC(X) \
+	HANDLERS_SAML(X) \
+	HANDLERS_ASSIGNMENTS(X) \
+	HANDLERS_SCIM(X) \
+	HANDLERS_BREAKGLASS(X)
 /* applications: page_applications.c, api_applications.c */
 #define HANDLERS_APPLICATIONS(X) \
 	X(page_applications) \
@@ -182,6 +188,18 @@
 	X(page_settings_webauthn_form) \
 	X(page_settings_webauthn) \
 	X(page_settings_webauthn_remove)
+/* keys: page_keys.c, api_keys.c */
+#define HANDLERS_KEYS(X)
+/* oidc: proto_oidc.c (discovery, jwks, authorize, token, userinfo), page_oidc_clients.c */
+#define HANDLERS_OIDC(X)
+/* saml: proto_saml.c (metadata, SSO, IdP-initiated), page_saml_sps.c, page_local_cloud_saml.c */
+#define HANDLERS_SAML(X)
+/* assignments and console: page_assignments.c, page_console.c, api_assignments.c */
+#define HANDLERS_ASSIGNMENTS(X)
+/* scim: proto_scim.c (/scim/v2 and /local-cloud/{id}/scim/v2) */
+#define HANDLERS_SCIM(X)
+/* breakglass: page_breakglass.c (main server views; the listener has its own table) */
+#define HANDLERS_BREAKGLASS(X)
 /* clang-format on */
 HANDLERS(H)
 #undef H

@@ -12,6 +12,10 @@
 	{                                                                                          \
 		HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL                           \
 	}
+#define PROTO(m, p, f)                                                                             \
+	{                                                                                          \
+		HTTP_##m, p, f, ROUTE_PROTO, AUTH_NONE, NULL, NULL, NULL                           \
+	}
 #define API(m, p, f, op, summary, scope)                                                           \
 	{                                                                                          \
 		HTTP_##m, "/api/v1" p, f, ROUTE_API, AUTH_FULL, op, summary, scope                 \
@@ -251,6 +255,24 @@ const struct route web_routes[] = {
     PAGE(POST, "/settings/webauthn", page_settings_webauthn, AUTH_FULL),
     PAGE(POST, "/settings/webauthn/{id}/remove", page_settings_webauthn_remove, AUTH_FULL),
     /* -- end webauthn -- */
+
+    /* -- signing keys: page_keys.c, api_keys.c -- */
+    /* -- end keys -- */
+
+    /* -- OpenID Connect provider: proto_oidc.c, page_oidc_clients.c -- */
+    /* -- end oidc -- */
+
+    /* -- SAML identity provider: proto_saml.c, page_saml_sps.c, page_local_cloud_saml.c -- */
+    /* -- end saml -- */
+
+    /* -- CSP users, console: page_assignments.c, page_console.c, api_assignments.c -- */
+    /* -- end assignments -- */
+
+    /* -- SCIM 2.0 service provider: proto_scim.c -- */
+    /* -- end scim -- */
+
+    /* -- BreakGlass records seen from the main server: page_breakglass.c -- */
+    /* -- end breakglass -- */
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -21,6 +21,11 @@ enum route_kind {
 	ROUTE_PAGE,  /* HTML; errors re-render or show an error page */
 	ROUTE_API,   /* JSON under /api/v1; errors are problem+json (RFC 9457) */
 	ROUTE_PLAIN, /* health, metrics, static files */
+	/* A federation or provisioning protocol endpoint (OIDC, SAML, SCIM): no CSRF form token —
+	 * the protocol's own state, PKCE, signatures or bearer credentials protect it; the session
+	 * cookie is read when present but never required by the dispatcher; the handler answers
+	 * in the protocol's own error format (RFC 6749 §5.2, SAML status, RFC 7644 §3.12). */
+	ROUTE_PROTO,
 };
 
 struct web_ctx;
@@ -65,6 +70,9 @@ struct web_ctx {
 	 * also in form (so the CSRF check and web_form see them). NULL for other bodies. */
 	const struct mp_form *upload;
 	const char *anon_csrf; /* double-submit token for forms shown before sign-in */
+	/* A handler may set its own Content-Security-Policy (e.g. a SAML POST form whose
+	 * form-action is the service provider); NULL: the route kind's default. */
+	const char *csp;
 };
 
 /* Cookie names: __Host- prefixed when the client uses https (RFC 6265bis §4.1.3.2). */

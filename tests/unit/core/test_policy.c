@@ -194,6 +194,45 @@ static const struct row grid[] = {
     {PS, ACT_ENV_VIEW, "SOP..", "-"},
     {CM, ACT_ENV_VIEW, "SOP..", "-"},
     {CS, ACT_ENV_VIEW, "SO...", "-"},
+
+    /* Keys and federation partners: the operator only. */
+    {OP, ACT_KEYS_MANAGE, "SOPAX", "-"},
+    {OP, ACT_SSO_CLIENT_MANAGE, "SOPAX", "-"},
+    /* CSP users (S7): the three managers assign the people of their scope, the operator any. */
+    {OP, ACT_ASSIGN_MANAGE, "SOPAX", "*"},
+    {AM, ACT_ASSIGN_MANAGE, "SOPA.", "*"},
+    {PM, ACT_ASSIGN_MANAGE, "SOP..", "*"},
+    {CM, ACT_ASSIGN_MANAGE, "SO...", "*"},
+    {OP, ACT_ASSIGN_VIEW, "SOPAX", "-"},
+    {AM, ACT_ASSIGN_VIEW, "SOPA.", "-"},
+    {AS, ACT_ASSIGN_VIEW, "SOPA.", "-"},
+    {PM, ACT_ASSIGN_VIEW, "SOP..", "-"},
+    {PS, ACT_ASSIGN_VIEW, "SOP..", "-"},
+    {CM, ACT_ASSIGN_VIEW, "SOP..", "-"},
+    {CS, ACT_ASSIGN_VIEW, "SO...", "-"},
+    /* S8: everyone, for themselves only. */
+    {OP, ACT_CONSOLE_USE, "S....", "*"},
+    {AM, ACT_CONSOLE_USE, "S....", "*"},
+    {AS, ACT_CONSOLE_USE, "S....", "*"},
+    {PM, ACT_CONSOLE_USE, "S....", "*"},
+    {PS, ACT_CONSOLE_USE, "S....", "*"},
+    {CM, ACT_CONSOLE_USE, "S....", "*"},
+    {CS, ACT_CONSOLE_USE, "S....", "*"},
+    /* BreakGlass (別紙1): managers register; people of the project request; its manager
+     * approves; operator and agency see. */
+    {OP, ACT_BREAKGLASS_REGISTER, "SOPAX", "*"},
+    {AM, ACT_BREAKGLASS_REGISTER, "SOPA.", "*"},
+    {PM, ACT_BREAKGLASS_REGISTER, "SOP..", "*"},
+    {AM, ACT_BREAKGLASS_REQUEST, "SOPA.", "-"},
+    {AS, ACT_BREAKGLASS_REQUEST, "SOPA.", "-"},
+    {PM, ACT_BREAKGLASS_REQUEST, "SOP..", "-"},
+    {PS, ACT_BREAKGLASS_REQUEST, "SOP..", "-"},
+    {CM, ACT_BREAKGLASS_REQUEST, "SOP..", "-"},
+    {CS, ACT_BREAKGLASS_REQUEST, "SOP..", "-"},
+    {PM, ACT_BREAKGLASS_APPROVE, "SOP..", "-"},
+    {OP, ACT_BREAKGLASS_VIEW, "SOPAX", "-"},
+    {AM, ACT_BREAKGLASS_VIEW, "SOPA.", "-"},
+    {PM, ACT_BREAKGLASS_VIEW, "SOP..", "-"},
 };
 
 static const char *const role_abbr[ROLE__MAX] = {

@@ -660,7 +660,7 @@ static void test_docs(struct arena *a)
 		ok(strstr(doc, want) && strstr(doc, env), "docs/config.md documents %s and %s",
 		   want, env);
 	}
-	is_int(keys, 33, "33 keys printed");
+	is_int(keys, 44, "44 keys printed");
 	free(text);
 }
 
