@@ -30,6 +30,10 @@ int cli_audit_key(struct cli *c, int create, int required);
 /* The key encrypting signing keys at rest ([keys] key_file), into c->cfg.keys_key; create and
  * required as for cli_audit_key. */
 int cli_keys_key(struct cli *c, int create, int required);
+/* Load the key file (required: `gcas init` creates it) and open the signer over the open store
+ * into c->env.signer (issue 4 §4). 0 or an exit status. cli_close_store frees it too. */
+int cli_open_signer(struct cli *c);
+void cli_close_signer(struct cli *c);
 /* Find "--name value" or "--name=value" among the subcommand's arguments; NULL when absent. */
 const char *cli_opt(struct cli *c, const char *name);
 /* 1 when the bare flag "--name" is present. */
@@ -55,6 +59,8 @@ int cmd_import(struct cli *c);
 int cmd_review(struct cli *c);
 int cmd_keys(struct cli *c);
 int cmd_sso(struct cli *c);
+int cmd_sso_client(struct cli *c); /* cmd_sso_client.c: OIDC relying parties */
+int cmd_sso_sp(struct cli *c);     /* cmd_sso_sp.c: SAML service providers */
 int cmd_env(struct cli *c);
 int cmd_assign(struct cli *c);
 int cmd_breakglass(struct cli *c);

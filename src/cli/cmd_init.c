@@ -10,6 +10,7 @@
 #include "base/rand.h"
 #include "cli/cli.h"
 #include "svc/accounts.h"
+#include "svc/keys.h"
 
 static int migrate(struct cli *c)
 {
@@ -77,6 +78,22 @@ static int read_secret(const char *prompt, char *out, size_t cap)
 	return 0;
 }
 
+/* issue 4 §4: the first signing keys (OIDC RS256 and ES256, SAML), active at once; nothing
+ * when keys exist, so init stays idempotent. */
+static int init_keys(struct cli *c)
+{
+	int made = 0, rc = cli_open_signer(c);
+	if (rc)
+		return rc;
+	struct actor sys = actor_system("init");
+	enum gcas_err e = svc_keys_bootstrap(&c->env, &sys, &made);
+	if (e)
+		return cli_fail("cannot generate the signing keys", e, NULL);
+	if (made)
+		printf("generated %d signing keys (OIDC RS256 and ES256, SAML)\n", made);
+	return 0;
+}
+
 int cmd_init(struct cli *c)
 {
 	if (cli_flag(c, "help")) {
@@ -90,7 +107,8 @@ int cmd_init(struct cli *c)
 		return 0;
 	}
 	int rc = cli_open_store(c, 0);
-	if (rc || (rc = migrate(c)) || (rc = cli_audit_key(c, 1, 1)))
+	if (rc || (rc = migrate(c)) || (rc = cli_audit_key(c, 1, 1)) ||
+	    (rc = cli_keys_key(c, 1, 1)) || (rc = init_keys(c)))
 		return rc;
 	struct account_input in = {
 	    .email = cli_opt(c, "email") ? cli_opt(c, "email") : "operator@gcas.example.go.jp",

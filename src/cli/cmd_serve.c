@@ -27,11 +27,14 @@ int cmd_serve(struct cli *c)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	int rc = cli_open_store(c, 1);
-	if (rc || (rc = cli_audit_key(c, 0, 1)))
+	/* The signing keys' key file must exist: serve never creates it (a node with a fresh
+	 * file could not open the keys the others sealed); `gcas init` does. */
+	if (rc || (rc = cli_audit_key(c, 0, 1)) || (rc = cli_open_signer(c)))
 		return rc;
 	struct jobs *j = jobs_start(&c->env);
 	rc = server_run(&c->env);
 	jobs_stop(j);
+	cli_close_signer(c);
 	return rc;
 }
 
@@ -42,8 +45,10 @@ int cmd_jobs(struct cli *c)
 		       "lease, as the server would).\n");
 		return cli_arg(c, 0) ? 0 : 64;
 	}
+	/* The jobs unseal what the signer sealed (SCIM tokens, emergency credentials): they get
+	 * the signer, as under `gcas serve`. */
 	int rc = cli_open_store(c, 1);
-	if (rc || (rc = cli_audit_key(c, 0, 1)))
+	if (rc || (rc = cli_audit_key(c, 0, 1)) || (rc = cli_open_signer(c)))
 		return rc;
 	int n = jobs_run_once(&c->env, "cli");
 	printf("%d job(s) run\n", n);

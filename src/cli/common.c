@@ -11,6 +11,7 @@
 #include "base/codec.h"
 #include "base/rand.h"
 #include "cli/cli.h"
+#include "signer/signer.h"
 #include "svc/audit.h"
 
 /* The embedded default keeps its database under var/: create the directory on first use. */
@@ -66,6 +67,7 @@ int cli_open_store(struct cli *c, int check_schema)
 
 void cli_close_store(struct cli *c)
 {
+	cli_close_signer(c);
 	store_close(c->env.st);
 	c->env.st = NULL;
 }
@@ -209,4 +211,26 @@ int cli_keys_key(struct cli *c, int create, int required)
 	/* issue 4 §4: signing keys are stored encrypted under this key */
 	return load_key_file(c->cfg.keys_key_file, "signing-key encryption key", c->cfg.keys_key,
 	                     &c->cfg.keys_key_set, create, required);
+}
+
+int cli_open_signer(struct cli *c)
+{
+	if (c->env.signer)
+		return 0;
+	int rc = cli_keys_key(c, 0, 1);
+	if (rc)
+		return rc;
+	if (signer_open(c->env.st, c->cfg.keys_key, 0, &c->env.signer)) {
+		fprintf(stderr, "gcas: cannot open the signing keys\n");
+		return 70;
+	}
+	/* SAML certificates name the public host (their CN), see signer_set_cert_subject. */
+	signer_set_cert_subject(c->env.signer, c->cfg.base_url);
+	return 0;
+}
+
+void cli_close_signer(struct cli *c)
+{
+	signer_free(c->env.signer);
+	c->env.signer = NULL;
 }

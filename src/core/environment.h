@@ -36,6 +36,9 @@ struct environment {
 	const char *driver;                    /* "local" or "exec" */
 	const char *external_id, *console_url; /* NULL until provisioned */
 	int64_t created_at, closed_at;         /* closed_at 0 while open */
+	/* From the driver at provisioning (migration 0008); NULL when it gave none. */
+	const char *scim_url, *scim_token_sealed; /* §3 SCIM push target, token sealed by signer */
+	const char *saml_entity_id, *saml_acs_url; /* §4 the console's SAML service provider */
 };
 
 struct env_request {

@@ -13,11 +13,14 @@
 #include "base/log.h"
 #include "base/rand.h"
 #include "svc/auth.h"
+#include "svc/breakglass.h"
 #include "svc/environments.h"
 #include "svc/groups.h"
 #include "svc/lifecycle.h"
 #include "svc/mail.h"
+#include "svc/oidc.h"
 #include "svc/review.h"
+#include "svc/scim_push.h"
 
 struct job {
 	const char *name;
@@ -73,10 +76,20 @@ static const struct job jobs_table[] = {
     {"provision", 60, provision_job},
     /* -- end issue 4 environments -- */
     /* -- issue 4 scim -- */
+    /* §3: SCIM push of CSP users. Every few seconds; each run acts only on environments whose
+     * scim_interval has passed or whose queue has due work (svc/scim_push.c). */
+    {"scim_push", 5, svc_scim_push_job},
     /* -- end issue 4 scim -- */
     /* -- issue 4 breakglass -- */
+    /* 別紙1: emergency credentials are revoked at expiry (and issues / revocations that failed
+     * are retried); `gcas breakglass` runs the same job itself every few seconds, so this
+     * minute is only the fallback while both run. */
+    {"breakglass_expiry", 60, svc_bg_run},
     /* -- end issue 4 breakglass -- */
     /* -- issue 4 oidc -- */
+    /* Expired OIDC codes, access tokens and refresh-token families (a day after expiry, so a
+     * late replay is still recognised); hourly keeps the tables small. */
+    {"oidc_purge", 3600, svc_oidc_purge},
     /* -- end issue 4 oidc -- */
 };
 
@@ -100,39 +113,62 @@ static enum gcas_err lease_tx(struct db *db, void *ctx)
 	return store_job_lease(db, c->name, c->owner, c->now, c->until);
 }
 
+#define NJOBS (sizeof(jobs_table) / sizeof(jobs_table[0]))
+
+/* Run one job under its lease. The lease lasts one period: the holder renews it each run, and
+ * another node takes over only after it lapses. Returns 1 when it ran. */
+static int run_job(const struct env *env, const char *owner, const struct job *j)
+{
+	int64_t now = clock_now();
+	struct lease_ctx lc = {j->name, owner, now, now + j->period};
+	if (store_tx(env->st, lease_tx, &lc) != GCAS_OK)
+		return 0;
+	int64_t count = 0;
+	enum gcas_err e = j->run(env, &count);
+	char n[24];
+	snprintf(n, sizeof(n), "%lld", (long long)count);
+	log_msg(e ? LOG_ERROR : LOG_INFO, "job", "name", j->name, "result", gcas_err_name(e),
+	        "count", n, NULL);
+	return 1;
+}
+
 int jobs_run_once(const struct env *env, const char *owner)
 {
 	int ran = 0;
-	for (size_t i = 0; i < sizeof(jobs_table) / sizeof(jobs_table[0]); i++) {
-		const struct job *j = &jobs_table[i];
-		int64_t now = clock_now();
-		/* The lease lasts one period: the holder renews it each run, and another node
-		 * takes over only after it lapses. */
-		struct lease_ctx lc = {j->name, owner, now, now + j->period};
-		if (store_tx(env->st, lease_tx, &lc) != GCAS_OK)
-			continue;
-		int64_t count = 0;
-		enum gcas_err e = j->run(env, &count);
-		char n[24];
-		snprintf(n, sizeof(n), "%lld", (long long)count);
-		log_msg(e ? LOG_ERROR : LOG_INFO, "job", "name", j->name, "result",
-		        gcas_err_name(e), "count", n, NULL);
-		ran++;
-	}
+	for (size_t i = 0; i < NJOBS; i++)
+		ran += run_job(env, owner, &jobs_table[i]);
 	return ran;
+}
+
+/* The loop wakes at the shortest job period, so no job is tried later than that after it is
+ * due; each job itself runs once per its own period on this node (and under its lease). */
+static int64_t shortest_period(void)
+{
+	int64_t p = 60;
+	for (size_t i = 0; i < NJOBS; i++)
+		if (jobs_table[i].period < p)
+			p = jobs_table[i].period;
+	return p < 1 ? 1 : p;
 }
 
 static void *loop(void *arg)
 {
 	struct jobs *j = arg;
+	const int64_t tick = shortest_period();
+	int64_t due[NJOBS] = {0}; /* monotonic ms at which each job is next tried on this node */
 	pthread_mutex_lock(&j->mu);
 	while (!j->stop) {
 		pthread_mutex_unlock(&j->mu);
-		jobs_run_once(j->env, j->owner);
+		for (size_t i = 0; i < NJOBS; i++) {
+			if (clock_mono_ms() < due[i])
+				continue;
+			run_job(j->env, j->owner, &jobs_table[i]);
+			due[i] = clock_mono_ms() + jobs_table[i].period * 1000;
+		}
 		pthread_mutex_lock(&j->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 60;
+		ts.tv_sec += tick;
 		while (!j->stop && pthread_cond_timedwait(&j->cv, &j->mu, &ts) == 0)
 			;
 	}

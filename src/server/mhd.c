@@ -31,6 +31,7 @@ struct conn_state {
 
 struct server {
 	const struct env *env;
+	const struct web_table *table; /* NULL: the main server's routes */
 	struct MHD_Daemon *d;
 };
 
@@ -175,7 +176,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header, &req);
 	http_resp_init(&resp);
 	int64_t cpu0 = thread_cpu_us();
-	web_dispatch(s->env, &req, &resp);
+	web_dispatch_table(s->env, s->table, &req, &resp);
 	/* libmicrohttpd keeps a connection on the worker that accepted it, and a worker busy
 	 * hashing a password accepts nothing: under load new connections pile onto whichever
 	 * worker is free at that moment, and every sign-in on them then runs on one core. A
@@ -226,23 +227,28 @@ static char *slurp(const char *path)
 
 int server_run(const struct env *env)
 {
+	return server_run_table(env, env->cfg->listen, env->cfg->port, NULL);
+}
+
+int server_run_table(const struct env *env, const char *address, int port,
+                     const struct web_table *table)
+{
 	const struct config *cfg = env->cfg;
-	struct server s = {.env = env};
+	struct server s = {.env = env, .table = table};
 	struct sockaddr_in6 a6 = {0};
 	struct sockaddr_in a4 = {0};
 	const struct sockaddr *sa;
 	char *cert = NULL, *key = NULL;
-	if (inet_pton(AF_INET, cfg->listen, &a4.sin_addr) == 1) {
+	if (inet_pton(AF_INET, address, &a4.sin_addr) == 1) {
 		a4.sin_family = AF_INET;
-		a4.sin_port = htons((uint16_t)cfg->port);
+		a4.sin_port = htons((uint16_t)port);
 		sa = (const struct sockaddr *)&a4;
-	} else if (inet_pton(AF_INET6, cfg->listen, &a6.sin6_addr) == 1) {
+	} else if (inet_pton(AF_INET6, address, &a6.sin6_addr) == 1) {
 		a6.sin6_family = AF_INET6;
-		a6.sin6_port = htons((uint16_t)cfg->port);
+		a6.sin6_port = htons((uint16_t)port);
 		sa = (const struct sockaddr *)&a6;
 	} else {
-		log_msg(LOG_ERROR, "listen address is not an IP address", "listen", cfg->listen,
-		        NULL);
+		log_msg(LOG_ERROR, "listen address is not an IP address", "listen", address, NULL);
 		return 1;
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
@@ -278,20 +284,20 @@ int server_run(const struct env *env)
 	}
 	ops[k++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	/* MHD_USE_ITC lets MHD_quiesce_daemon stop accepting while workers finish. */
-	s.d = MHD_start_daemon(flags | MHD_USE_ITC, (uint16_t)cfg->port, NULL, NULL, on_request, &s,
+	s.d = MHD_start_daemon(flags | MHD_USE_ITC, (uint16_t)port, NULL, NULL, on_request, &s,
 	                       MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 	if (!s.d) {
-		char port[8];
-		snprintf(port, sizeof(port), "%d", cfg->port);
-		log_msg(LOG_ERROR, "cannot start the HTTP listener", "listen", cfg->listen, "port",
-		        port, "error", strerror(errno), NULL);
+		char pbuf[8];
+		snprintf(pbuf, sizeof(pbuf), "%d", port);
+		log_msg(LOG_ERROR, "cannot start the HTTP listener", "listen", address, "port",
+		        pbuf, "error", strerror(errno), NULL);
 		free(cert);
 		free(key);
 		return 1;
 	}
-	char port[8];
-	snprintf(port, sizeof(port), "%d", cfg->port);
-	log_msg(LOG_INFO, "listening", "address", cfg->listen, "port", port, "scheme",
+	char pbuf[8];
+	snprintf(pbuf, sizeof(pbuf), "%d", port);
+	log_msg(LOG_INFO, "listening", "address", address, "port", pbuf, "scheme",
 	        tls ? "https" : "http", "store", store_engine(env->st), NULL);
 	sigset_t set;
 	int sig = 0;

@@ -48,8 +48,18 @@ struct signer;
 enum gcas_err signer_open(struct store *st, const unsigned char kek[32], int64_t refresh_ttl,
                           struct signer **out);
 void signer_free(struct signer *s);
-/* Drop the cache so the next call re-reads the keys (after a rotation on this node). */
+/* Drop the cache so the next call re-reads the keys (after a rotation on this node; call it
+ * again after the transaction that changed the keys has committed). */
 void signer_invalidate(struct signer *s);
+/* The refresh interval given to signer_open (after its default was applied). */
+int64_t signer_refresh_ttl(const struct signer *s);
+/* The subject CN of the certificates of SAML keys generated from now on: the host of base_url
+ * (e.g. "https://gcas.example.go.jp:8443/" → "gcas.example.go.jp"); "gcas" until set. */
+void signer_set_cert_subject(struct signer *s, const char *base_url);
+/* The RFC 7638 thumbprint (base64url SHA-256 of the required members in lexicographic order,
+ * §3.2) of a JWK given as JSON text: kty RSA (e, n) or EC (crv, x, y). This is how every kid
+ * here is made. Errors: INVALID (not a JWK of those kinds). */
+enum gcas_err signer_jwk_thumbprint(const char *jwk_json, char kid_out[64]);
 
 /* Compact JWS (RFC 7515 §7.1) over payload (a JSON object text) with the active key of use
  * OIDC and alg at now; header {"alg","kid","typ"} (typ NULL: omitted). *out is malloc'd, the
@@ -78,7 +88,23 @@ struct signer_saml {
 enum gcas_err signer_saml_current(struct signer *s, int64_t now, struct arena *a,
                                   struct signer_saml *out);
 
-/* Key management (called by svc/keys.c inside its use case; audit is the caller's).
+/* Rotation without downtime. Every node caches the keys for refresh_ttl, so a key must be
+ * visible to all of them before it signs, and every token signed with the old key must still
+ * verify until it expires:
+ *   t0            rotate: the new key K2 is inserted as pending with activate_at = t0 + delay
+ *                 (delay >= 2 x refresh_ttl: every node has re-read the keys and publishes K2
+ *                 in its JWKS / metadata before anything is signed with it); the active key K1
+ *                 gets retired_at = t0 + delay and publish_until = t0 + delay + grace.
+ *   t0 + delay    K2 signs, K1 stops signing (both decided by the times, on every node alike;
+ *                 no second command, no node has to be told).
+ *   ... + grace   K1 leaves the JWKS / metadata: grace is the longest lifetime of anything K1
+ *                 signed (max of oidc_access_ttl, the ID-token lifetime, saml_assertion_ttl).
+ * A compromised key is revoked instead: it stops signing and leaves the JWKS at once (its
+ * tokens stop verifying, which is the point), and the private key is erased from the row.
+ * The state column is the last state written; what a key does at a moment follows from its
+ * times (pending before activate_at, active until retired_at, retired until publish_until).
+ *
+ * Key management (called by svc/keys.c inside its use case; audit is the caller's).
  * Generate: a new key of use/alg; with activate_at <= now it signs at once (first key), else it
  * is published now and signs from activate_at. Rotate: generate a pending key activating at
  * now + delay and retire the current active one at that moment, keeping it published for
@@ -88,9 +114,11 @@ enum gcas_err signer_key_generate(struct signer *s, struct db *db, int64_t now, 
                                   enum key_alg alg, int64_t activate_at, char kid_out[64]);
 enum gcas_err signer_key_rotate(struct signer *s, struct db *db, int64_t now, enum key_use use,
                                 enum key_alg alg, int64_t delay, int64_t grace, char kid_out[64]);
-/* Stop using and publishing kid now (a compromised key). NOTFOUND. */
+/* Rotate also fails with CONFLICT when a rotation of that use/alg is still pending (its new
+ * key has not activated yet); with no active key to replace, the new key signs at once.
+ * Stop using and publishing kid now (a compromised key). NOTFOUND (none, or revoked already). */
 enum gcas_err signer_key_revoke(struct signer *s, struct db *db, int64_t now, const char *kid);
-/* Every key, newest first. */
+/* Every key, newest first; state is the one at clock_now(). */
 enum gcas_err signer_key_list(struct db *db, struct arena *a, struct key_info **out, size_t *n);
 
 /* Symmetric sealing of small secrets at rest (TOTP secrets, SCIM bearer tokens, emergency

@@ -24,6 +24,10 @@ static const struct colmap env_cols[] = {
     {E(console_url), COL_STR, NULL},
     {E(created_at), COL_I64, NULL},
     {E(closed_at), COL_I64, NULL},
+    {E(scim_url), COL_STR, NULL},
+    {E(scim_token_sealed), COL_STR, NULL},
+    {E(saml_entity_id), COL_STR, NULL},
+    {E(saml_acs_url), COL_STR, NULL},
 };
 #undef E
 
@@ -87,7 +91,11 @@ enum gcas_err store_environment_insert(struct db *db, const struct environment *
 	                       P_TEXT(e->external_id),
 	                       P_TEXT(e->console_url),
 	                       P_INT(e->created_at),
-	                       p_time(e->closed_at)};
+	                       p_time(e->closed_at),
+	                       P_TEXT(e->scim_url),
+	                       P_TEXT(e->scim_token_sealed),
+	                       P_TEXT(e->saml_entity_id),
+	                       P_TEXT(e->saml_acs_url)};
 	return db_change(db, STMT_ENVIRONMENT_INSERT, p, NPARAMS(p), NULL);
 }
 
@@ -101,9 +109,15 @@ enum gcas_err store_environment_get(struct db *db, struct arena *a, const char *
 
 enum gcas_err store_environment_set(struct db *db, const struct environment *e)
 {
-	struct db_param p[] = {P_TEXT(e->id), P_TEXT(env_state_name(e->state)),
-	                       P_TEXT(e->external_id), P_TEXT(e->console_url),
-	                       p_time(e->closed_at)};
+	struct db_param p[] = {P_TEXT(e->id),
+	                       P_TEXT(env_state_name(e->state)),
+	                       P_TEXT(e->external_id),
+	                       P_TEXT(e->console_url),
+	                       p_time(e->closed_at),
+	                       P_TEXT(e->scim_url),
+	                       P_TEXT(e->scim_token_sealed),
+	                       P_TEXT(e->saml_entity_id),
+	                       P_TEXT(e->saml_acs_url)};
 	return db_change(db, STMT_ENVIRONMENT_SET, p, NPARAMS(p), NULL);
 }
 
@@ -255,6 +269,32 @@ enum gcas_err store_env_request_open_deletes(struct db *db, const char *environm
 {
 	struct db_param p[] = {P_TEXT(environment_id)};
 	return db_query_int(db, STMT_ENV_REQUEST_OPEN_DELETES, p, NPARAMS(p), n);
+}
+
+struct slo_rows_ctx {
+	store_env_slo_fn cb;
+	void *ctx;
+};
+
+static int slo_row(void *ctx, int ncol, const char *const *v)
+{
+	struct slo_rows_ctx *c = ctx;
+	int64_t at = 0;
+	if (ncol < 4)
+		return 1;
+	int k = envreq_kind_parse(v[0]), s = envreq_state_parse(v[1]);
+	if (k < 0 || s < 0 || (v[3] && str_to_i64(v[3], &at)))
+		return 0; /* a row the CHECKs should have refused: leave it out */
+	c->cb(c->ctx, (enum envreq_kind)k, (enum envreq_state)s, v[2], at);
+	return 0;
+}
+
+enum gcas_err store_env_request_slo_rows(struct db *db, int64_t from, int64_t to,
+                                         store_env_slo_fn cb, void *ctx)
+{
+	struct db_param p[] = {P_INT(from), P_INT(to)};
+	struct slo_rows_ctx c = {cb, ctx};
+	return db->drv->exec(db, STMT_ENV_REQUEST_SLO_ROWS, p, NPARAMS(p), slo_row, &c, NULL);
 }
 
 struct id_row {

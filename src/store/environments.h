@@ -23,7 +23,8 @@ enum gcas_err store_environment_insert(struct db *db, const struct environment *
 /* NOTFOUND when there is none. */
 enum gcas_err store_environment_get(struct db *db, struct arena *a, const char *id,
                                     struct environment *out);
-/* Write state, closed_at, and external_id / console_url when not NULL. NOTFOUND. */
+/* Write state, closed_at, and external_id / console_url / scim_url / scim_token_sealed /
+ * saml_entity_id / saml_acs_url when not NULL (NULL keeps what is stored). NOTFOUND. */
 enum gcas_err store_environment_set(struct db *db, const struct environment *e);
 /* Newest first; agency_id / project_id NULL do not filter. The cursor is "created_at\x1fid". */
 enum gcas_err store_environment_list(struct db *db, struct arena *a, const char *agency_id,
@@ -48,6 +49,13 @@ enum gcas_err store_env_request_open_deletes(struct db *db, const char *environm
 /* Ids (in a) of approved requests due at now and not leased, at most max. */
 enum gcas_err store_env_request_due(struct db *db, struct arena *a, int64_t now, int max,
                                     const char ***ids, size_t *n);
+/* R2.3: every request approved (decided_at) in [from, to) that went on (approved, fulfilled or
+ * failed); cb is called once per row with its kind, state, due date ("YYYY-MM-DD") and, for a
+ * fulfilled one, when it was fulfilled (its last update). */
+typedef void (*store_env_slo_fn)(void *ctx, enum envreq_kind kind, enum envreq_state state,
+                                 const char *due_on, int64_t fulfilled_at);
+enum gcas_err store_env_request_slo_rows(struct db *db, int64_t from, int64_t to,
+                                         store_env_slo_fn cb, void *ctx);
 /* Append to a request's history (seq is the next number). */
 enum gcas_err store_env_event_add(struct db *db, const char *request_id, int64_t at,
                                   const char *actor_id, const char *event, const char *note);

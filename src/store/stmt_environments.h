@@ -8,7 +8,7 @@
 /* clang-format off */
 #define ENVIRONMENT_COLS \
 	"id, project_id, agency_id, system_id, csp, kind, state, driver, external_id, console_url, " \
-	"created_at, closed_at"
+	"created_at, closed_at, scim_url, scim_token_sealed, saml_entity_id, saml_acs_url"
 #define ENV_REQUEST_COLS \
 	"id, kind, project_id, agency_id, system_id, environment_id, csp, env_kind, reason, state, " \
 	"applicant_id, decided_by, decided_at, due_on, idempotency_key, attempts, next_attempt_at, " \
@@ -19,7 +19,7 @@
 #define STMT_LIST_ENVIRONMENTS(X) \
 	X(STMT_ENVIRONMENT_INSERT, \
 	  "INSERT INTO environments (" ENVIRONMENT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " \
-	  "$9, $10, $11, $12)", \
+	  "$9, $10, $11, $12, $13, $14, $15, $16)", \
 	  NULL) \
 	X(STMT_ENVIRONMENT_GET, "SELECT " ENVIRONMENT_COLS " FROM environments WHERE id = $1", NULL) \
 	X(STMT_ENVIRONMENT_LIST, \
@@ -28,9 +28,15 @@
 	  "AND ($3::bigint IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) " \
 	  "ORDER BY created_at DESC, id DESC LIMIT $5", \
 	  NULL) \
+	/* What the driver returned (migration 0008) is written only when given: a close keeps \
+	 * what the create stored. */ \
 	X(STMT_ENVIRONMENT_SET, \
 	  "UPDATE environments SET state = $2, external_id = COALESCE($3, external_id), " \
-	  "console_url = COALESCE($4, console_url), closed_at = $5 WHERE id = $1", \
+	  "console_url = COALESCE($4, console_url), closed_at = $5, " \
+	  "scim_url = COALESCE($6, scim_url), " \
+	  "scim_token_sealed = COALESCE($7, scim_token_sealed), " \
+	  "saml_entity_id = COALESCE($8, saml_entity_id), " \
+	  "saml_acs_url = COALESCE($9, saml_acs_url) WHERE id = $1", \
 	  NULL) \
 	X(STMT_ENV_REQUEST_INSERT, \
 	  "INSERT INTO env_requests (" ENV_REQUEST_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " \
@@ -61,6 +67,12 @@
 	X(STMT_ENV_REQUEST_DUE, \
 	  "SELECT id FROM env_requests WHERE state = 'approved' AND next_attempt_at <= $1 " \
 	  "AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at, id LIMIT $2", \
+	  NULL) \
+	/* R2.3 report: requests approved in [$1, $2) that went on. A fulfilled request changes no \
+	 * more, so its updated_at is when it was fulfilled. */ \
+	X(STMT_ENV_REQUEST_SLO_ROWS, \
+	  "SELECT kind, state, due_on, updated_at FROM env_requests WHERE decided_at >= $1 " \
+	  "AND decided_at < $2 AND state IN ('approved','fulfilled','failed')", \
 	  NULL) \
 	X(STMT_ENV_EVENT_INSERT, \
 	  "INSERT INTO env_request_events (request_id, seq, at, actor_id, event, note) " \

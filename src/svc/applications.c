@@ -16,6 +16,7 @@
 #include "core/calendar.h"
 #include "core/validate.h"
 #include "store/applications.h"
+#include "store/environments.h"
 #include "store/outbox.h"
 #include "svc/accounts_tx.h"
 #include "svc/audit.h"
@@ -1256,27 +1257,42 @@ struct slo_ctx {
 	struct ymd today;
 };
 
-static void slo_row(void *ctx, enum app_kind kind, enum app_state state, const char *due_on,
-                    int64_t fulfilled_at)
+/* One approved item, application or environment request, on line l. */
+static void slo_count(struct slo_line *l, struct ymd today, int fulfilled, int failed, int open,
+                      const char *due_on, int64_t fulfilled_at)
 {
-	struct slo_ctx *c = ctx;
-	struct slo_line *l = &c->r->line[kind];
 	struct ymd due = {0, 0, 0};
 	int has_due = due_on && ymd_parse(due_on, &due) == 0;
 	l->approved++;
-	if (state == APP_FULFILLED) {
+	if (fulfilled) {
 		/* On time: fulfilled on or before the due day (JST). */
 		if (has_due && ymd_cmp(ymd_of_epoch_jst(fulfilled_at), due) <= 0)
 			l->on_time++;
 		else
 			l->late++;
-	} else if (state == APP_FAILED) {
+	} else if (failed) {
 		l->failed++;
-	} else if (state == APP_APPROVED) {
+	} else if (open) {
 		l->open++;
-		if (has_due && ymd_cmp(c->today, due) > 0)
+		if (has_due && ymd_cmp(today, due) > 0)
 			l->open_overdue++;
 	}
+}
+
+static void slo_row(void *ctx, enum app_kind kind, enum app_state state, const char *due_on,
+                    int64_t fulfilled_at)
+{
+	struct slo_ctx *c = ctx;
+	slo_count(&c->r->line[kind], c->today, state == APP_FULFILLED, state == APP_FAILED,
+	          state == APP_APPROVED, due_on, fulfilled_at);
+}
+
+static void slo_env_row(void *ctx, enum envreq_kind kind, enum envreq_state state,
+                        const char *due_on, int64_t fulfilled_at)
+{
+	struct slo_ctx *c = ctx;
+	slo_count(&c->r->env[kind], c->today, state == ENVREQ_FULFILLED, state == ENVREQ_FAILED,
+	          state == ENVREQ_APPROVED, due_on, fulfilled_at);
 }
 
 struct slo_tx_ctx {
@@ -1287,7 +1303,8 @@ struct slo_tx_ctx {
 static enum gcas_err slo_tx(struct db *db, void *ctx)
 {
 	struct slo_tx_ctx *c = ctx;
-	return store_app_slo_rows(db, c->from, c->to, slo_row, &c->s);
+	enum gcas_err e = store_app_slo_rows(db, c->from, c->to, slo_row, &c->s);
+	return e ? e : store_env_request_slo_rows(db, c->from, c->to, slo_env_row, &c->s);
 }
 
 enum gcas_err svc_app_slo_report(const struct env *env, const struct actor *ac, struct arena *a,

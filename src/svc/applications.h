@@ -8,6 +8,7 @@
 #define GCAS_SVC_APPLICATIONS_H
 
 #include "core/application.h"
+#include "core/environment.h"
 #include "svc/accounts.h"
 
 struct app_input {
@@ -98,7 +99,8 @@ enum gcas_err svc_app_list(const struct env *env, const struct actor *ac, struct
  * application counts in the month of its approval, decided_at, JST), fulfilled within their due
  * date, fulfilled late, failed (could not be carried out), and still open (open_overdue: past
  * due). The on-time share is on_time / (on_time + late + open_overdue): a backlog lowers it.
- * Operator only. */
+ * Environment requests (issue 4 §2), due 5 business days after approval too, are counted the
+ * same way in env[] (create, delete). Operator only. */
 struct slo_line {
 	enum app_kind kind;
 	int64_t approved, on_time, late, open_overdue, open, failed;
@@ -106,6 +108,7 @@ struct slo_line {
 struct slo_report {
 	int year, month;
 	struct slo_line line[APP_KIND__MAX];
+	struct slo_line env[ENVREQ_KIND__MAX]; /* by enum envreq_kind; their kind is unused */
 };
 enum gcas_err svc_app_slo_report(const struct env *env, const struct actor *ac, struct arena *a,
                                  int year, int month, struct slo_report *out);

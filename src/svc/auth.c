@@ -16,6 +16,7 @@
 #include "base/utf8.h"
 #include "core/validate.h"
 #include "crypto/webauthn.h"
+#include "signer/signer.h"
 #include "store/outbox.h"
 #include "svc/audit.h"
 
@@ -308,6 +309,38 @@ enum gcas_err svc_session_resolve(const struct env *env, struct arena *a, const 
 
 /* ---- second factor ---- */
 
+/* ---- TOTP secrets at rest (issue 4 §4) ----
+ * With a signer, a new TOTP secret is stored sealed (signer_seal, purpose "totp") as "s1:" +
+ * the sealed text, so a copy of the database does not give away anyone's second factor. Rows
+ * written before (plain base32, which never contains ':') keep working. */
+#define TOTP_SEALED "s1:"
+
+/* The value to store for a new secret: sealed when there is a signer, else the secret. */
+static const char *totp_stored(struct signer *s, struct arena *a, const char *secret)
+{
+	char *sealed = NULL;
+	if (!s)
+		return secret;
+	if (signer_seal(s, a, "totp", secret, strlen(secret), &sealed))
+		return NULL;
+	return arena_printf(a, TOTP_SEALED "%s", sealed);
+}
+
+/* The secret of a stored value; NULL when it is sealed and cannot be opened (no signer, or
+ * another key_file: logged, and the factor then matches no code). */
+static const char *totp_plain(struct signer *s, struct arena *a, const struct factor *f)
+{
+	char *plain = NULL;
+	size_t len = 0;
+	if (!f->secret || strncmp(f->secret, TOTP_SEALED, strlen(TOTP_SEALED)) != 0)
+		return f->secret;
+	if (!s || signer_unseal(s, a, "totp", f->secret + strlen(TOTP_SEALED), &plain, &len)) {
+		log_msg(LOG_ERROR, "a sealed TOTP secret cannot be opened", "factor", f->id, NULL);
+		return NULL;
+	}
+	return plain;
+}
+
 struct factor_ctx {
 	const struct env *env;
 	struct arena *a;
@@ -455,7 +488,9 @@ static enum gcas_err check_factor(struct db *db, struct factor_ctx *c)
 			int64_t step;
 			if (f[i].kind != FACTOR_TOTP || !f[i].confirmed)
 				continue;
-			if (totp_verify(f[i].secret, c->code, now, f[i].last_used_step, &step))
+			const char *secret = totp_plain(c->env->signer, c->a, &f[i]);
+			if (!secret ||
+			    totp_verify(secret, c->code, now, f[i].last_used_step, &step))
 				continue;
 			e = store_factor_use_step(db, f[i].id, step, now);
 			if (e == GCAS_ERR_CONFLICT) {
@@ -564,6 +599,7 @@ struct begin_ctx {
 	struct arena *a;
 	struct session_view *sv;
 	const char *secret;
+	struct signer *signer;
 };
 
 static enum gcas_err begin_tx(struct db *db, void *ctx)
@@ -583,18 +619,25 @@ static enum gcas_err begin_tx(struct db *db, void *ctx)
 	 * not invalidate an authenticator that was already scanned. */
 	for (size_t i = 0; i < n; i++) {
 		if (f[i].kind == FACTOR_TOTP && !f[i].confirmed) {
-			c->secret = f[i].secret;
-			return GCAS_OK;
+			c->secret = totp_plain(c->signer, c->a, &f[i]);
+			if (c->secret)
+				return GCAS_OK;
+			/* Unreadable (another key_file): start over with a new secret. */
+			if ((e = store_factor_delete(db, f[i].id, c->sv->acc.id)))
+				return e;
 		}
 	}
 	char id[33], secret[TOTP_SECRET_B32_SIZE];
 	if (rand_id(id) || totp_secret_new(secret))
 		return GCAS_ERR_CRYPTO;
+	const char *stored = totp_stored(c->signer, c->a, secret);
+	if (!stored)
+		return GCAS_ERR_CRYPTO;
 	struct factor nf = {.id = id,
 	                    .account_id = c->sv->acc.id,
 	                    .kind = FACTOR_TOTP,
 	                    .label = "authenticator",
-	                    .secret = secret,
+	                    .secret = stored,
 	                    .created_at = clock_now()};
 	if ((e = store_factor_insert(db, &nf)))
 		return e;
@@ -605,7 +648,7 @@ static enum gcas_err begin_tx(struct db *db, void *ctx)
 enum gcas_err svc_totp_begin(const struct env *env, struct arena *a, struct session_view *sv,
                              struct totp_enrolment *out)
 {
-	struct begin_ctx c = {a, sv, NULL};
+	struct begin_ctx c = {a, sv, NULL, env->signer};
 	enum gcas_err e = store_tx(env->st, begin_tx, &c);
 	if (e)
 		return e;
@@ -632,7 +675,8 @@ static enum gcas_err confirm_tx(struct db *db, void *ctx)
 			pending = &f[i];
 	}
 	c->ok = 0;
-	if (!pending || totp_verify(pending->secret, c->code, now, 0, &step))
+	const char *secret = pending ? totp_plain(c->env->signer, c->a, pending) : NULL;
+	if (!secret || totp_verify(secret, c->code, now, 0, &step))
 		return GCAS_OK;
 	/* One authenticator per account: the new one replaces any earlier one, and new recovery
 	 * codes replace the old ones. */

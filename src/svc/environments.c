@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Environment request use cases (issue 4 §2, S6, R4.2), see svc/environments.h. Submit and
- * decide are one transaction each (change + history event + audit record + outbox mail).
- * Fulfilment is three steps so that no transaction is held open across a CSP call: claim the
- * request under a lease (attempts + 1), call the driver, record the outcome. */
+ * decide are one transaction each (change + history event + audit record + outbox mail: the
+ * operators on submission, the applicant on every decision and outcome). Fulfilment is three
+ * steps so that no transaction is held open across a CSP call: claim the request under a lease
+ * (attempts + 1), call the driver, record the outcome (what the driver returned, the SCIM token
+ * sealed; on a close, every assignment to the environment revoked). */
 #include "svc/environments.h"
 
 #include <jansson.h>
@@ -13,9 +15,12 @@
 #include "base/log.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "signer/signer.h"
+#include "store/applications.h"
+#include "store/assignments.h"
+#include "store/systems.h"
 #include "svc/audit.h"
 #include "svc/calendar.h"
-#include "store/systems.h"
 #include "svc/mail.h"
 #include "svc/provision.h"
 
@@ -23,6 +28,18 @@
  * retries (the idempotency key makes that retry safe). */
 #define LEASE_SLACK 60
 
+/* The operators approve every request (issue 4 §2), so each one hears of it when submitted. */
+static const struct mail_tmpl tmpl_submitted = {
+    "environment.submitted",
+    "【GCAS】環境の{{kind_ja}}の申請: {{team}} {{csp}} {{env_kind}}",
+    "[GCAS] New environment request ({{kind_en}}): {{team}} {{csp}} {{env_kind}}",
+    "{{applicant}} さんから環境の{{kind_ja}}の申請がありました。内容を確認し、承認または却下して"
+    "ください（承認から5営業日以内に実施）。\nプロジェクトチーム: {{team}}\nクラウド: {{csp}} "
+    "{{env_kind}}\n理由: {{reason}}\n{{url}}\n",
+    "{{applicant}} submitted an environment request ({{kind_en}}); please review it and approve "
+    "or reject it (due 5 business days after approval).\nProject team: {{team}}\nCSP: {{csp}} "
+    "{{env_kind}}\nReason: {{reason}}\n{{url}}\n",
+};
 static const struct mail_tmpl tmpl_decided = {
     "environment.decided",
     "【GCAS】環境申請の結果: {{kind_ja}} {{csp}} {{env_kind}}",
@@ -63,6 +80,12 @@ static const char *actor_id(const struct actor *ac)
 	return ac->acc ? ac->acc->id : NULL;
 }
 
+/* A driver's optional text: NULL when it gave none. */
+static const char *nonempty(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
 static char *new_id(struct arena *a)
 {
 	char *id = arena_alloc(a, 33);
@@ -90,14 +113,17 @@ char *svc_env_request_json(struct arena *a, const struct env_request *r)
 	return copy;
 }
 
+/* The SCIM token never leaves the store, not even sealed: only whether one is kept. */
 char *svc_environment_json(struct arena *a, const struct environment *e)
 {
-	json_t *o = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:I}",
-	                      "id", e->id, "project_id", e->project_id, "agency_id", e->agency_id,
-	                      "system_id", e->system_id, "csp", sys_csp_name(e->csp), "kind",
-	                      sys_env_name(e->kind), "state", env_state_name(e->state), "driver",
-	                      e->driver, "external_id", e->external_id, "console_url",
-	                      e->console_url, "created_at", (json_int_t)e->created_at);
+	json_t *o = json_pack(
+	    "{s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:I, s:s?, s:b, s:s?, s:s?}",
+	    "id", e->id, "project_id", e->project_id, "agency_id", e->agency_id, "system_id",
+	    e->system_id, "csp", sys_csp_name(e->csp), "kind", sys_env_name(e->kind), "state",
+	    env_state_name(e->state), "driver", e->driver, "external_id", e->external_id,
+	    "console_url", e->console_url, "created_at", (json_int_t)e->created_at, "scim_url",
+	    e->scim_url, "scim_token_stored", e->scim_token_sealed != NULL, "saml_entity_id",
+	    e->saml_entity_id, "saml_acs_url", e->saml_acs_url);
 	if (!o)
 		return NULL;
 	if (e->closed_at)
@@ -154,6 +180,31 @@ static enum gcas_err mail_applicant(struct db *db, const struct env *env, struct
 	                      "url",         url ? url : "",
 	                      NULL};
 	return mail_enqueue(db, env, a, acc.email, acc.id, t, vars);
+}
+
+/* Every active operator hears of a new request (issue 4 §2: the operator approves). */
+static enum gcas_err mail_operators(struct db *db, const struct env *env, struct arena *a,
+                                    const struct actor *ac, const struct env_request *r,
+                                    const char *team)
+{
+	struct account *to;
+	size_t n = 0;
+	enum gcas_err e = store_app_approvers(db, a, ROLE_OPERATOR, NULL, NULL, &to, &n);
+	if (e)
+		return e;
+	const char *url = arena_printf(a, "%s/environments/requests/%s", env->cfg->base_url, r->id);
+	const char *vars[] = {"kind_ja",   envreq_kind_label(r->kind, 0),
+	                      "kind_en",   envreq_kind_label(r->kind, 1),
+	                      "csp",       sys_csp_label(r->csp),
+	                      "env_kind",  sys_env_name(r->env_kind),
+	                      "team",      team ? team : "",
+	                      "applicant", ac->label ? ac->label : "",
+	                      "reason",    r->reason ? r->reason : "",
+	                      "url",       url ? url : "",
+	                      NULL};
+	for (size_t i = 0; !e && i < n; i++)
+		e = mail_enqueue(db, env, a, to[i].email, to[i].id, &tmpl_submitted, vars);
+	return e;
 }
 
 /* ---- submitting ---- */
@@ -285,7 +336,9 @@ static enum gcas_err submit_tx(struct db *db, void *ctx)
 	r->created_at = r->updated_at = clock_now();
 	if ((e = store_env_request_insert(db, r)))
 		return e;
-	return record(db, c->a, c->ac, r, "submitted", NULL);
+	if ((e = record(db, c->a, c->ac, r, "submitted", NULL)))
+		return e;
+	return mail_operators(db, c->env, c->a, c->ac, r, team.name);
 }
 
 static enum gcas_err submit(const struct env *env, const struct actor *ac, struct arena *a,
@@ -429,6 +482,8 @@ struct attempt_ctx {
 	struct provision_result res;
 	enum gcas_err driver_err;
 	int64_t now;
+	const char *token_sealed; /* res.scim_token sealed, or NULL */
+	const char *token_note;   /* why a token the driver gave is not kept, or NULL */
 };
 
 static enum gcas_err claim_tx(struct db *db, void *ctx)
@@ -457,6 +512,8 @@ static enum gcas_err record_tx(struct db *db, void *ctx)
 	int64_t now = clock_now();
 	int ok = c->driver_err == GCAS_OK, final = !ok && r->attempts >= ENV_MAX_ATTEMPTS;
 	const char *event = ok ? "fulfilled" : final ? "failed" : "attempt_failed";
+	const char *note = NULL;
+	int64_t revoked = 0;
 	enum gcas_err e;
 	r->lease_until = 0;
 	r->updated_at = now;
@@ -467,12 +524,25 @@ static enum gcas_err record_tx(struct db *db, void *ctx)
 		en->state = ENV_ACTIVE;
 		en->external_id = c->res.external_id;
 		en->console_url = c->res.console_url;
+		en->scim_url = nonempty(c->res.scim_url);
+		en->scim_token_sealed = c->token_sealed;
+		en->saml_entity_id = nonempty(c->res.saml_entity_id);
+		en->saml_acs_url = nonempty(c->res.saml_acs_url);
+		note = c->token_note;
 	} else if (ok) {
 		en->state = ENV_CLOSED;
 		en->closed_at = now;
-		/* Hook: every assignment to this environment is revoked here, in this transaction,
-		 * once assignments exist (issue 4 §2: "revokes every assignment to it"). There are
-		 * none yet. */
+		/* Issue 4 §2: deleting an environment revokes every assignment to it, in the
+		 * transaction that closes it; the SCIM push then deactivates the CSP users. */
+		e = store_assignments_revoke_environment(db, en->id, now, "environment closed",
+		                                         &revoked);
+		if (e)
+			return e;
+		note = arena_printf(c->a,
+		                    "割り当て %lld 件を取り消しました / %lld assignments revoked",
+		                    (long long)revoked, (long long)revoked);
+		if (!note)
+			return GCAS_ERR_NOMEM;
 	} else if (final) {
 		/* A create that never succeeded leaves a failed environment; a delete that never
 		 * succeeded leaves the environment as it was: still open at the CSP. */
@@ -482,11 +552,47 @@ static enum gcas_err record_tx(struct db *db, void *ctx)
 		return e;
 	if ((e = store_env_request_update(db, r, ENVREQ_APPROVED)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
-	if ((e = record(db, c->a, c->ac, r, event, r->last_error)))
+	if ((e = record(db, c->a, c->ac, r, event, ok ? note : r->last_error)))
 		return e;
 	if (ok)
 		return mail_applicant(db, c->env, c->a, r, &tmpl_done, NULL, en);
 	return final ? mail_applicant(db, c->env, c->a, r, &tmpl_failed, NULL, en) : GCAS_OK;
+}
+
+/* §3: the SCIM bearer token a create returned is kept only sealed under [keys] key_file
+ * (signer_seal, purpose "scim-token"); with no signer, or when sealing fails, it is not kept at
+ * all and the history and audit record say why (the SCIM push then has no credential for this
+ * environment, which the operator sees on the request). The plaintext is wiped whatever
+ * happened. */
+static void seal_token(const struct env *env, struct attempt_ctx *c)
+{
+	struct provision_result *res = &c->res;
+	char *sealed = NULL;
+	c->token_sealed = c->token_note = NULL;
+	if (c->driver_err || c->r.kind != ENVREQ_CREATE || !res->scim_token[0])
+		goto out;
+	if (!env->signer) {
+		c->token_note =
+		    "SCIM トークンを保存しませんでした（[keys] key_file の鍵がありません） / "
+		    "SCIM token not stored: no [keys] key_file to seal it with";
+		goto out;
+	}
+	enum gcas_err e = signer_seal(env->signer, c->a, "scim-token", res->scim_token,
+	                              strlen(res->scim_token), &sealed);
+	if (e) {
+		c->token_note =
+		    arena_printf(c->a,
+		                 "SCIM トークンを保存しませんでした（封印に失敗: %s） / "
+		                 "SCIM token not stored: sealing failed (%s)",
+		                 gcas_err_name(e), gcas_err_name(e));
+		goto out;
+	}
+	c->token_sealed = sealed;
+out:
+	explicit_bzero(res->scim_token, sizeof(res->scim_token));
+	if (c->token_note)
+		log_msg(LOG_WARN, "SCIM token not stored", "request", c->r.id, "why", c->token_note,
+		        NULL);
 }
 
 /* One attempt at request id. GCAS_OK when an outcome was recorded (success or failure). */
@@ -520,6 +626,7 @@ static enum gcas_err attempt(const struct env *env, const struct actor *ac, stru
 	if (c->driver_err)
 		log_msg(LOG_WARN, "provisioning attempt failed", "request", c->r.id, "driver",
 		        d->name, "error", c->res.error, NULL);
+	seal_token(env, c);
 	if ((e = store_tx(env->st, record_tx, c)))
 		return e;
 	if (out)
@@ -672,6 +779,43 @@ enum gcas_err svc_local_cloud_get(const struct env *env, const struct actor *ac,
 		return e;
 	if (env_out)
 		*env_out = en;
+	return GCAS_OK;
+}
+
+/* ---- the command line's applicant ---- */
+
+struct applicant_ctx {
+	struct arena *a;
+	const char *email;
+	struct account *acc;
+};
+
+static enum gcas_err applicant_tx(struct db *db, void *ctx)
+{
+	struct applicant_ctx *c = ctx;
+	return store_account_get_by_email(db, c->a, c->email, c->acc);
+}
+
+enum gcas_err svc_env_applicant(const struct env *env, struct arena *a, const char *email,
+                                struct account *acc, struct actor *out)
+{
+	char *lower = arena_strdup(a, email ? email : "");
+	if (!lower)
+		return GCAS_ERR_NOMEM;
+	str_lower(lower);
+	struct applicant_ctx c = {a, str_trim(lower), acc};
+	if (!*c.email)
+		return GCAS_ERR_NOTFOUND;
+	enum gcas_err e = store_run(env->st, applicant_tx, &c);
+	if (e)
+		return e;
+	/* Only someone who could sign in and request on the web may be acted as. */
+	if (acc->status != ACCOUNT_ACTIVE || !policy_role_can(acc->role, ACT_ENV_APPLY))
+		return GCAS_ERR_DENIED;
+	*out = (struct actor){0};
+	actor_from_account(out, acc);
+	out->ip = "cli";
+	out->request_id = "cli-env";
 	return GCAS_OK;
 }
 

@@ -66,7 +66,13 @@ enum gcas_err svc_env_provision_run(const struct env *env, int64_t *count);
 enum gcas_err svc_local_cloud_get(const struct env *env, const struct actor *ac, struct arena *a,
                                   const char *external_id, struct local_cloud_acct *out,
                                   struct environment *env_out);
-/* JSON object texts for the API (arena; NULL on OOM). */
+/* `gcas env request --as EMAIL`: the actor of the account with that address (case ignored),
+ * acting from the command line as it would on the web. acc is read into a. NOTFOUND (no such
+ * account); DENIED when it is not active or its role may not request environments. */
+enum gcas_err svc_env_applicant(const struct env *env, struct arena *a, const char *email,
+                                struct account *acc, struct actor *out);
+/* JSON object texts for the API (arena; NULL on OOM). svc_environment_json never carries the
+ * SCIM token, only "scim_token_stored". */
 char *svc_env_request_json(struct arena *a, const struct env_request *r);
 char *svc_environment_json(struct arena *a, const struct environment *e);
 

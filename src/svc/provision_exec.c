@@ -2,7 +2,8 @@
 /* The `exec` provisioning driver: runs the operator's command (e.g. a Terraform pipeline)
  * without a shell — posix_spawn with argv split on spaces, so nothing from a request is ever
  * interpreted — with the request JSON on stdin, and reads a JSON object back from stdout
- * ({"external_id": ..., "console_url": ...}). A non-zero exit is a failure whose reason is the
+ * ({"external_id": ..., "console_url": ...}, optionally "scim_url", "scim_token",
+ * "saml_entity_id", "saml_acs_url"). A non-zero exit is a failure whose reason is the
  * first line of stderr; a command still running after [provision] timeout is killed. */
 #include "svc/provision.h"
 
@@ -12,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +230,42 @@ static void failure_reason(const struct run *r, int64_t timeout_s, char *why, si
 		         WIFSIGNALED(r->status) ? WTERMSIG(r->status) : 0);
 }
 
+/* The optional members a create may answer with (issue 4 §3, §4); see struct provision_result. */
+struct opt_member {
+	const char *name;
+	size_t off, cap;
+};
+#define OM(f)                                                                                      \
+	{                                                                                          \
+#f, offsetof(struct provision_result, f),                                          \
+		    sizeof(((struct provision_result *)0)->f)                                      \
+	}
+static const struct opt_member opt_members[] = {OM(scim_url), OM(scim_token), OM(saml_entity_id),
+                                                OM(saml_acs_url)};
+#undef OM
+
+/* Copy the optional members of o into res. Absent or null: left empty. Anything but a string
+ * that fits is refused (GCAS_ERR_IO, the reason in res->error): a half-read answer must not
+ * leave an environment whose users can never be pushed without anyone noticing. */
+static enum gcas_err read_optional(json_t *o, struct provision_result *res)
+{
+	for (size_t i = 0; i < sizeof(opt_members) / sizeof(opt_members[0]); i++) {
+		const struct opt_member *m = &opt_members[i];
+		json_t *v = json_object_get(o, m->name);
+		char *dst = (char *)res + m->off;
+		if (!v || json_is_null(v))
+			continue;
+		if (json_is_string(v) && !str_copy(dst, m->cap, json_string_value(v)))
+			continue;
+		dst[0] = '\0';
+		snprintf(res->error, sizeof(res->error),
+		         "exec driver: \"%s\" in stdout is not a string of at most %zu bytes",
+		         m->name, m->cap - 1);
+		return GCAS_ERR_IO;
+	}
+	return GCAS_OK;
+}
+
 static enum gcas_err exec_run(const struct env *env, const char *arg,
                               const struct provision_req *rq, struct provision_result *res,
                               int want_ids)
@@ -260,7 +298,9 @@ static enum gcas_err exec_run(const struct env *env, const char *arg,
 		e = GCAS_ERR_IO;
 		str_copy(res->error, sizeof(res->error),
 		         "exec driver: stdout is not a JSON object with external_id");
+		goto out;
 	}
+	e = read_optional(o, res);
 out:
 	json_decref(o);
 	free(input);
@@ -280,8 +320,86 @@ static enum gcas_err exec_close(const struct env *env, const char *arg,
 	return exec_run(env, arg, rq, res, 0);
 }
 
+/* §6 BreakGlass: {"action":"cred_issue"|"cred_revoke", ...} on stdin; an issue answers
+ * {"credential_id": ..., "secret": ..., "login_url": ...} on stdout, a revoke only its exit
+ * status (revoking what is gone must exit 0). */
+static char *cred_req_json(const char *action, const struct provision_cred_req *rq)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:I, s:s?}", "action", action,
+	              "request_id", rq->request_id, "idempotency_key", rq->idempotency_key,
+	              "external_id", rq->external_id, "csp", sys_csp_name(rq->csp), "person_email",
+	              rq->person_email, "privilege", rq->privilege, "expires_at",
+	              (json_int_t)rq->expires_at, "credential_id", rq->credential_id);
+	if (!o)
+		return NULL;
+	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return text;
+}
+
+static enum gcas_err exec_cred(const struct env *env, const char *arg,
+                               const struct provision_cred_req *rq, struct provision_cred *res,
+                               int issue)
+{
+	int64_t timeout = env->cfg->provision_timeout > 0 ? env->cfg->provision_timeout : 300;
+	char *input = cred_req_json(issue ? "cred_issue" : "cred_revoke", rq);
+	struct run *r = calloc(1, sizeof(*r));
+	enum gcas_err e = GCAS_ERR_NOMEM;
+	json_t *o = NULL;
+	if (!input || !r) {
+		str_copy(res->error, sizeof(res->error), "exec driver: out of memory");
+		goto out;
+	}
+	e = run_command(arg ? arg : "", input, timeout, r, res->error, sizeof(res->error));
+	if (e)
+		goto out;
+	e = GCAS_ERR_IO;
+	if (r->timed_out || !WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0) {
+		failure_reason(r, timeout, res->error, sizeof(res->error));
+		goto out;
+	}
+	e = GCAS_OK;
+	if (!issue)
+		goto out;
+	o = json_loadb(r->out, r->nout, 0, NULL);
+	const char *id = json_string_value(json_object_get(o, "credential_id"));
+	const char *secret = json_string_value(json_object_get(o, "secret"));
+	const char *url = json_string_value(json_object_get(o, "login_url"));
+	if (!id || !*id || !secret || !*secret ||
+	    str_copy(res->credential_id, sizeof(res->credential_id), id) ||
+	    str_copy(res->secret, sizeof(res->secret), secret) ||
+	    str_copy(res->login_url, sizeof(res->login_url), url ? url : "")) {
+		e = GCAS_ERR_IO;
+		explicit_bzero(res->secret, sizeof(res->secret));
+		str_copy(res->error, sizeof(res->error),
+		         "exec driver: stdout is not a JSON object with credential_id and secret");
+	}
+out:
+	json_decref(o);
+	if (r)
+		explicit_bzero(r->out, sizeof(r->out)); /* the secret passed through here */
+	free(input);
+	free(r);
+	return e;
+}
+
+static enum gcas_err exec_cred_issue(const struct env *env, const char *arg,
+                                     const struct provision_cred_req *rq,
+                                     struct provision_cred *res)
+{
+	return exec_cred(env, arg, rq, res, 1);
+}
+
+static enum gcas_err exec_cred_revoke(const struct env *env, const char *arg,
+                                      const struct provision_cred_req *rq,
+                                      struct provision_cred *res)
+{
+	return exec_cred(env, arg, rq, res, 0);
+}
+
 const struct provision_driver provision_exec = {.name = "exec",
                                                 .create = exec_create,
                                                 .close = exec_close,
-                                                .cred_issue = NULL,
-                                                .cred_revoke = NULL};
+                                                .cred_issue = exec_cred_issue,
+                                                .cred_revoke = exec_cred_revoke};

@@ -13,6 +13,9 @@
 #include "base/clock.h"
 #include "base/rand.h"
 #include "base/str.h"
+#include "base/codec.h"
+#include "crypto/token.h"
+#include "store/breakglass.h"
 #include "store/environments.h"
 
 const struct provision_driver *provision_driver_for(const struct config *cfg, enum sys_csp csp,
@@ -110,6 +113,30 @@ static enum gcas_err local_create(const struct env *env, const char *arg,
 	arena_free(a);
 	if (e)
 		snprintf(res->error, sizeof(res->error), "local cloud: %s", gcas_err_name(e));
+	/* §3: the simulated cloud's identity store takes SCIM pushes at
+	 * /local-cloud/<environment id>/scim/v2 (proto_scim.c) with a fresh bearer token (32
+	 * random bytes, base64url); the environment keeps it sealed. */
+	unsigned char tok[32];
+	if (!e && rand_bytes(tok, sizeof(tok)) == 0) {
+		snprintf(res->scim_url, sizeof(res->scim_url), "%s/local-cloud/%s/scim/v2",
+		         env->cfg->base_url ? env->cfg->base_url : "",
+		         rq->environment_id ? rq->environment_id : res->external_id);
+		b64url_encode(res->scim_token, tok, sizeof(tok));
+	}
+	explicit_bzero(tok, sizeof(tok));
+	/* §4: the simulated cloud's console is a SAML service provider of its own
+	 * (page_local_cloud_saml.c): console sign-in sends its Response there. The same URLs as
+	 * svc/saml.c derives from base_url (without a trailing slash). */
+	const char *base = env->cfg->base_url ? env->cfg->base_url : "";
+	int blen = (int)strlen(base);
+	while (blen && base[blen - 1] == '/')
+		blen--;
+	if (!e) {
+		snprintf(res->saml_entity_id, sizeof(res->saml_entity_id),
+		         "%.*s/local-cloud/%s/saml", blen, base, res->external_id);
+		snprintf(res->saml_acs_url, sizeof(res->saml_acs_url),
+		         "%.*s/local-cloud/%s/saml/acs", blen, base, res->external_id);
+	}
 	return e;
 }
 
@@ -131,8 +158,112 @@ static enum gcas_err local_close(const struct env *env, const char *arg,
 	return e;
 }
 
+/* ---- §6 BreakGlass: emergency users of the simulated cloud ---- */
+
+struct cred_ctx {
+	const struct env *env;
+	const struct provision_cred_req *rq;
+	struct provision_cred *res;
+	struct arena *a;
+	const char *hash; /* SHA-256 of the new one-time password */
+};
+
+/* A new emergency user (or, on a retry whose answer was lost, the same user with a new
+ * password): the password itself is returned once and only its hash kept. */
+static enum gcas_err cred_issue_tx(struct db *db, void *ctx)
+{
+	struct cred_ctx *c = ctx;
+	struct local_cloud_acct acct;
+	struct local_bg_cred cred;
+	enum gcas_err e = store_local_cloud_get(db, c->a, c->rq->external_id, &acct);
+	if (e)
+		return e;
+	if (strcmp(acct.state, "open") != 0)
+		return GCAS_ERR_CONFLICT;
+	e = store_local_bg_get_by_key(db, c->a, c->rq->idempotency_key, &cred);
+	if (e == GCAS_OK) {
+		e = store_local_bg_resecret(db, cred.id, c->hash, c->rq->expires_at);
+		if (!e)
+			str_copy(c->res->credential_id, sizeof(c->res->credential_id), cred.id);
+		return e;
+	}
+	if (e != GCAS_ERR_NOTFOUND)
+		return e;
+	unsigned char rb[8];
+	char id[3 + 16 + 1] = "bg-";
+	if (rand_bytes(rb, sizeof(rb)))
+		return GCAS_ERR_CRYPTO;
+	hex_encode(id + 3, rb, sizeof(rb));
+	cred =
+	    (struct local_bg_cred){.id = id,
+	                           .cloud_id = acct.id,
+	                           .idempotency_key = c->rq->idempotency_key,
+	                           .person_email = c->rq->person_email ? c->rq->person_email : "",
+	                           .privilege = c->rq->privilege ? c->rq->privilege : "admin",
+	                           .secret_hash = c->hash,
+	                           .expires_at = c->rq->expires_at,
+	                           .created_at = clock_now()};
+	if ((e = store_local_bg_insert(db, &cred)))
+		return e;
+	str_copy(c->res->credential_id, sizeof(c->res->credential_id), id);
+	return GCAS_OK;
+}
+
+static enum gcas_err local_cred_issue(const struct env *env, const char *arg,
+                                      const struct provision_cred_req *rq,
+                                      struct provision_cred *res)
+{
+	(void)arg;
+	char hash[SHA256_HEX_SIZE];
+	if (!rq->idempotency_key || !*rq->idempotency_key || !rq->external_id) {
+		str_copy(res->error, sizeof(res->error), "local cloud: no environment or key");
+		return GCAS_ERR_INVALID;
+	}
+	/* 256 random bits as base64url: a one-time password nobody can guess (no slow hash
+	 * needed, crypto/token.h). */
+	if (token_new(res->secret, sizeof(res->secret), "") || token_hash(res->secret, hash)) {
+		str_copy(res->error, sizeof(res->error), "local cloud: no randomness");
+		return GCAS_ERR_CRYPTO;
+	}
+	struct arena *a = arena_new(4096);
+	if (!a)
+		return GCAS_ERR_NOMEM;
+	struct cred_ctx c = {env, rq, res, a, hash};
+	enum gcas_err e = store_tx(env->st, cred_issue_tx, &c);
+	arena_free(a);
+	if (e) {
+		explicit_bzero(res->secret, sizeof(res->secret));
+		snprintf(res->error, sizeof(res->error), "local cloud: %s: %s", rq->external_id,
+		         gcas_err_name(e));
+		return e;
+	}
+	snprintf(res->login_url, sizeof(res->login_url), "%s/local-cloud/%s/emergency-signin",
+	         env->cfg->base_url ? env->cfg->base_url : "", rq->external_id);
+	return GCAS_OK;
+}
+
+static enum gcas_err cred_revoke_tx(struct db *db, void *ctx)
+{
+	struct cred_ctx *c = ctx;
+	enum gcas_err e = store_local_bg_revoke(db, c->rq->credential_id, clock_now());
+	return e == GCAS_ERR_NOTFOUND ? GCAS_OK : e; /* nothing left to revoke */
+}
+
+static enum gcas_err local_cred_revoke(const struct env *env, const char *arg,
+                                       const struct provision_cred_req *rq,
+                                       struct provision_cred *res)
+{
+	(void)arg;
+	struct cred_ctx c = {env, rq, res, NULL, NULL};
+	enum gcas_err e = rq->credential_id ? store_tx(env->st, cred_revoke_tx, &c) : GCAS_OK;
+	if (e)
+		snprintf(res->error, sizeof(res->error), "local cloud: revoke %s: %s",
+		         rq->credential_id, gcas_err_name(e));
+	return e;
+}
+
 const struct provision_driver provision_local = {.name = "local",
                                                  .create = local_create,
                                                  .close = local_close,
-                                                 .cred_issue = NULL,
-                                                 .cred_revoke = NULL};
+                                                 .cred_issue = local_cred_issue,
+                                                 .cred_revoke = local_cred_revoke};

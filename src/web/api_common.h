@@ -77,6 +77,7 @@ extern const struct api_doc_part api_doc_mail;         /* api_mail.c */
 extern const struct api_doc_part api_doc_import;       /* api_import.c */
 extern const struct api_doc_part api_doc_systems;      /* api_systems.c */
 extern const struct api_doc_part api_doc_environments; /* api_environments.c */
+extern const struct api_doc_part api_doc_assignments;  /* api_assignments.c */
 
 /* Decode the request body per b into target (first member: the uint64_t presence mask, see
  * jsonin.h). optional != 0: an empty body is accepted as {} (operations without input).

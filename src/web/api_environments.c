@@ -252,7 +252,9 @@ static const char env_schemas[] =
     "},\"state\":{\"type\":\"string\","
     "\"enum\":[\"provisioning\",\"active\",\"closing\",\"closed\",\"failed\"]},\"driver\":" STR
     ",\"external_id\":" NSTR ",\"console_url\":" NSTR ",\"created_at\":" INTV ",\"closed_at\":" INTV
-    "}},"
+    ",\"scim_url\":" NSTR ",\"scim_token_stored\":{\"type\":\"boolean\",\"description\":"
+    "\"Whether the SCIM bearer token the driver returned is kept (sealed at rest; never "
+    "returned).\"},\"saml_entity_id\":" NSTR ",\"saml_acs_url\":" NSTR "}},"
     "\"EnvironmentRequest\":{\"type\":\"object\",\"description\":\"A request to create or "
     "delete an environment: approved by the operator, due 5 business days after approval "
     "(R2.3), fulfilled through the CSP's provisioning driver with retries (8 attempts, backoff "

@@ -218,6 +218,7 @@ static const struct api_doc_part *const parts[] = {
     &api_doc_import,
     &api_doc_systems,
     &api_doc_environments,
+    &api_doc_assignments,
 };
 /* clang-format on */
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))

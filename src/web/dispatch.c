@@ -131,14 +131,19 @@ static void client_identity(struct web_ctx *c)
 	}
 }
 
+/* A context built outside web_dispatch_table (tests) has no table: the main server's names. */
 const char *web_session_cookie(const struct web_ctx *c)
 {
-	return c->secure ? "__Host-gcas_session" : "gcas_session";
+	if (!c->table)
+		return c->secure ? "__Host-gcas_session" : "gcas_session";
+	return c->secure ? c->table->session_cookie_secure : c->table->session_cookie;
 }
 
 const char *web_csrf_cookie(const struct web_ctx *c)
 {
-	return c->secure ? "__Host-gcas_csrf" : "gcas_csrf";
+	if (!c->table)
+		return c->secure ? "__Host-gcas_csrf" : "gcas_csrf";
+	return c->secure ? c->table->csrf_cookie_secure : c->table->csrf_cookie;
 }
 
 void web_set_cookie(struct web_ctx *c, const char *name, const char *value, int64_t max_age)
@@ -333,8 +338,8 @@ static int parse_inputs(struct web_ctx *c)
 static const struct route *find_route(struct web_ctx *c, int *path_matched)
 {
 	*path_matched = 0;
-	for (size_t i = 0; i < web_nroutes; i++) {
-		const struct route *rt = &web_routes[i];
+	for (size_t i = 0; i < c->table->nroutes; i++) {
+		const struct route *rt = &c->table->routes[i];
 		if (!match(c, rt->pattern, c->req->path))
 			continue;
 		*path_matched = 1;
@@ -347,6 +352,19 @@ static const struct route *find_route(struct web_ctx *c, int *path_matched)
 
 void web_dispatch(const struct env *env, struct http_req *req, struct http_resp *resp)
 {
+	web_dispatch_table(env, NULL, req, resp);
+}
+
+void web_dispatch_table(const struct env *env, const struct web_table *table, struct http_req *req,
+                        struct http_resp *resp)
+{
+	/* The main server's table (web_nroutes is not a constant expression, hence built here). */
+	const struct web_table main_table = {.routes = web_routes,
+	                                     .nroutes = web_nroutes,
+	                                     .session_cookie = "gcas_session",
+	                                     .session_cookie_secure = "__Host-gcas_session",
+	                                     .csrf_cookie = "gcas_csrf",
+	                                     .csrf_cookie_secure = "__Host-gcas_csrf"};
 	int64_t t0 = clock_mono_ms();
 	struct web_ctx *c = arena_alloc(req->a, sizeof(*c));
 	if (!c) {
@@ -354,6 +372,7 @@ void web_dispatch(const struct env *env, struct http_req *req, struct http_resp 
 		return;
 	}
 	c->env = env;
+	c->table = table ? table : &main_table;
 	c->req = req;
 	c->resp = resp;
 	c->a = req->a;

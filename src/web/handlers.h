@@ -189,17 +189,82 @@
 	X(page_settings_webauthn) \
 	X(page_settings_webauthn_remove)
 /* keys: page_keys.c, api_keys.c */
-#define HANDLERS_KEYS(X)
+#define HANDLERS_KEYS(X) \
+	X(page_keys) \
+	X(page_keys_rotate) \
+	X(page_keys_revoke)
 /* oidc: proto_oidc.c (discovery, jwks, authorize, token, userinfo), page_oidc_clients.c */
-#define HANDLERS_OIDC(X)
+#define HANDLERS_OIDC(X) \
+	X(proto_oidc_discovery) \
+	X(proto_oidc_jwks) \
+	X(proto_oidc_authorize) \
+	X(proto_oidc_token) \
+	X(proto_oidc_userinfo) \
+	X(proto_oidc_revoke) \
+	X(page_oidc_clients) \
+	X(page_oidc_client_new_form) \
+	X(page_oidc_client_new) \
+	X(page_oidc_client_disable)
 /* saml: proto_saml.c (metadata, SSO, IdP-initiated), page_saml_sps.c, page_local_cloud_saml.c */
-#define HANDLERS_SAML(X)
+#define HANDLERS_SAML(X) \
+	X(proto_saml_metadata) \
+	X(proto_saml_sso_get) \
+	X(proto_saml_sso_post) \
+	X(proto_saml_continue) \
+	X(proto_saml_idp_initiated) \
+	X(page_console_signin) \
+	X(page_saml_sps) \
+	X(page_saml_sp_new_form) \
+	X(page_saml_sp_new) \
+	X(page_saml_sp_disable) \
+	X(proto_local_saml_metadata) \
+	X(proto_local_saml_login) \
+	X(proto_local_saml_acs)
 /* assignments and console: page_assignments.c, page_console.c, api_assignments.c */
-#define HANDLERS_ASSIGNMENTS(X)
+#define HANDLERS_ASSIGNMENTS(X) \
+	X(page_assignments) \
+	X(page_assignment_add) \
+	X(page_assignment_privilege) \
+	X(page_assignment_revoke) \
+	X(page_console) \
+	X(api_assignments_list) \
+	X(api_assignments_create) \
+	X(api_assignment_revoke)
 /* scim: proto_scim.c (/scim/v2 and /local-cloud/{id}/scim/v2) */
-#define HANDLERS_SCIM(X)
+#define HANDLERS_SCIM(X) \
+	X(proto_scim_spc) \
+	X(proto_scim_schemas) \
+	X(proto_scim_schema) \
+	X(proto_scim_types) \
+	X(proto_scim_type) \
+	X(proto_scim_list) \
+	X(proto_scim_create) \
+	X(proto_scim_search) \
+	X(proto_scim_get) \
+	X(proto_scim_replace) \
+	X(proto_scim_patch) \
+	X(proto_scim_delete)
 /* breakglass: page_breakglass.c (main server views; the listener has its own table) */
-#define HANDLERS_BREAKGLASS(X)
+#define HANDLERS_BREAKGLASS(X) \
+	X(page_breakglass) \
+	X(page_breakglass_register) \
+	X(page_breakglass_unregister) \
+	X(page_breakglass_request) \
+	X(page_local_cloud_bg_form) \
+	X(page_local_cloud_bg_signin) \
+	X(page_bg_home) \
+	X(page_bg_signin_form) \
+	X(page_bg_signin) \
+	X(page_bg_factor_form) \
+	X(page_bg_factor) \
+	X(page_bg_enrol) \
+	X(page_bg_signout) \
+	X(page_bg_request_form) \
+	X(page_bg_request) \
+	X(page_bg_request_view) \
+	X(page_bg_decide) \
+	X(page_bg_revoke) \
+	X(page_bg_issue)
 /* clang-format on */
 HANDLERS(H)
 #undef H

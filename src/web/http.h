@@ -64,5 +64,9 @@ const char *http_status_text(int status);
 /* The web layer's entry point: route, authenticate, check CSRF, run the handler, add security
  * headers. Never fails: every problem becomes a response. Thread-safe. */
 void web_dispatch(const struct env *env, struct http_req *req, struct http_resp *resp);
+/* The same over another listener's table (web/web.h struct web_table); NULL: the main one. */
+struct web_table;
+void web_dispatch_table(const struct env *env, const struct web_table *table, struct http_req *req,
+                        struct http_resp *resp);
 
 #endif

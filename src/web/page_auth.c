@@ -5,9 +5,75 @@
  * (no account enumeration). */
 #include <string.h>
 
+#include "base/codec.h"
 #include "base/str.h"
+#include "web/cookie.h"
 #include "web/handlers.h"
 #include "web/html.h"
+
+/* ---- where to go once signed in (web_require_signin) ---- */
+
+/* A protocol endpoint (OIDC authorize, SAML SSO) that needs a person remembers its own URL in
+ * a short-lived cookie and the sign-in pages return there once both factors are done. Only a
+ * path on this server is ever remembered or followed (no open redirect, RFC 9700 §4.11);
+ * the value is base64url so '?', '&', '%' and ';' survive the cookie grammar (RFC 6265
+ * §4.1.1). */
+#define RETURN_TTL     600  /* 10 minutes: long enough to sign in, short enough to go stale */
+#define RETURN_MAX_LEN 2048 /* base64url of this stays under COOKIE_MAX_PAIR */
+
+static const char *return_cookie(const struct web_ctx *c)
+{
+	return c->secure ? "__Host-gcas_return" : "gcas_return";
+}
+
+/* 1 when path is a same-origin path we may send the browser to. */
+static int return_path_ok(const char *path)
+{
+	if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return 0;
+	return strlen(path) <= RETURN_MAX_LEN && html_url_is_safe(path);
+}
+
+void web_require_signin(struct web_ctx *c, const char *return_to)
+{
+	if (c->authed) { /* nothing to do: go straight on */
+		web_redirect(c, return_path_ok(return_to) ? return_to : "/");
+		return;
+	}
+	if (return_path_ok(return_to)) {
+		size_t n = strlen(return_to);
+		char *enc = arena_alloc(c->a, b64url_len(n) + 1);
+		if (enc) {
+			b64url_encode(enc, return_to, n);
+			web_set_cookie(c, return_cookie(c), enc, RETURN_TTL);
+		}
+	}
+	if (c->has_session)
+		web_redirect(c, c->sv.has_totp || c->sv.has_webauthn ? "/signin/factor"
+		                                                     : "/signin/enrol");
+	else
+		web_redirect(c, "/signin");
+}
+
+/* Where a completed sign-in goes: the remembered path (the cookie is cleared) or home. */
+static const char *signin_done_target(struct web_ctx *c)
+{
+	const char *enc = cookie_get(&c->cookies, return_cookie(c));
+	if (!enc)
+		return "/";
+	web_set_cookie(c, return_cookie(c), "", -1);
+	size_t len = strlen(enc);
+	char *path = arena_alloc(c->a, len + 1);
+	if (!path)
+		return "/";
+	long n = b64_decode(path, len, enc, len);
+	if (n <= 0)
+		return "/";
+	path[n] = '\0';
+	if (strlen(path) != (size_t)n || !return_path_ok(path))
+		return "/";
+	return path;
+}
 
 /* Sign-in pages are narrow cards with the heading inside. */
 static void card_open(struct web_ctx *c, const char *cls, const char *tja, const char *ten)
@@ -164,7 +230,7 @@ void page_factor(struct web_ctx *c)
 		return;
 	}
 	web_set_cookie(c, web_session_cookie(c), token, 0);
-	web_redirect(c, "/");
+	web_redirect(c, signin_done_target(c));
 }
 
 /* The enrolment page is shared by sign-in (first time) and settings (a new authenticator). */
@@ -202,8 +268,8 @@ void enrol_page(struct web_ctx *c, const char *action, const char *error)
 }
 
 /* Recovery codes are shown once, right after enrolment. */
-void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE]);
-void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE])
+static void recovery_page_to(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE],
+                             const char *next)
 {
 	struct buf *b = &c->resp->body;
 	wide_card_begin(c, "リカバリーコード", "Recovery codes");
@@ -215,9 +281,18 @@ void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_S
 	html_lit(b, "<ul class=\"recovery-codes mono\">");
 	for (int i = 0; i < RECOVERY_CODES; i++)
 		html_printf(b, "<li><code>%s</code></li>", codes[i]);
-	html_printf(b, "</ul><p><a class=\"btn btn--primary\" href=\"/\">%s</a></p>",
-	            T(c, "ホームへ進む", "Continue to the home page"));
+	html_lit(b, "</ul><p><a class=\"btn btn--primary\" href=\"");
+	html_attr_url(b, next);
+	html_printf(b, "\">%s</a></p>",
+	            strcmp(next, "/") == 0 ? T(c, "ホームへ進む", "Continue to the home page")
+	                                   : T(c, "続ける", "Continue"));
 	card_end(c);
+}
+
+void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE]);
+void recovery_page(struct web_ctx *c, char codes[RECOVERY_CODES][RECOVERY_CODE_SIZE])
+{
+	recovery_page_to(c, codes, "/");
 }
 
 void page_enrol_form(struct web_ctx *c)
@@ -254,7 +329,8 @@ void page_enrol(struct web_ctx *c)
 	c->sv.mfa_done = 1;
 	actor_from_account(&c->ac, &c->sv.acc);
 	c->authed = 1;
-	recovery_page(c, codes);
+	/* First sign-in ends here: the button goes on to the remembered path, if any. */
+	recovery_page_to(c, codes, signin_done_target(c));
 	explicit_bzero(codes, sizeof(codes));
 }
 
@@ -511,5 +587,5 @@ void page_signin_webauthn(struct web_ctx *c)
 		return;
 	}
 	web_set_cookie(c, web_session_cookie(c), token, 0);
-	web_redirect(c, "/");
+	web_redirect(c, signin_done_target(c));
 }

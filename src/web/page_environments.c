@@ -249,10 +249,22 @@ static void environment_page(struct web_ctx *c, const struct environment *en, co
 	ui_dl_row(b, T(c, "作成日時", "Created"), pages_jst(c, en->created_at));
 	if (en->closed_at)
 		ui_dl_row(b, T(c, "削除日時", "Closed"), pages_jst(c, en->closed_at));
+	/* What the driver returned (issue 4 §3, §4). The SCIM token is never shown, only whether
+	 * one is kept (sealed). */
+	ui_dl_row(b, T(c, "SCIM の送信先", "SCIM endpoint"), en->scim_url ? en->scim_url : "—");
+	ui_dl_row(b, T(c, "SCIM トークン", "SCIM token"),
+	          en->scim_token_sealed ? T(c, "保管済み（暗号化）", "Stored (encrypted)")
+	                                : T(c, "なし", "None"));
+	ui_dl_row(b, T(c, "SAML エンティティID", "SAML entity id"),
+	          en->saml_entity_id ? en->saml_entity_id : "—");
+	ui_dl_row(b, T(c, "SAML ACS URL", "SAML ACS URL"),
+	          en->saml_acs_url ? en->saml_acs_url : "—");
 	ui_dl_end(b);
 	if (en->console_url && en->state == ENV_ACTIVE)
 		html_printf(b, "<p><a href=\"%s\">%s</a></p>\n", en->console_url,
 		            T(c, "コンソールを開く", "Open the console"));
+	html_printf(b, "<p><a href=\"/environments/%s/assignments\">%s</a></p>\n", en->id,
+	            T(c, "CSPユーザー（割り当て）", "CSP users (assignments)"));
 	struct target t = {
 	    .org_id = en->project_id, .agency_id = en->agency_id, .project_id = en->project_id};
 	if (en->state == ENV_ACTIVE && policy_allows(&c->ac.subj, ACT_ENV_APPLY, &t)) {

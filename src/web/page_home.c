@@ -47,6 +47,7 @@ static const struct {
      "Refused mail addresses",
      "/admin/mail-blocklist",
      {ACT_MAIL_BLOCKLIST, -1}},
+    {"クラウドの管理コンソール", "Cloud consoles", "/console", {ACT_CONSOLE_USE, -1}},
     {"行政機関の休日", "Administrative holidays", "/calendar", {-1, -1}},
 };
 

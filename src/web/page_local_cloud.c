@@ -5,6 +5,7 @@
 #include "svc/environments.h"
 #include "web/handlers.h"
 #include "web/html.h"
+#include "web/page_local_cloud_saml.h"
 #include "web/page_shared.h"
 
 void page_local_cloud(struct web_ctx *c)
@@ -36,6 +37,9 @@ void page_local_cloud(struct web_ctx *c)
 	if (acct.closed_at)
 		ui_dl_row(b, T(c, "削除日時", "Closed"), pages_jst(c, acct.closed_at));
 	ui_dl_end(b);
+	/* Its console is a SAML service provider of its own (page_local_cloud_saml.c). */
+	if (open)
+		local_cloud_console_who(c, acct.id);
 	if (en.id)
 		html_printf(b, "<p><a href=\"/environments/%s\">%s (%s)</a></p>\n", en.id,
 		            T(c, "この環境の詳細", "This environment's details"),

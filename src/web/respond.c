@@ -129,8 +129,13 @@ static const struct {
     {{"/applications", "申請", "Applications"}, {ACT_APP_APPLY, ACT_APP_APPROVE}},
     {{"/groups", "メンバー管理", "Groups"}, {ACT_GROUP_VIEW, -1}},
     {{"/environments", "CSP環境", "Cloud environments"}, {ACT_ENV_VIEW, -1}},
+    {{"/console", "コンソール", "Consoles"}, {ACT_CONSOLE_USE, -1}},
+    {{"/breakglass", "緊急アクセス", "BreakGlass"}, {ACT_BREAKGLASS_VIEW, -1}},
     {{"/systems", "システム情報", "Systems"}, {ACT_SYSTEM_VIEW, -1}},
     {{"/reviews", "定期確認", "Reviews"}, {ACT_REVIEW_MANAGE, ACT_REVIEW_DECIDE}},
+    {{"/sso/clients", "SSOクライアント", "SSO clients"}, {ACT_SSO_CLIENT_MANAGE, -1}},
+    {{"/sso/sps", "SAML SP", "SAML SPs"}, {ACT_SSO_CLIENT_MANAGE, -1}},
+    {{"/keys", "署名鍵", "Signing keys"}, {ACT_KEYS_MANAGE, -1}},
     {{"/audit", "監査ログ", "Audit log"}, {ACT_AUDIT_VIEW, -1}},
     {{"/settings", "設定", "Settings"}, {-1, -1}},
 };
@@ -169,12 +174,17 @@ static void begin(struct web_ctx *c, const char *tja, const char *ten, const cha
 				nav[n++] = nav_all[i].item;
 		p.nav = nav;
 		p.nnav = n;
+		/* Another listener (BreakGlass) has its own few pages and their navigation. */
+		if (c->table && c->table->nav) {
+			p.nav = c->table->nav;
+			p.nnav = c->table->nnav;
+		}
 		/* The longest nav prefix of the path is the active section. */
-		for (size_t i = 0; i < n; i++) {
-			size_t l = strlen(nav[i].href);
-			if (strcmp(c->req->path, nav[i].href) == 0 ||
-			    (l > 1 && strncmp(c->req->path, nav[i].href, l) == 0))
-				p.active_href = nav[i].href;
+		for (size_t i = 0; i < p.nnav; i++) {
+			size_t l = strlen(p.nav[i].href);
+			if (strcmp(c->req->path, p.nav[i].href) == 0 ||
+			    (l > 1 && strncmp(c->req->path, p.nav[i].href, l) == 0))
+				p.active_href = p.nav[i].href;
 		}
 	}
 	p.flash_kind = kind;

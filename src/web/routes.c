@@ -257,21 +257,109 @@ const struct route web_routes[] = {
     /* -- end webauthn -- */
 
     /* -- signing keys: page_keys.c, api_keys.c -- */
+    PAGE(GET, "/keys", page_keys, AUTH_FULL),
+    PAGE(POST, "/keys/rotate", page_keys_rotate, AUTH_FULL),
+    PAGE(POST, "/keys/{kid}/revoke", page_keys_revoke, AUTH_FULL),
     /* -- end keys -- */
 
     /* -- OpenID Connect provider: proto_oidc.c, page_oidc_clients.c -- */
+    PROTO(GET, "/.well-known/openid-configuration", proto_oidc_discovery),
+    PROTO(GET, "/oidc/jwks", proto_oidc_jwks),
+    PROTO(GET, "/oidc/authorize", proto_oidc_authorize),
+    PROTO(POST, "/oidc/authorize", proto_oidc_authorize),
+    PROTO(POST, "/oidc/token", proto_oidc_token),
+    PROTO(GET, "/oidc/userinfo", proto_oidc_userinfo),
+    PROTO(POST, "/oidc/userinfo", proto_oidc_userinfo),
+    PROTO(POST, "/oidc/revoke", proto_oidc_revoke),
+    PAGE(GET, "/sso/clients", page_oidc_clients, AUTH_FULL),
+    PAGE(GET, "/sso/clients/new", page_oidc_client_new_form, AUTH_FULL),
+    PAGE(POST, "/sso/clients/new", page_oidc_client_new, AUTH_FULL),
+    PAGE(POST, "/sso/clients/{id}/disable", page_oidc_client_disable, AUTH_FULL),
     /* -- end oidc -- */
 
     /* -- SAML identity provider: proto_saml.c, page_saml_sps.c, page_local_cloud_saml.c -- */
+    PROTO(GET, "/saml/metadata", proto_saml_metadata),
+    PROTO(GET, "/saml/sso", proto_saml_sso_get),
+    PROTO(POST, "/saml/sso", proto_saml_sso_post),
+    PROTO(GET, "/saml/continue", proto_saml_continue),
+    PROTO(GET, "/saml/idp-initiated", proto_saml_idp_initiated),
+    PAGE(POST, "/console/{id}/signin", page_console_signin, AUTH_FULL),
+    PAGE(GET, "/sso/sps", page_saml_sps, AUTH_FULL),
+    PAGE(GET, "/sso/sps/new", page_saml_sp_new_form, AUTH_FULL),
+    PAGE(POST, "/sso/sps/new", page_saml_sp_new, AUTH_FULL),
+    PAGE(POST, "/sso/sps/{id}/disable", page_saml_sp_disable, AUTH_FULL),
+    PROTO(GET, "/local-cloud/{id}/saml/metadata", proto_local_saml_metadata),
+    PROTO(GET, "/local-cloud/{id}/saml/login", proto_local_saml_login),
+    PROTO(POST, "/local-cloud/{id}/saml/acs", proto_local_saml_acs),
     /* -- end saml -- */
 
     /* -- CSP users, console: page_assignments.c, page_console.c, api_assignments.c -- */
+    PAGE(GET, "/environments/{id}/assignments", page_assignments, AUTH_FULL),
+    PAGE(POST, "/environments/{id}/assignments", page_assignment_add, AUTH_FULL),
+    PAGE(POST, "/environments/{id}/assignments/{aid}/privilege", page_assignment_privilege,
+         AUTH_FULL),
+    PAGE(POST, "/environments/{id}/assignments/{aid}/revoke", page_assignment_revoke, AUTH_FULL),
+    PAGE(GET, "/console", page_console, AUTH_FULL),
+    API(GET, "/environments/{id}/assignments", api_assignments_list, "listAssignments",
+        "CSP users of an environment with their SCIM push state (issue 4 §3)", "read"),
+    API(POST, "/environments/{id}/assignments", api_assignments_create, "createAssignment",
+        "Assign a person to an environment with admin or general privilege", "write"),
+    API(POST, "/environments/{id}/assignments/{aid}/revoke", api_assignment_revoke,
+        "revokeAssignment", "Revoke an assignment (its CSP user goes inactive)", "write"),
     /* -- end assignments -- */
 
     /* -- SCIM 2.0 service provider: proto_scim.c -- */
+    /* /scim/v2: the gcas directory for identity stores that pull (personal API token) */
+    PROTO(GET, "/scim/v2/ServiceProviderConfig", proto_scim_spc),
+    PROTO(GET, "/scim/v2/Schemas", proto_scim_schemas),
+    PROTO(GET, "/scim/v2/Schemas/{id}", proto_scim_schema),
+    PROTO(GET, "/scim/v2/ResourceTypes", proto_scim_types),
+    PROTO(GET, "/scim/v2/ResourceTypes/{id}", proto_scim_type),
+    PROTO(GET, "/scim/v2/Users", proto_scim_list),
+    PROTO(POST, "/scim/v2/Users", proto_scim_create),
+    PROTO(POST, "/scim/v2/Users/.search", proto_scim_search),
+    PROTO(GET, "/scim/v2/Users/{id}", proto_scim_get),
+    PROTO(PUT, "/scim/v2/Users/{id}", proto_scim_replace),
+    PROTO(PATCH, "/scim/v2/Users/{id}", proto_scim_patch),
+    PROTO(DELETE, "/scim/v2/Users/{id}", proto_scim_delete),
+    PROTO(GET, "/scim/v2/Groups", proto_scim_list),
+    PROTO(POST, "/scim/v2/Groups", proto_scim_create),
+    PROTO(POST, "/scim/v2/Groups/.search", proto_scim_search),
+    PROTO(GET, "/scim/v2/Groups/{id}", proto_scim_get),
+    PROTO(PUT, "/scim/v2/Groups/{id}", proto_scim_replace),
+    PROTO(PATCH, "/scim/v2/Groups/{id}", proto_scim_patch),
+    PROTO(DELETE, "/scim/v2/Groups/{id}", proto_scim_delete),
+    /* a local environment's identity store, where gcas's SCIM client pushes */
+    PROTO(GET, "/local-cloud/{env}/scim/v2/ServiceProviderConfig", proto_scim_spc),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/Schemas", proto_scim_schemas),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/Schemas/{id}", proto_scim_schema),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/ResourceTypes", proto_scim_types),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/ResourceTypes/{id}", proto_scim_type),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/Users", proto_scim_list),
+    PROTO(POST, "/local-cloud/{env}/scim/v2/Users", proto_scim_create),
+    PROTO(POST, "/local-cloud/{env}/scim/v2/Users/.search", proto_scim_search),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_get),
+    PROTO(PUT, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_replace),
+    PROTO(PATCH, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_patch),
+    PROTO(DELETE, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_delete),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/Groups", proto_scim_list),
+    PROTO(POST, "/local-cloud/{env}/scim/v2/Groups", proto_scim_create),
+    PROTO(POST, "/local-cloud/{env}/scim/v2/Groups/.search", proto_scim_search),
+    PROTO(GET, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_get),
+    PROTO(PUT, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_replace),
+    PROTO(PATCH, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_patch),
+    PROTO(DELETE, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_delete),
     /* -- end scim -- */
 
     /* -- BreakGlass records seen from the main server: page_breakglass.c -- */
+    PAGE(GET, "/breakglass", page_breakglass, AUTH_FULL),
+    PAGE(POST, "/breakglass/registrations", page_breakglass_register, AUTH_FULL),
+    PAGE(POST, "/breakglass/registrations/{id}/remove", page_breakglass_unregister, AUTH_FULL),
+    PAGE(GET, "/breakglass/requests/{id}", page_breakglass_request, AUTH_FULL),
+    /* The local cloud's emergency sign-in (page_local_cloud_bg.c; the BreakGlass listener
+     * serves it too, for when this server is down). */
+    PAGE(GET, "/local-cloud/{id}/emergency-signin", page_local_cloud_bg_form, AUTH_NONE),
+    PAGE(POST, "/local-cloud/{id}/emergency-signin", page_local_cloud_bg_signin, AUTH_NONE),
     /* -- end breakglass -- */
 };
 

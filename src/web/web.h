@@ -45,12 +45,27 @@ struct route {
 extern const struct route web_routes[];
 extern const size_t web_nroutes;
 
+/* What a listener serves (web_dispatch_table): its routes and the names of its cookies, so that
+ * a session of one listener is never one of another (the BreakGlass listener, issue 4 §6, runs
+ * beside the main server with its own sign-in), and its navigation. */
+struct web_table {
+	const struct route *routes;
+	size_t nroutes;
+	const char *session_cookie, *session_cookie_secure; /* plain / "__Host-" on https */
+	const char *csrf_cookie, *csrf_cookie_secure;
+	const struct nav_item *nav; /* NULL: the main server's navigation (respond.c) */
+	size_t nnav;
+};
+/* The BreakGlass listener's table (bg_routes.c). */
+extern const struct web_table web_bg_table;
+
 #define WEB_MAX_PARAMS 4
 
 struct mp_form;
 
 struct web_ctx {
 	const struct env *env;
+	const struct web_table *table; /* the listener's routes and cookie names */
 	struct http_req *req;
 	struct http_resp *resp;
 	struct arena *a;
@@ -81,6 +96,12 @@ const char *web_csrf_cookie(const struct web_ctx *c);
 /* Set / clear a cookie with our standard attributes (HttpOnly, SameSite=Lax, Secure on https,
  * Path=/). max_age < 0 deletes. */
 void web_set_cookie(struct web_ctx *c, const char *name, const char *value, int64_t max_age);
+
+/* Send the browser to sign in (or to finish its second factor) and, once fully signed in,
+ * back to return_to (a path on this server, e.g. "/oidc/authorize?..."; anything else is
+ * ignored and the home page is used). For protocol endpoints that need a person (OIDC
+ * authorize, SAML SSO). Implemented with the sign-in pages (page_auth.c). */
+void web_require_signin(struct web_ctx *c, const char *return_to);
 
 /* Responses. */
 void web_redirect(struct web_ctx *c, const char *location);

@@ -14,6 +14,8 @@
 #include "base/str.h"
 #include "crypto/password.h"
 #include "crypto/token.h"
+#include "signer/signer.h"
+#include "store/keys.h"
 #include "store/store.h"
 #include "svc/audit.h"
 
@@ -63,6 +65,75 @@ static int pg_private_schema(struct wt *w, const char *dsn)
 	return 0;
 }
 
+/* The harness's signing keys (issue 4 §4): one OIDC RS256, one OIDC ES256 and one SAML key,
+ * active since the epoch so tests on any fixed clock can sign. RSA generation is slow, so the
+ * rows made for the first wt_open of a program are kept and inserted again by later ones. */
+static struct key_row wt_keys[3];
+static size_t wt_nkeys;
+
+static enum gcas_err keys_make_tx(struct db *db, void *ctx)
+{
+	struct wt *w = ctx;
+	char kid[64];
+	struct arena *a = NULL;
+	struct key_row *rows = NULL;
+	size_t n = 0;
+	enum gcas_err e = GCAS_OK;
+	for (size_t i = 0; !e && i < wt_nkeys; i++)
+		e = store_key_insert(db, &wt_keys[i]);
+	if (e || wt_nkeys)
+		return e;
+	e = signer_key_generate(w->env.signer, db, clock_now(), KEY_USE_OIDC, KEY_ALG_RS256, 0,
+	                        kid);
+	if (!e)
+		e = signer_key_generate(w->env.signer, db, clock_now(), KEY_USE_OIDC, KEY_ALG_ES256,
+		                        0, kid);
+	if (!e)
+		e = signer_key_generate(w->env.signer, db, clock_now(), KEY_USE_SAML, KEY_ALG_RS256,
+		                        0, kid);
+	a = e ? NULL : arena_new(0);
+	if (!e && !a)
+		e = GCAS_ERR_NOMEM;
+	if (!e)
+		e = store_key_list(db, a, &rows, &n);
+	for (size_t i = 0; !e && i < n && i < 3; i++) {
+		e = store_key_set_activate(db, rows[i].kid, 1);
+		struct key_row *k = &wt_keys[i];
+		*k = rows[i];
+		k->activate_at = 1;
+		k->kid = strdup(rows[i].kid);
+		k->use = strdup(rows[i].use);
+		k->alg = strdup(rows[i].alg);
+		k->state = "active";
+		k->public_pem = strdup(rows[i].public_pem);
+		k->cert_pem = rows[i].cert_pem ? strdup(rows[i].cert_pem) : NULL;
+		k->private_sealed = strdup(rows[i].private_sealed);
+		k->created_by = NULL;
+	}
+	arena_free(a);
+	return e;
+}
+
+static int wt_signer(struct wt *w)
+{
+	unsigned char kek[32];
+	memset(kek, 0x4b, sizeof(kek)); /* a fixed test key, as the key file would give */
+	memcpy(w->cfg.keys_key, kek, sizeof(kek));
+	w->cfg.keys_key_set = 1;
+	if (signer_open(w->env.st, kek, 0, &w->env.signer))
+		return -1;
+	signer_set_cert_subject(w->env.signer, w->cfg.base_url);
+	enum gcas_err e = store_tx(w->env.st, keys_make_tx, w);
+	if (e) {
+		fprintf(stderr, "# wt_open: signing keys: %s\n", gcas_err_name(e));
+		return -1;
+	}
+	if (!wt_nkeys)
+		wt_nkeys = 3;
+	signer_invalidate(w->env.signer);
+	return 0;
+}
+
 int wt_open(struct wt *w)
 {
 	char why[256];
@@ -97,12 +168,14 @@ int wt_open(struct wt *w)
 		fprintf(stderr, "# wt_open: migrate: %s\n", why);
 		return -1;
 	}
-	return 0;
+	return wt_signer(w);
 }
 
 void wt_close(struct wt *w)
 {
 	char cmd[300];
+	signer_free(w->env.signer);
+	w->env.signer = NULL;
 	store_close(w->env.st);
 	w->env.st = NULL;
 	if (w->schema[0]) {

@@ -19,7 +19,8 @@ struct wt {
 
 /* Open a fresh store (SQLite in a temp dir, or a schema of its own on the PostgreSQL server of
  * $GCAS_TEST_DSN when set) with cheap argon2
- * parameters. Returns 0 or -1. */
+ * parameters, and a signer (env.signer, fixed test key in cfg.keys_key) holding one OIDC RS256,
+ * one OIDC ES256 and one SAML key, active since the epoch (activate_at 1). Returns 0 or -1. */
 int wt_open(struct wt *w);
 void wt_close(struct wt *w);
 

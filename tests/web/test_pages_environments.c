@@ -3,7 +3,14 @@
  * message and what was typed (422: a CSP the system did not register, development without
  * CI/CD), each side refused across roles and agencies (403, audited), the operator alone
  * approving and fulfilling through the local driver, the simulated console, deletion closing
- * the environment, and the API's idempotent create. */
+ * the environment, and the API's idempotent create. Then what an exec driver returns shown on
+ * the environment page and in the API (SCIM URL, SAML entity id and ACS URL; the SCIM token
+ * only as "stored", never itself), and the environment lines of the operator's monthly
+ * service-level report. */
+#include <limits.h>
+
+#include "core/system.h"
+#include "signer/signer.h"
 #include "test_pages.h"
 
 static struct who op, ma, pm, ps, mb, pmb;
@@ -176,6 +183,98 @@ static void test_api(void)
 	wt_resp_free(&r1);
 }
 
+/* The exec driver's test command tests/data/provision/sso.sh, as a driver setting. */
+static const char *sso_driver(void)
+{
+	char here[PATH_MAX];
+	if (!realpath(__FILE__, here))
+		return NULL;
+	for (int i = 0; i < 2; i++) { /* .../tests/web/x.c → .../tests */
+		char *slash = strrchr(here, '/');
+		if (!slash)
+			return NULL;
+		*slash = '\0';
+	}
+	return fmt("exec:%s/data/provision/sso.sh", here);
+}
+
+static void test_driver_outputs(void)
+{
+	static const unsigned char kek[32] = {7, 7, 7};
+	struct signer *saved = W.env.signer, *sg = NULL;
+	char rid[33], eid[33], tok[128];
+	const char *drv = sso_driver();
+	if (!ok(drv && signer_open(W.env.st, kek, 0, &sg) == GCAS_OK,
+	        "an exec driver and a signer"))
+		return;
+	W.cfg.provision[CSP_GCP] = drv;
+	W.env.signer = sg;
+	is_int(post(&pm, "/environments/new",
+	            form("csrf", pm.csrf, "project_id", pj, "csp", "gcp", "kind", "staging",
+	                 "reason", "認証連携の検証", NULL)),
+	       303, "the project manager requests gcp staging");
+	id_after(LOCATION, "/environments/requests/", rid);
+	is_int(post(&op, fmt("/environments/requests/%s/decide", rid),
+	            form("csrf", op.csrf, "decision", "approve", NULL)),
+	       303, "the operator approves");
+	is_int(post(&op, fmt("/environments/requests/%s/fulfil", rid), form("csrf", op.csrf, NULL)),
+	       303, "and carries it out through the command");
+	get(&pm, fmt("/environments/requests/%s", rid));
+	id_after(BODY, "href=\"/environments/", eid);
+	is_int(get(&pm, fmt("/environments/%s", eid)), 200, "the environment page");
+	has_str(BODY, "SCIM の送信先", "  names the SCIM endpoint");
+	has_str(BODY, "https://scim.example.test/", "  shows it");
+	has_str(BODY, "https://signin.example.test/", "  and the SAML service provider");
+	has_str(BODY, "/acs", "  with its ACS URL");
+	has_str(BODY, "保管済み（暗号化）", "  says the token is stored, encrypted");
+	lacks_str(BODY, "tok-secret", "  never shows the token");
+	is_int(get(&op, fmt("/environments/%s?lang=en", eid)), 200, "the operator's page (en)");
+	has_str(BODY, "Stored (encrypted)", "  the token stored");
+	lacks_str(BODY, "tok-secret", "  never the token");
+	if (ok(wt_token(&W, pm.id, "read", tok) == 0, "an API token")) {
+		struct wt_resp r = {0};
+		const char *h[] = {fmt("Authorization: Bearer %s", tok), NULL};
+		wt_request(&W, "GET", fmt("/api/v1/environments/%s", eid), NULL, NULL, NULL, h, &r);
+		is_int(r.status, 200, "GET /environments/{id}");
+		has_str(r.body, "\"scim_token_stored\":true", "  says the token is stored");
+		has_str(r.body, "\"saml_entity_id\":\"https://signin.example.test/",
+		        "  the entity id");
+		lacks_str(r.body, "tok-secret", "  never the token");
+		lacks_str(r.body, "scim_token_sealed", "  nor its sealed form");
+		wt_resp_free(&r);
+	}
+	W.env.signer = saved;
+	W.cfg.provision[CSP_GCP] = "local";
+	signer_free(sg);
+}
+
+static void test_slo_report(void)
+{
+	is_int(get(&op, "/reports/slo"), 200, "the operator's monthly report");
+	/* This month: aws and gcp created, the aws one deleted, each at once (on time); the two
+	 * API requests were never approved. */
+	has_str(
+	    BODY,
+	    "<tr><td>環境の作成</td><td>2</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td>"
+	    "<td>100.0%</td></tr>",
+	    "  an environment creation line: 2 approved, 2 on time");
+	has_str(
+	    BODY,
+	    "<tr><td>環境の削除</td><td>1</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td>"
+	    "<td>100.0%</td></tr>",
+	    "  an environment deletion line: 1 on time");
+	is_int(get(&op, "/reports/slo?lang=en"), 200, "in English");
+	has_str(BODY, "<td>Environment creation</td>", "  Environment creation");
+	has_str(BODY, "<td>Environment deletion</td>", "  Environment deletion");
+	is_int(get(&op, "/reports/slo?month=2001-01"), 200, "a month without any");
+	has_str(
+	    BODY,
+	    "<tr><td>環境の作成</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>"
+	    "<td>—</td></tr>",
+	    "  zeros and no rate");
+	is_int(get(&ma, "/reports/slo"), 403, "an agency manager may not read it");
+}
+
 int main(void)
 {
 	char op_org[33];
@@ -197,6 +296,8 @@ int main(void)
 	register_system();
 	test_request_flow();
 	test_api();
+	test_driver_outputs();
+	test_slo_report();
 	pages_done();
 	return tap_done();
 }

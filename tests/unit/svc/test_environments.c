@@ -4,15 +4,25 @@
  * (a CSP it registered, development only with CI/CD), approval by the operator only with a due
  * date 5 business days on (R2.3), fulfilment by the job through the local driver, the exec
  * driver with test scripts (success, failure retried with doubling backoff then failed with the
- * reason, a timeout), idempotent creates, and deletion closing the environment. */
+ * reason, a timeout), idempotent creates, and deletion closing the environment. Then what a
+ * driver returns (SCIM URL and token, SAML entity id and ACS URL) kept with the environment,
+ * the token sealed and never in the JSON (or not kept, and why, without a signer); every
+ * assignment revoked when the environment closes; the operators mailed on each submission; and
+ * the environment lines of the monthly service-level report (on time, late, open overdue). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "signer/signer.h"
+#include "store/assignments.h"
+#include "store/outbox.h"
+#include "svc/applications.h"
 #include "svc/environments.h"
 #include "svc/provision.h"
 #include "svc/systems.h"
 #include "test_world.h"
+
+#define lacks_str(hay, needle, ...) ok(!(hay) || !strstr((hay), (needle)), __VA_ARGS__)
 
 static struct world W;
 static char scripts[PATH_MAX]; /* tests/data/provision */
@@ -362,6 +372,307 @@ static void test_exec_driver(void)
 	set_driver(CSP_GCP, NULL);
 }
 
+/* ---- mail ---- */
+
+struct mail_q {
+	struct arena *a;
+	const char *to;
+	struct outbox_msg *m;
+	size_t n;
+};
+
+static enum gcas_err mail_tx(struct db *db, void *ctx)
+{
+	struct mail_q *c = ctx;
+	return store_outbox_list(db, c->a, NULL, c->to, 1000, &c->m, &c->n);
+}
+
+/* Messages of template tmpl queued for to; *last (may be NULL) one whose body holds about
+ * (the messages of one second are in no particular order). */
+static int mails_about(const char *to, const char *tmpl, const char *about,
+                       const struct outbox_msg **last)
+{
+	struct mail_q c = {W.a, to, NULL, 0};
+	int n = 0;
+	if (last)
+		*last = NULL;
+	if (store_run(W.w.env.st, mail_tx, &c))
+		return -1;
+	for (size_t i = 0; i < c.n; i++)
+		if (strcmp(c.m[i].template_name, tmpl) == 0) {
+			n++;
+			if (last && (!about || strstr(c.m[i].body, about)))
+				*last = &c.m[i];
+		}
+	return n;
+}
+
+static int mails(const char *to, const char *tmpl, const struct outbox_msg **last)
+{
+	return mails_about(to, tmpl, NULL, last);
+}
+
+static void test_operator_mail(void)
+{
+	struct env_request r, r2;
+	struct verrs ve;
+	const struct outbox_msg *m;
+	int op0 = mails("op1@gcas.go.jp", "environment.submitted", NULL);
+	int pm0 = mails("pm1@digital.go.jp", "environment.decided", NULL);
+	if (request_as(W.pm1, W.pj1, "gcp", "staging", "負荷試験のための検証環境", "key-mail-1", &r,
+	               &ve, GCAS_OK, "a request to mail about") != GCAS_OK)
+		return;
+	is_int(mails_about("op1@gcas.go.jp", "environment.submitted", r.id, &m), op0 + 1,
+	       "the operator is mailed on submission, in the same transaction");
+	has_str(m ? m->subject : "", "【GCAS】環境の作成の申請", "  Japanese subject first");
+	has_str(m ? m->subject : "", "New environment request (Create)", "  then English");
+	has_str(m ? m->body : "", "pm1@digital.go.jp さんから", "  names the applicant");
+	has_str(m ? m->body : "", "負荷試験のための検証環境", "  carries the reason");
+	has_str(m ? m->body : "", arena_printf(W.a, "/environments/requests/%s", r.id),
+	        "  links to the request");
+	request_as(W.pm1, W.pj1, "gcp", "staging", "負荷試験のための検証環境", "key-mail-1", &r2,
+	           &ve, GCAS_OK, "the same key again");
+	is_int(mails("op1@gcas.go.jp", "environment.submitted", NULL), op0 + 1,
+	       "  no second mail for a repeated submission");
+	request_as(W.ps1, W.pj1, "gcp", "staging", "x", NULL, &r2, &ve, GCAS_ERR_DENIED,
+	           "a refused request");
+	is_int(mails("op1@gcas.go.jp", "environment.submitted", NULL), op0 + 1, "  mails no one");
+	is_int(decide_as(W.op, r.id, 0, &r2), GCAS_OK, "the operator rejects it");
+	is_int(mails_about("pm1@digital.go.jp", "environment.decided", r.id, &m), pm0 + 1,
+	       "  the applicant is mailed the decision");
+	has_str(m ? m->body : "", "却下", "  which says rejected");
+}
+
+/* ---- what a driver returns ---- */
+
+/* The latest history event of a request. */
+static struct env_request_event last_event(const char *id)
+{
+	struct actor op = world_actor(&W, W.op);
+	struct env_request r;
+	struct env_request_event *ev = NULL;
+	size_t nev = 0;
+	svc_env_request_get(&W.w.env, &op, W.a, id, &r, &ev, &nev);
+	return nev ? ev[nev - 1] : (struct env_request_event){0};
+}
+
+struct asg_ctx {
+	struct arena *a;
+	const struct assignment *ins;
+	const char *env_id;
+	struct assignment *out;
+	size_t n;
+};
+
+static enum gcas_err asg_insert_tx(struct db *db, void *ctx)
+{
+	struct asg_ctx *c = ctx;
+	return store_assignment_insert(db, c->ins);
+}
+
+static enum gcas_err asg_list_tx(struct db *db, void *ctx)
+{
+	struct asg_ctx *c = ctx;
+	return store_assignments_of_environment(db, c->a, c->env_id, 0, &c->out, &c->n);
+}
+
+static int assign(const char *account, const struct environment *en)
+{
+	static unsigned seq;
+	char *id = arena_alloc(W.a, 33);
+	snprintf(id, 33, "%.24s%08x", account, ++seq);
+	struct assignment as = {.id = id,
+	                        .account_id = account,
+	                        .environment_id = en->id,
+	                        .project_id = en->project_id,
+	                        .agency_id = en->agency_id,
+	                        .priv = ASG_PRIV_ADMIN,
+	                        .active = 1,
+	                        .created_by = W.pm1,
+	                        .created_at = W.now};
+	struct asg_ctx c = {.ins = &as};
+	return store_tx(W.w.env.st, asg_insert_tx, &c) == GCAS_OK ? 0 : -1;
+}
+
+/* Assignments of environment id: how many are active; *reason the last revoked one's. */
+static int active_assignments(const char *id, size_t *total, const char **reason)
+{
+	struct asg_ctx c = {.a = W.a, .env_id = id};
+	int n = 0;
+	*total = 0;
+	*reason = NULL;
+	if (store_run(W.w.env.st, asg_list_tx, &c))
+		return -1;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.out[i].active)
+			n++;
+		else
+			*reason = c.out[i].revoked_reason;
+	*total = c.n;
+	return n;
+}
+
+static void test_driver_outputs(void)
+{
+	static const unsigned char kek[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	struct actor op = world_actor(&W, W.op), pm1 = world_actor(&W, W.pm1);
+	struct env_request r, d, d2;
+	struct verrs ve = {0};
+	struct signer *saved = W.w.env.signer, *sg = NULL;
+	set_driver(CSP_GCP, "sso.sh");
+
+	/* Without a signer the token is refused, and the history says why. */
+	W.w.env.signer = NULL;
+	const char *id = approved_gcp("key-sso-nosigner");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK,
+	       "fulfilled through a command that returns SCIM and SAML details");
+	is_int(r.state, ENVREQ_FULFILLED, "  fulfilled");
+	struct environment plain = get_env(r.environment_id);
+	is_str(plain.scim_url, "https://scim.example.test/key-sso-nosigner/scim/v2",
+	       "  the SCIM URL is kept");
+	is_str(plain.saml_entity_id, "https://signin.example.test/key-sso-nosigner",
+	       "  the SAML entity id is kept");
+	is_str(plain.saml_acs_url, "https://signin.example.test/key-sso-nosigner/acs",
+	       "  the SAML ACS URL is kept");
+	ok(plain.scim_token_sealed == NULL, "  no signer: the token is not stored");
+	struct env_request_event ev = last_event(id);
+	is_str(ev.event, "fulfilled", "  the history's last event is the fulfilment");
+	has_str(ev.note ? ev.note : "", "SCIM token not stored: no [keys] key_file",
+	        "  and says why the token was not kept");
+	struct audit_rec last = world_audit_last(&W, W.a);
+	is_str(last.action, "env.fulfilled", "  audited");
+	has_str(last.detail ? last.detail : "", "SCIM token not stored", "  with the reason");
+	lacks_str(last.detail ? last.detail : "", "tok-secret", "  never the token");
+
+	/* With a signer it is kept sealed, and only the signer opens it. */
+	if (!ok(signer_open(W.w.env.st, kek, 0, &sg) == GCAS_OK, "a signer over the test key"))
+		return;
+	W.w.env.signer = sg;
+	id = approved_gcp("key-sso-sealed");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK, "fulfilled again");
+	struct environment en = get_env(r.environment_id);
+	ok(en.scim_token_sealed && !strstr(en.scim_token_sealed, "tok-secret"),
+	   "  the token is stored sealed, not in clear");
+	char *tok = NULL;
+	size_t toklen = 0;
+	is_int(signer_unseal(sg, W.a, "scim-token", en.scim_token_sealed, &tok, &toklen), GCAS_OK,
+	       "  the signer opens it");
+	is_str(tok, "tok-secret-key-sso-sealed", "  to the token the driver gave");
+	ok(signer_unseal(sg, W.a, "totp", en.scim_token_sealed, &tok, &toklen) != GCAS_OK,
+	   "  and not under another purpose");
+	const char *json = svc_environment_json(W.a, &en);
+	has_str(json, "\"scim_token_stored\":true", "the JSON says a token is stored");
+	has_str(json, "\"scim_url\":\"https://scim.example.test/key-sso-sealed/scim/v2\"",
+	        "  with the SCIM URL");
+	has_str(json, "\"saml_acs_url\":\"https://signin.example.test/key-sso-sealed/acs\"",
+	        "  and the ACS URL");
+	lacks_str(json, "tok-secret", "  never the token");
+	lacks_str(json, en.scim_token_sealed ? en.scim_token_sealed : "tok-secret",
+	          "  nor its sealed form");
+	lacks_str(svc_environment_json(W.a, &plain), "\"scim_token_stored\":true",
+	          "an environment without a token says so");
+
+	/* A malformed optional member fails the attempt with the reason. */
+	id = approved_gcp("bad-sso");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, id, &r), GCAS_OK,
+	       "a command answering with a SCIM URL that is not a string");
+	is_int(r.state, ENVREQ_APPROVED, "  the attempt failed (retried later)");
+	has_str(r.last_error ? r.last_error : "", "\"scim_url\" in stdout is not a string",
+	        "  the reason names the member");
+	struct provision_req rq = {.action = "create", .idempotency_key = "key-direct"};
+	struct provision_result res = {0};
+	const char *arg;
+	const struct provision_driver *drv = provision_driver_for(&W.w.cfg, CSP_GCP, &arg);
+	is_int(drv->create(&W.w.env, arg, &rq, &res), GCAS_OK, "the exec driver itself");
+	is_str(res.scim_token, "tok-secret-key-direct", "  reads scim_token");
+	is_str(res.scim_url, "https://scim.example.test/key-direct/scim/v2", "  and scim_url");
+	is_str(res.saml_entity_id, "https://signin.example.test/key-direct", "  saml_entity_id");
+	is_str(res.saml_acs_url, "https://signin.example.test/key-direct/acs", "  saml_acs_url");
+
+	/* Closing revokes every assignment to the environment, in the closing transaction. */
+	ok(assign(W.pm1, &en) == 0 && assign(W.ps1, &en) == 0 && assign(W.pm1, &plain) == 0,
+	   "two people assigned to the environment, one to another");
+	struct env_request_input din = {NULL, NULL, "検証終了", NULL};
+	if (!ok(svc_env_request_delete(&W.w.env, &pm1, W.a, en.id, &din, &d, &ve) == GCAS_OK,
+	        "its deletion is requested"))
+		return;
+	is_int(decide_as(W.op, d.id, 1, &d2), GCAS_OK, "  approved");
+	size_t total;
+	const char *reason;
+	is_int(active_assignments(en.id, &total, &reason), 2,
+	       "  the assignments hold while closing");
+	int pm_done0 = mails("pm1@digital.go.jp", "environment.fulfilled", NULL);
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, d.id, &d2), GCAS_OK, "  fulfilled");
+	is_int(get_env(en.id).state, ENV_CLOSED, "the environment is closed");
+	is_int(active_assignments(en.id, &total, &reason), 0, "  no assignment to it is active");
+	is_int((long)total, 2, "  both are kept as history");
+	is_str(reason, "environment closed", "  revoked because the environment closed");
+	ev = last_event(d.id);
+	has_str(ev.note ? ev.note : "", "2 assignments revoked", "  the history counts them");
+	last = world_audit_last(&W, W.a);
+	has_str(last.detail ? last.detail : "", "2 assignments revoked", "  and so does the audit");
+	is_int(active_assignments(plain.id, &total, &reason), 1,
+	       "another environment's assignment stays");
+	is_int(mails("pm1@digital.go.jp", "environment.fulfilled", NULL), pm_done0 + 1,
+	       "the applicant is mailed the fulfilment");
+
+	W.w.env.signer = saved;
+	signer_free(sg);
+	set_driver(CSP_GCP, NULL);
+}
+
+/* ---- R2.3 report ---- */
+
+static void test_slo(void)
+{
+	struct actor op = world_actor(&W, W.op);
+	struct slo_report rep;
+	struct env_request r;
+	/* 2026-03-02 00:00 JST is 2026-03-01T15:00Z; 9 hours on. */
+	int64_t t = WORLD_T0 + 59 * 86400 + 15 * 3600 + 9 * 3600;
+	if (t > W.now)
+		world_tick(&W, t - W.now);
+	const char *on_time = approved_gcp("key-slo-1");
+	const char *late = approved_gcp("key-slo-2");
+	approved_gcp("key-slo-3"); /* left open */
+	is_str(get_req(on_time).due_on, "2026-03-09",
+	       "approved Monday 2 March: due Monday 9 March");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, on_time, &r), GCAS_OK,
+	       "one fulfilled at once");
+	struct env_request_input din = {NULL, NULL, "不要", NULL};
+	struct actor pm1 = world_actor(&W, W.pm1);
+	struct env_request d, d2;
+	struct verrs ve = {0};
+	svc_env_request_delete(&W.w.env, &pm1, W.a, r.environment_id, &din, &d, &ve);
+	is_int(decide_as(W.op, d.id, 1, &d2), GCAS_OK, "its deletion approved");
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, d.id, &d2), GCAS_OK,
+	       "  and fulfilled at once");
+	world_tick(&W, 10 * 86400); /* Thursday 12 March */
+	is_int(svc_env_request_fulfil(&W.w.env, &op, W.a, late, &r), GCAS_OK,
+	       "another fulfilled after its due date");
+
+	is_int(svc_app_slo_report(&W.w.env, &op, W.a, 2026, 3, &rep), GCAS_OK, "the March report");
+	const struct slo_line *c = &rep.env[ENVREQ_CREATE], *x = &rep.env[ENVREQ_DELETE];
+	is_int((int)c->approved, 3, "  environment creation: 3 approved");
+	is_int((int)c->on_time, 1, "  1 on time");
+	is_int((int)c->late, 1, "  1 late");
+	is_int((int)c->open, 1, "  1 open");
+	is_int((int)c->open_overdue, 1, "  which is overdue");
+	is_int((int)c->failed, 0, "  none failed");
+	is_int((int)x->approved, 1, "  environment deletion: 1 approved");
+	is_int((int)x->on_time, 1, "  on time");
+	is_int((int)(x->late + x->open), 0, "  nothing late or open");
+	long apps = 0;
+	for (int k = 0; k < APP_KIND__MAX; k++)
+		apps += (long)rep.line[k].approved;
+	is_int(apps, 0, "  the application lines count no environment request");
+	is_int(svc_app_slo_report(&W.w.env, &op, W.a, 2026, 2, &rep), GCAS_OK, "February's");
+	is_int((int)(rep.env[0].approved + rep.env[1].approved), 0, "  has none of them");
+	struct actor pm = world_actor(&W, W.pm1);
+	is_int(svc_app_slo_report(&W.w.env, &pm, W.a, 2026, 3, &rep), GCAS_ERR_DENIED,
+	       "a project manager may not read the report");
+}
+
 static void test_core(void)
 {
 	struct system_rec sys = {.csps = 1u << CSP_AWS, .ci_cd = 0};
@@ -392,7 +703,10 @@ int main(void)
 	register_system(W.pj1, "aws gcp", "production staging", 0, "pm1@digital.go.jp");
 	register_system(W.pj2, "aws", "production development", 1, "pm2@digital.go.jp");
 	test_requests();
+	test_operator_mail();
 	test_exec_driver();
+	test_driver_outputs();
+	test_slo();
 	world_close(&W);
 	return tap_done();
 }

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: MIT */
+/* The identity provider on Lasso (saml-profiles-2.0-os §4.1, Web Browser SSO): an AuthnRequest
+ * is parsed (and its signature, if any, verified) by Lasso against the SP's metadata, the ACS
+ * URL it names is checked against that metadata, and the Response carries one assertion with
+ * the conditions and attributes the caller decided. Response and assertion are both signed
+ * with RSA-SHA256 (never SHA-1: xmldsig-core1 §6.4.2 deprecates it). */
+#include <lasso/key.h>
+#include <lasso/xml/misc_text_node.h>
+#include <lasso/xml/saml-2.0/saml2_assertion.h>
+#include <lasso/xml/saml-2.0/saml2_attribute.h>
+#include <lasso/xml/saml-2.0/saml2_attribute_statement.h>
+#include <lasso/xml/saml-2.0/saml2_attribute_value.h>
+#include <lasso/xml/saml-2.0/saml2_name_id.h>
+#include <lasso/xml/saml-2.0/saml2_subject.h>
+#include <lasso/xml/saml-2.0/saml2_subject_confirmation.h>
+#include <lasso/xml/saml-2.0/saml2_subject_confirmation_data.h>
+#include <lasso/xml/saml-2.0/samlp2_authn_request.h>
+#include <lasso/xml/saml-2.0/samlp2_name_id_policy.h>
+#include <lasso/xml/saml-2.0/samlp2_status_response.h>
+#include <lasso/saml-2.0/saml2_helper.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/codec.h"
+#include "sso/saml_internal.h"
+
+struct saml_login {
+	LassoLogin *login;
+	LassoServer *srv;
+	const char *sp_entity_id;
+	const char **acs; /* the SP's HTTP-POST ACS URLs (arena copies) */
+	size_t nacs;
+	const char **certs; /* the SP's signing certificates (arena copies, base64 DER) */
+	size_t ncerts;
+	int requests_signed;
+	const char *nameid_format; /* what goes out: persistent or emailAddress */
+};
+
+struct idp_build {
+	struct arena *a;
+	const struct saml_idp *idp;
+	const struct saml_sp_ref *sp;
+};
+
+static enum gcas_err idp_build(void *ctx, struct saml_srv *out)
+{
+	struct idp_build *b = ctx;
+	struct saml_sp_meta m;
+	const char *why;
+	char *md = saml_idp_metadata(b->a, b->idp);
+	if (!md)
+		return GCAS_ERR_CRYPTO;
+	if (saml_xml_refused(b->sp->metadata, strlen(b->sp->metadata)) ||
+	    saml_meta_parse_sp(b->a, b->sp->metadata, &m, &why))
+		return GCAS_ERR_INVALID;
+	LassoServer *srv =
+	    lasso_server_new_from_buffers(md, b->idp->key_pem, NULL, b->idp->cert_pem);
+	if (!srv)
+		return GCAS_ERR_CRYPTO;
+	srv->signature_method = LASSO_SIGNATURE_METHOD_RSA_SHA256;
+	if (lasso_server_add_provider_from_buffer(srv, LASSO_PROVIDER_ROLE_SP, b->sp->metadata,
+	                                          NULL, NULL) != 0) {
+		g_object_unref(srv);
+		return GCAS_ERR_INVALID;
+	}
+	/* Lasso would decode the PEM key again for every signature (an OpenSSL 3 decoder, and new
+	 * RSA blinding each time: most of a response's cost). A key loaded once and set as the
+	 * signing key for this SP is used as it is. */
+	LassoProvider *p = lasso_server_get_provider(srv, m.entity_id);
+	LassoKey *key =
+	    lasso_key_new_for_signature_from_memory(b->idp->key_pem, strlen(b->idp->key_pem), NULL,
+	                                            LASSO_SIGNATURE_METHOD_RSA_SHA256, NULL);
+	int bad = !p || !key || lasso_provider_set_server_signing_key(p, key) != 0;
+	if (key)
+		g_object_unref(key);
+	if (bad) {
+		g_object_unref(srv);
+		return GCAS_ERR_CRYPTO;
+	}
+	out->srv = srv;
+	out->wants_email = m.wants_email;
+	out->requests_signed = m.requests_signed;
+	if (!saml_strv_dup(m.acs, m.nacs, &out->acs, &out->nacs) &&
+	    !saml_strv_dup(m.certs, m.ncerts, &out->certs, &out->ncerts))
+		return GCAS_OK;
+	saml_strv_free(out->acs, out->nacs);
+	g_object_unref(srv);
+	*out = (struct saml_srv){0};
+	return GCAS_ERR_NOMEM;
+}
+
+static void login_free(void *p)
+{
+	struct saml_login *l = p;
+	if (l->login)
+		g_object_unref(l->login);
+	if (l->srv)
+		g_object_unref(l->srv);
+}
+
+/* A saml_login over this thread's server for (idp key, sp version), owned by a. */
+static enum gcas_err login_new(struct arena *a, const struct saml_idp *idp,
+                               const struct saml_sp_ref *sp, struct saml_login **out)
+{
+	enum gcas_err e = saml_init();
+	if (e)
+		return e;
+	struct saml_login *l = arena_alloc(a, sizeof(*l));
+	const char *key = arena_printf(a, "idp\x1f%s\x1f%s\x1f%s", idp->entity_id,
+	                               idp->kid ? idp->kid : "", sp->key);
+	if (!l || !key)
+		return GCAS_ERR_NOMEM;
+	struct idp_build b = {a, idp, sp};
+	struct saml_srv s;
+	if ((e = saml_srv_get(key, idp_build, &b, &s)))
+		return e;
+	l->srv = s.srv;
+	if (arena_defer(a, login_free, l))
+		return GCAS_ERR_NOMEM;
+	l->acs = arena_alloc(a, (s.nacs + 1) * sizeof(*l->acs));
+	if (!l->acs)
+		return GCAS_ERR_NOMEM;
+	for (size_t i = 0; i < s.nacs; i++)
+		if (!(l->acs[l->nacs++] = arena_strdup(a, s.acs[i])))
+			return GCAS_ERR_NOMEM;
+	l->certs = arena_alloc(a, (s.ncerts + 1) * sizeof(*l->certs));
+	if (!l->certs)
+		return GCAS_ERR_NOMEM;
+	for (size_t i = 0; i < s.ncerts; i++)
+		if (!(l->certs[l->ncerts++] = arena_strdup(a, s.certs[i])))
+			return GCAS_ERR_NOMEM;
+	l->requests_signed = s.requests_signed;
+	l->login = lasso_login_new(l->srv);
+	if (!l->login)
+		return GCAS_ERR_NOMEM;
+	l->sp_entity_id = arena_strdup(a, sp->entity_id);
+	l->nameid_format = s.wants_email ? SAML_NAMEID_EMAIL : SAML_NAMEID_PERSISTENT;
+	/* saml-profiles §4.1.3.5: the Response and the assertion are signed, whatever the SP's
+	 * metadata says about wanting it. */
+	lasso_profile_set_signature_hint(LASSO_PROFILE(l->login),
+	                                 LASSO_PROFILE_SIGNATURE_HINT_FORCE);
+	*out = l;
+	return GCAS_OK;
+}
+
+/* Replace a Lasso-owned string (g_malloc'd) with a copy of src. */
+static void set_str(char **dst, const char *src)
+{
+	g_free(*dst);
+	*dst = g_strdup(src);
+}
+
+static int acs_known(const struct saml_login *l, const char *url)
+{
+	for (size_t i = 0; url && i < l->nacs; i++)
+		if (strcmp(l->acs[i], url) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *dup_or_null(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+/* ---- the Redirect binding's signature (saml-bindings §3.4.4.1) ---- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0..n) ('+' is a space) into a; NULL on a bad escape or a NUL. */
+static char *pct_decode(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; out && i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '+') {
+			c = ' ';
+		} else if (c == '%') {
+			int hi = i + 2 < n + 1 ? hexval(s[i + 1]) : -1,
+			    lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+			if (lo < 0)
+				return NULL;
+			c = hi * 16 + lo;
+			i += 2;
+		}
+		if (!c)
+			return NULL;
+		out[k++] = (char)c;
+	}
+	return out;
+}
+
+/* The raw (still encoded) value of key in query, or NULL; *len its length. */
+static const char *raw_param(const char *query, const char *key, size_t *len)
+{
+	size_t kl = strlen(key);
+	for (const char *p = query; p && *p;) {
+		size_t seg = strcspn(p, "&");
+		if (seg > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			*len = seg - kl - 1;
+			return p + kl + 1;
+		}
+		p += seg + (p[seg] == '&');
+	}
+	return NULL;
+}
+
+/* 1 when sig verifies over data with the certificate cert_b64 (base64 DER) and md. */
+static int rsa_verify(const char *cert_b64, const EVP_MD *md, const unsigned char *data, size_t len,
+                      const unsigned char *sig, size_t sig_len)
+{
+	unsigned char der[8192];
+	long n = b64_decode(der, sizeof(der), cert_b64, strlen(cert_b64));
+	const unsigned char *p = der;
+	X509 *x = n > 0 ? d2i_X509(NULL, &p, n) : NULL;
+	EVP_PKEY *pk = x ? X509_get0_pubkey(x) : NULL;
+	EVP_MD_CTX *ctx = pk ? EVP_MD_CTX_new() : NULL;
+	int ok = ctx && EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA &&
+	         EVP_DigestVerifyInit(ctx, NULL, md, NULL, pk) == 1 &&
+	         EVP_DigestVerify(ctx, sig, sig_len, data, len) == 1;
+	EVP_MD_CTX_free(ctx);
+	X509_free(x);
+	return ok;
+}
+
+/* Verify a Redirect request's signature ourselves, against the SP's metadata certificates:
+ * RSA-SHA256 or RSA-SHA512 only (xmldsig-core1 §6.4.2 deprecates SHA-1). *stripped is the
+ * query without SigAlg and Signature, for Lasso (whose own check of query signatures leaks
+ * memory on every request in 2.8). A request with no signature passes unless the metadata
+ * says the SP signs its requests. AUTH / INVALID with *why. */
+static enum gcas_err redirect_verify(struct arena *a, const struct saml_login *l, const char *query,
+                                     const char **stripped, const char **why)
+{
+	size_t rl = 0, sl = 0, al = 0, gl = 0;
+	const char *req = raw_param(query, "SAMLRequest", &rl);
+	const char *relay = raw_param(query, "RelayState", &sl);
+	const char *alg = raw_param(query, "SigAlg", &al),
+	           *sig = raw_param(query, "Signature", &gl);
+	*why = "the Redirect request has no SAMLRequest";
+	if (!req)
+		return GCAS_ERR_INVALID;
+	*stripped = relay ? arena_printf(a, "SAMLRequest=%.*s&RelayState=%.*s", (int)rl, req,
+	                                 (int)sl, relay)
+	                  : arena_printf(a, "SAMLRequest=%.*s", (int)rl, req);
+	if (!*stripped)
+		return GCAS_ERR_NOMEM;
+	*why = "the service provider signs its requests, and this one is not signed";
+	if (!sig || !alg)
+		return l->requests_signed ? GCAS_ERR_AUTH : GCAS_OK;
+	const char *alg_s = pct_decode(a, alg, al), *sig_s = pct_decode(a, sig, gl);
+	const EVP_MD *md = NULL;
+	if (alg_s && strcmp(alg_s, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256") == 0)
+		md = EVP_sha256();
+	else if (alg_s && strcmp(alg_s, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512") == 0)
+		md = EVP_sha512();
+	*why = "the request's SigAlg is not RSA-SHA256 or RSA-SHA512";
+	if (!md || !sig_s)
+		return GCAS_ERR_AUTH;
+	unsigned char bin[1024];
+	long bl = b64_decode(bin, sizeof(bin), sig_s, strlen(sig_s));
+	/* The signed octets: the parameters as they arrived, in this order (§3.4.4.1). */
+	const char *data = arena_printf(a, "%s&SigAlg=%.*s", *stripped, (int)al, alg);
+	*why = "the request's signature does not verify with the service provider's certificates";
+	for (size_t i = 0; data && bl > 0 && i < l->ncerts; i++)
+		if (rsa_verify(l->certs[i], md, (const unsigned char *)data, strlen(data), bin,
+		               (size_t)bl))
+			return GCAS_OK;
+	return GCAS_ERR_AUTH;
+}
+
+enum gcas_err saml_login_begin(struct arena *a, const struct saml_idp *idp,
+                               const struct saml_sp_ref *sp, enum saml_binding b, const char *msg,
+                               const struct saml_msg_head *head, struct saml_login **out,
+                               struct saml_authn_info *info, const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*info = (struct saml_authn_info){0};
+	*out = NULL;
+	struct saml_login *l;
+	*why = "the identity provider could not be set up for this service provider";
+	enum gcas_err e = login_new(a, idp, sp, &l);
+	if (e)
+		return e;
+	/* saml-profiles §4.1.4.1: the IdP MUST ensure the ACS location is the SP's; a URL not
+	 * in its metadata is refused rather than trusted (checked before Lasso reads it). */
+	*why = "the AssertionConsumerServiceURL is not in the service provider's metadata";
+	if (head && head->acs_url && !acs_known(l, head->acs_url))
+		return GCAS_ERR_INVALID;
+	LassoProfile *pr = LASSO_PROFILE(l->login);
+	/* Redirect: the query's signature is checked here and Lasso gets the query without it
+	 * (told not to insist); POST: Lasso verifies the enveloped XML signature itself. */
+	if (b == SAML_BIND_REDIRECT) {
+		if ((e = redirect_verify(a, l, msg, &msg, why)))
+			return e;
+		lasso_profile_set_signature_verify_hint(pr,
+		                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_IGNORE);
+	}
+	int rc = lasso_login_process_authn_request_msg(l->login, (char *)msg);
+	*why = "the AuthnRequest was refused (bad signature or not a valid request)";
+	if (rc != 0)
+		return saml_lasso_err(rc);
+	*why = "the AuthnRequest is not from the service provider its Issuer names";
+	if (!pr->remote_providerID || strcmp(pr->remote_providerID, sp->entity_id) != 0 ||
+	    !LASSO_IS_SAMLP2_AUTHN_REQUEST(pr->request))
+		return GCAS_ERR_INVALID;
+	LassoSamlp2AuthnRequest *rq = LASSO_SAMLP2_AUTHN_REQUEST(pr->request);
+	LassoSamlp2RequestAbstract *ra = LASSO_SAMLP2_REQUEST_ABSTRACT(rq);
+	info->id = dup_or_null(a, ra->ID);
+	info->issuer = dup_or_null(a, pr->remote_providerID);
+	info->acs_url = dup_or_null(a, rq->AssertionConsumerServiceURL);
+	if (rq->NameIDPolicy && rq->NameIDPolicy->Format)
+		info->nameid_format = dup_or_null(a, rq->NameIDPolicy->Format);
+	if (!ra->IssueInstant || saml_time_parse(ra->IssueInstant, &info->issue_instant))
+		info->issue_instant = 0;
+	*why = "the AuthnRequest has no ID";
+	if (!info->id || !*info->id || strlen(info->id) > 256)
+		return GCAS_ERR_INVALID;
+	*why = "the AssertionConsumerServiceURL is not in the service provider's metadata";
+	if (info->acs_url && !acs_known(l, info->acs_url))
+		return GCAS_ERR_INVALID;
+	*why = "the AuthnRequest asks for a binding other than HTTP-POST";
+	if (rq->ProtocolBinding && strcmp(rq->ProtocolBinding, SAML_BIND_POST_URN) != 0)
+		return GCAS_ERR_INVALID;
+	if (info->nameid_format && strcmp(info->nameid_format, SAML_NAMEID_EMAIL) == 0)
+		l->nameid_format = SAML_NAMEID_EMAIL;
+	else if (info->nameid_format && strcmp(info->nameid_format, SAML_NAMEID_PERSISTENT) == 0)
+		l->nameid_format = SAML_NAMEID_PERSISTENT;
+	*why = NULL;
+	*out = l;
+	return GCAS_OK;
+}
+
+enum gcas_err saml_login_begin_idp(struct arena *a, const struct saml_idp *idp,
+                                   const struct saml_sp_ref *sp, const char *nameid_format,
+                                   struct saml_login **out)
+{
+	struct saml_login *l;
+	*out = NULL;
+	enum gcas_err e = login_new(a, idp, sp, &l);
+	if (e)
+		return e;
+	if (nameid_format)
+		l->nameid_format = strcmp(nameid_format, SAML_NAMEID_EMAIL) == 0
+		                       ? SAML_NAMEID_EMAIL
+		                       : SAML_NAMEID_PERSISTENT;
+	if (lasso_login_init_idp_initiated_authn_request(l->login, (char *)sp->entity_id) != 0)
+		return GCAS_ERR_INVALID;
+	LassoSamlp2AuthnRequest *rq = LASSO_SAMLP2_AUTHN_REQUEST(LASSO_PROFILE(l->login)->request);
+	set_str(&rq->NameIDPolicy->Format, SAML_NAMEID_PERSISTENT);
+	rq->NameIDPolicy->AllowCreate = TRUE;
+	set_str(&rq->ProtocolBinding, SAML_BIND_POST_URN);
+	if (lasso_login_process_authn_request_msg(l->login, NULL) != 0)
+		return GCAS_ERR_INVALID;
+	*out = l;
+	return GCAS_OK;
+}
+
+static LassoNode *text_value(const char *v)
+{
+	LassoSaml2AttributeValue *av = lasso_saml2_attribute_value_new();
+	LassoMiscTextNode *t = lasso_misc_text_node_new_with_string(v);
+	t->text_child = TRUE; /* a text child, not an element named after it */
+	av->any = g_list_append(NULL, t);
+	return LASSO_NODE(av);
+}
+
+static void add_attributes(LassoSaml2Assertion *as, const struct saml_subject *s)
+{
+	if (!s->nattrs)
+		return;
+	LassoSaml2AttributeStatement *st =
+	    LASSO_SAML2_ATTRIBUTE_STATEMENT(lasso_saml2_attribute_statement_new());
+	for (size_t i = 0; i < s->nattrs; i++) {
+		const struct saml_attr *sa = &s->attrs[i];
+		LassoSaml2Attribute *at = LASSO_SAML2_ATTRIBUTE(lasso_saml2_attribute_new());
+		set_str(&at->Name, sa->name);
+		set_str(&at->NameFormat, sa->format ? sa->format : SAML_ATTR_BASIC);
+		for (size_t k = 0; k < sa->nvalues; k++)
+			at->AttributeValue =
+			    g_list_append(at->AttributeValue, text_value(sa->values[k]));
+		st->Attribute = g_list_append(st->Attribute, at);
+	}
+	as->AttributeStatement = g_list_append(as->AttributeStatement, st);
+}
+
+/* The NameID the caller chose (saml-core §8.3.7 persistent: the account id, opaque and stable
+ * per person; §8.3.2 emailAddress when the SP asks), in the subject and its confirmation. */
+static enum gcas_err set_subject(struct saml_login *l, LassoSaml2Assertion *as,
+                                 const struct saml_subject *s, const char *not_after)
+{
+	int email = strcmp(l->nameid_format, SAML_NAMEID_EMAIL) == 0;
+	const char *v = email ? s->email : s->account_id;
+	if (!v || !*v || !as->Subject)
+		return GCAS_ERR_INVALID;
+	LassoSaml2NameID *nid = as->Subject->NameID;
+	if (!nid) {
+		nid = LASSO_SAML2_NAME_ID(lasso_saml2_name_id_new());
+		as->Subject->NameID = nid;
+	}
+	set_str(&nid->content, v);
+	set_str(&nid->Format, l->nameid_format);
+	LassoSaml2SubjectConfirmation *sc = as->Subject->SubjectConfirmation;
+	if (!sc || !sc->SubjectConfirmationData)
+		return GCAS_ERR_INTERNAL;
+	/* saml-profiles §4.1.4.2: bearer confirmation with NotOnOrAfter; Lasso adds Recipient
+	 * (the ACS URL) and InResponseTo when it builds the Response. */
+	set_str(&sc->SubjectConfirmationData->NotOnOrAfter, not_after);
+	return GCAS_OK;
+}
+
+enum gcas_err saml_login_respond(struct saml_login *l, const struct saml_subject *s, int64_t now,
+                                 int64_t ttl, struct saml_post *out)
+{
+	char t_now[32], t_before[32], t_after[32], t_authn[32];
+	*out = (struct saml_post){0};
+	clock_fmt_utc(t_now, now);
+	clock_fmt_utc(t_before, now - SAML_CLOCK_SKEW);
+	clock_fmt_utc(t_after, now + (ttl > 0 ? ttl : 300));
+	clock_fmt_utc(t_authn, s->authn_at ? s->authn_at : now);
+	if (lasso_login_validate_request_msg(l->login, TRUE, TRUE) != 0)
+		return GCAS_ERR_INVALID;
+	if (lasso_login_build_assertion(l->login,
+	                                LASSO_SAML2_AUTHN_CONTEXT_PASSWORD_PROTECTED_TRANSPORT,
+	                                t_authn, NULL, t_before, t_after) != 0)
+		return GCAS_ERR_CRYPTO;
+	LassoNode *node = lasso_login_get_assertion(l->login);
+	if (!node || !LASSO_IS_SAML2_ASSERTION(node)) {
+		if (node)
+			g_object_unref(node);
+		return GCAS_ERR_INTERNAL;
+	}
+	LassoSaml2Assertion *as = LASSO_SAML2_ASSERTION(node);
+	set_str(&as->IssueInstant, t_now);
+	enum gcas_err e = set_subject(l, as, s, t_after);
+	if (!e) {
+		add_attributes(as, s);
+		/* Sign the assertion itself too (saml-profiles §4.1.3.5), not only the Response. */
+		if (lasso_server_saml2_assertion_setup_signature(l->srv, as) != 0)
+			e = GCAS_ERR_CRYPTO;
+	}
+	g_object_unref(node);
+	if (e)
+		return e;
+	if (lasso_login_build_authn_response_msg(l->login) != 0)
+		return GCAS_ERR_CRYPTO;
+	LassoProfile *pr = LASSO_PROFILE(l->login);
+	/* The URL Lasso picked must be one of the metadata's endpoints (it is: defence in depth
+	 * against a Lasso that would take the request's word for it). */
+	if (!pr->msg_url || !pr->msg_body || !acs_known(l, pr->msg_url))
+		return GCAS_ERR_INVALID;
+	out->acs_url = pr->msg_url;
+	out->response_b64 = pr->msg_body;
+	if (LASSO_IS_SAMLP2_STATUS_RESPONSE(pr->response))
+		out->response_id = LASSO_SAMLP2_STATUS_RESPONSE(pr->response)->ID;
+	return GCAS_OK;
+}
