@@ -105,7 +105,9 @@ class Browser:
         path = u.path or "/"
         if u.query:
             path += "?" + u.query
-        h = {}
+        # mod_auth_openidc answers 401 instead of redirecting when a request does not look like
+        # a browser's navigation (Accept without text/html), as a real browser's would.
+        h = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "User-Agent": "gcas-interop/1"}
         jar = self._cookies(u.netloc)
         if jar:
             h["Cookie"] = "; ".join("%s=%s" % kv for kv in jar.items())
@@ -166,7 +168,7 @@ def cgi_env(text):
 
 
 def apache_conf(tmp, port, oidc, mellon):
-    mods = ["mpm_prefork", "authz_core", "authn_core", "auth_openidc", "auth_mellon", "cgi",
+    mods = ["mpm_prefork", "authz_core", "authz_user", "authn_core", "auth_openidc", "auth_mellon", "cgi",
             "alias", "mime", "env", "headers"]
     lines = ["ServerRoot %s" % tmp, "Listen 127.0.0.1:%d" % port, "ServerName 127.0.0.1:%d" % port,
              "PidFile %s/httpd.pid" % tmp, "ErrorLog %s/apache-error.log" % tmp, "LogLevel warn auth_openidc:info auth_mellon:info",
@@ -193,6 +195,7 @@ def apache_conf(tmp, port, oidc, mellon):
 
 
 def main():
+    e2e.tap = tap  # the e2e helpers' checks become numbered lines of this TAP stream
     build = os.path.abspath(sys.argv[1])
     gcas = os.path.join(build, "gcas")
     apache = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -318,10 +321,19 @@ def run(tmp, gcas, apache, env, procs):
         "... and receives the email attribute", text[:1500])
 
     # A second browser with no gcas session: sent to sign in, then back to the relying party.
-    fresh = Browser()
-    st, _, text, final = fresh.go("http://127.0.0.1:%d/oidc-app/whoami" % aport)
+    fresh, trail = Browser(), []
+    st, _, text, final = fresh.go("http://127.0.0.1:%d/oidc-app/whoami" % aport, trail=trail)
     tap(final.startswith(base + "/signin"), "without a gcas session the relying party's request lands on gcas's sign-in",
-        final)
+        "%d %s\n%s\n%s" % (st, final, "\n".join(trail), text[:600]))
+    # ... and once signed in (password, then TOTP) the browser is taken back to the relying
+    # party, which completes its code flow (web_require_signin's remembered path).
+    st, _, text, final = fresh.go(base + "/signin", "POST", urllib.parse.urlencode(
+        {"email": op.email, "password": op.password, "csrf": e2e.csrf_of(text)}))
+    tap(final.startswith(base + "/signin/factor"), "the password step asks for the second factor", final)
+    st, _, text, final = fresh.go(base + "/signin/factor", "POST", urllib.parse.urlencode(
+        {"code": e2e.totp_at(op.secret, int(time.time()) // 30 + 1), "csrf": e2e.csrf_of(text)}))
+    tap(st == 200 and "OIDC_CLAIM_email=" + op.email in text,
+        "after signing in the person lands back at the relying party, signed in there", "%d %s\n%s" % (st, final, text[:600]))
     for f in ("gcas.log", "apache-error.log"):
         p = os.path.join(tmp, f)
         if FAILED and os.path.exists(p):
