@@ -27,6 +27,10 @@ static enum gcas_err seed_tx(struct db *db, void *ctx)
 	struct account acc;
 	int64_t now = clock_now();
 	enum gcas_err e = a ? store_account_get_by_email(db, a, s->email, &acc) : GCAS_ERR_NOMEM;
+	/* `gcas init` leaves the operator pending until its first full sign-in, which these
+	 * sessions stand for. */
+	if (!e && acc.status == ACCOUNT_PENDING)
+		e = store_account_set_status(db, acc.id, ACCOUNT_ACTIVE, NULL, now);
 	for (int i = 0; !e && i < s->n; i++) {
 		char hash[SHA256_HEX_SIZE], csrf[64];
 		if (token_new(s->tok[i], sizeof(s->tok[i]), "") || token_hash(s->tok[i], hash) ||

@@ -231,7 +231,8 @@ enum gcas_err store_bg_req_get_by_key(struct db *db, struct arena *a, const char
 	return req_one(db, a, STMT_BG_REQ_GET_BY_KEY, key, out);
 }
 
-enum gcas_err store_bg_req_update(struct db *db, const struct bg_request *r, enum bg_state from)
+enum gcas_err store_bg_req_update(struct db *db, const struct bg_request *r, enum bg_state from,
+                                  int64_t held)
 {
 	struct db_param p[] = {P_TEXT(r->id),
 	                       P_TEXT(bg_state_name(from)),
@@ -250,7 +251,8 @@ enum gcas_err store_bg_req_update(struct db *db, const struct bg_request *r, enu
 	                       p_time(r->next_attempt_at),
 	                       p_time(r->lease_until),
 	                       P_TEXT(r->last_error),
-	                       P_INT(r->updated_at)};
+	                       P_INT(r->updated_at),
+	                       p_time(held)};
 	return db_change(db, STMT_BG_REQ_UPDATE, p, NPARAMS(p), NULL);
 }
 

@@ -91,13 +91,16 @@ enum gcas_err store_bg_reg_list(struct db *db, struct arena *a, const struct bg_
                                 struct bg_registration **out, size_t *n);
 
 /* Requests. Insert: CONFLICT when the id or the idempotency key exists. Update writes every
- * workflow field provided the stored state is still from (NOTFOUND otherwise). */
+ * workflow field provided the stored state is still from and the row holds no live lease
+ * (lease_until >= r->updated_at, which the caller sets to now) other than held (the lease
+ * the caller's own claim took; 0 when it holds none); NOTFOUND otherwise. */
 enum gcas_err store_bg_req_insert(struct db *db, const struct bg_request *r);
 enum gcas_err store_bg_req_get(struct db *db, struct arena *a, const char *id,
                                struct bg_request *out);
 enum gcas_err store_bg_req_get_by_key(struct db *db, struct arena *a, const char *key,
                                       struct bg_request *out);
-enum gcas_err store_bg_req_update(struct db *db, const struct bg_request *r, enum bg_state from);
+enum gcas_err store_bg_req_update(struct db *db, const struct bg_request *r, enum bg_state from,
+                                  int64_t held);
 /* Newest first with a keyset cursor "created_at\x1fid"; filters NULL = any. */
 struct bg_req_filter {
 	const char *agency_id, *project_id, *environment_id, *requester_id;

@@ -19,9 +19,15 @@ struct store {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	/* SQLite has one writer at a time: this node's writers queue here instead of sleeping in
-	 * SQLite's busy handler (whose waits grow to 100 ms and set the p99 under load). Other
-	 * processes (the CLI, a job run by hand) still meet the busy timeout. */
-	pthread_mutex_t write_mu;
+	 * SQLite's busy handler (whose waits grow to 100 ms and set the p99 under load); other
+	 * processes (the CLI, a job run by hand) still meet the busy timeout.
+	 * Group commit (SQLite): writers queue their use cases; one of them, the leader, runs a
+	 * batch of them in one transaction, each inside its own savepoint, and commits once, so
+	 * the fsync of synchronous=FULL is paid per batch rather than per use case. */
+	pthread_mutex_t gc_mu;
+	pthread_cond_t gc_cv;
+	struct gc_req *gc_head, *gc_tail;
+	int gc_leading;
 	int size, nfree;
 	struct db **free_list;
 	struct db **all;
@@ -36,6 +42,14 @@ static const char *strip_sqlite_prefix(const char *dsn)
 	return dsn;
 }
 
+struct gc_req {
+	store_tx_fn fn;
+	void *ctx;
+	enum gcas_err e;
+	int done;
+	struct gc_req *next;
+};
+
 struct store *store_open(const char *dsn, int pool, char *why, size_t why_len)
 {
 	int is_pg = str_starts(dsn, "postgresql://") || str_starts(dsn, "postgres://");
@@ -48,7 +62,8 @@ struct store *store_open(const char *dsn, int pool, char *why, size_t why_len)
 	st->free_list = calloc((size_t)st->size, sizeof(*st->free_list));
 	st->all = calloc((size_t)st->size, sizeof(*st->all));
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_mutex_init(&st->write_mu, NULL);
+	pthread_mutex_init(&st->gc_mu, NULL);
+	pthread_cond_init(&st->gc_cv, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	if (!st->dsn || !st->free_list || !st->all) {
 		snprintf(why, why_len, "out of memory");
@@ -73,7 +88,8 @@ void store_close(struct store *st)
 		if (st->all[i])
 			st->drv->close(st->all[i]);
 	pthread_mutex_destroy(&st->mu);
-	pthread_mutex_destroy(&st->write_mu);
+	pthread_mutex_destroy(&st->gc_mu);
+	pthread_cond_destroy(&st->gc_cv);
 	pthread_cond_destroy(&st->cv);
 	free(st->all);
 	free(st->free_list);
@@ -118,14 +134,10 @@ static void backoff(int attempt)
  * must fail as before rather than deadlock on write_mu) does not take the lock again. */
 static _Thread_local int tx_depth;
 
-enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx)
+/* One transaction around a single use case, retried on transient conflicts. */
+static enum gcas_err tx_one(struct store *st, struct db *db, store_tx_fn fn, void *ctx)
 {
 	enum gcas_err e = GCAS_ERR_BUSY;
-	int serial = st->drv->engine == DB_SQLITE && tx_depth == 0;
-	if (serial)
-		pthread_mutex_lock(&st->write_mu);
-	tx_depth++;
-	struct db *db = store_acquire(st);
 	const char *begin = st->drv->engine == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN";
 	for (int attempt = 0; attempt < 8; attempt++) {
 		if (attempt)
@@ -145,13 +157,102 @@ enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx)
 		if (e != GCAS_ERR_BUSY)
 			break;
 	}
+	return e;
+}
+
+/* A batch in one transaction: each use case in its own savepoint, so one that fails is undone
+ * alone (exactly as its own ROLLBACK would) and the others commit together. A transient error
+ * anywhere (BUSY: another process holds the database) retries the whole batch. */
+#define GC_BATCH 64
+static void tx_batch(struct store *st, struct db *db, struct gc_req **rq, int n)
+{
+	enum gcas_err e = GCAS_ERR_BUSY;
+	for (int attempt = 0; attempt < 8 && e == GCAS_ERR_BUSY; attempt++) {
+		if (attempt)
+			backoff(attempt);
+		e = st->drv->exec_script(db, "BEGIN IMMEDIATE", NULL, 0);
+		if (e)
+			continue;
+		for (int i = 0; i < n && e == GCAS_OK; i++) {
+			if ((e = st->drv->exec_script(db, "SAVEPOINT gc", NULL, 0)))
+				break;
+			rq[i]->e = rq[i]->fn(db, rq[i]->ctx);
+			if (rq[i]->e == GCAS_ERR_BUSY)
+				e = GCAS_ERR_BUSY;
+			else if (rq[i]->e)
+				e = st->drv->exec_script(db, "ROLLBACK TO gc", NULL, 0);
+			if (e == GCAS_OK)
+				e = st->drv->exec_script(db, "RELEASE gc", NULL, 0);
+		}
+		if (e == GCAS_OK)
+			e = st->drv->exec_script(db, "COMMIT", NULL, 0);
+		if (e)
+			st->drv->exec_script(db, "ROLLBACK", NULL, 0);
+	}
+	for (int i = 0; i < n; i++)
+		if (e)
+			rq[i]->e = e;
+}
+
+/* Depth of store_tx on this thread: a transaction opened inside another (a bug, but one that
+ * must fail as before rather than deadlock) does not queue again. */
+static _Thread_local int tx_depth;
+
+enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx)
+{
+	enum gcas_err e;
+	struct db *db;
+	if (st->drv->engine != DB_SQLITE || tx_depth > 0) {
+		/* PostgreSQL groups concurrent commits' WAL flushes itself. */
+		tx_depth++;
+		db = store_acquire(st);
+		e = tx_one(st, db, fn, ctx);
+		goto out;
+	}
+	struct gc_req me = {.fn = fn, .ctx = ctx};
+	pthread_mutex_lock(&st->gc_mu);
+	if (st->gc_tail)
+		st->gc_tail->next = &me;
+	else
+		st->gc_head = &me;
+	st->gc_tail = &me;
+	while (!me.done && st->gc_leading)
+		pthread_cond_wait(&st->gc_cv, &st->gc_mu);
+	if (me.done) {
+		pthread_mutex_unlock(&st->gc_mu);
+		return me.e;
+	}
+	/* Lead: take up to GC_BATCH queued requests (this one is among them: it is not done and
+	 * nobody else leads, so it is still queued). */
+	st->gc_leading = 1;
+	struct gc_req *batch[GC_BATCH];
+	int n = 0;
+	while (st->gc_head && n < GC_BATCH) {
+		batch[n++] = st->gc_head;
+		st->gc_head = st->gc_head->next;
+	}
+	if (!st->gc_head)
+		st->gc_tail = NULL;
+	pthread_mutex_unlock(&st->gc_mu);
+	tx_depth++;
+	db = store_acquire(st);
+	if (n == 1)
+		batch[0]->e = tx_one(st, db, batch[0]->fn, batch[0]->ctx);
+	else
+		tx_batch(st, db, batch, n);
+	e = me.e;
+	pthread_mutex_lock(&st->gc_mu);
+	for (int i = 0; i < n; i++)
+		batch[i]->done = 1;
+	st->gc_leading = 0;
+	pthread_cond_broadcast(&st->gc_cv);
+	pthread_mutex_unlock(&st->gc_mu);
+out:
 	if (e == GCAS_ERR_DB || e == GCAS_ERR_BUSY)
 		log_msg(LOG_ERROR, "transaction failed", "error", gcas_err_name(e), "db",
 		        st->drv->errmsg(db), NULL);
 	store_release(st, db);
 	tx_depth--;
-	if (serial)
-		pthread_mutex_unlock(&st->write_mu);
 	return e;
 }
 

@@ -61,13 +61,17 @@
 	X(STMT_BG_REQ_GET, BG_REQ_SELECT "WHERE q.id = $1", NULL) \
 	X(STMT_BG_REQ_GET_BY_KEY, BG_REQ_SELECT "WHERE q.idempotency_key = $1", NULL) \
 	/* Every field the workflow moves, provided the stored state is still $2 (a transition \
-	 * another node made first is refused). */ \
+	 * another node made first is refused) and no live lease ($18 is now) is held by anyone \
+	 * but the writer ($19): a claim leaves the state as it was, and on PostgreSQL (READ \
+	 * COMMITTED) a writer that read the row before another's claim would pass the state \
+	 * test alone. */ \
 	X(STMT_BG_REQ_UPDATE, \
 	  "UPDATE bg_requests SET state = $3, approver_id = $4, decided_at = $5, " \
 	  "decision_note = $6, credential_id = $7, login_url = $8, issued_at = $9, " \
 	  "expires_at = $10, revoke_requested_at = $11, revoked_by = $12, ended_at = $13, " \
 	  "attempts = $14, next_attempt_at = $15, lease_until = $16, last_error = $17, " \
-	  "updated_at = $18 WHERE id = $1 AND state = $2", \
+	  "updated_at = $18 WHERE id = $1 AND state = $2 " \
+	  "AND (lease_until IS NULL OR lease_until < $18 OR lease_until = $19)", \
 	  NULL) \
 	/* Newest first, filtered (NULL: any), keyset cursor ($5, $6) over (created_at, id). */ \
 	X(STMT_BG_REQ_LIST, \

@@ -672,6 +672,7 @@ struct attempt_ctx {
 	enum bg_state from;
 	int revoking;
 	int64_t now;
+	int64_t held; /* the lease claim_tx took (record_tx writes under it) */
 };
 
 static enum gcas_err claim_tx(struct db *db, void *ctx)
@@ -693,7 +694,8 @@ static enum gcas_err claim_tx(struct db *db, void *ctx)
 	r->attempts++;
 	r->lease_until = c->now + c->env->cfg->provision_timeout + LEASE_SLACK;
 	r->updated_at = c->now;
-	e = store_bg_req_update(db, r, c->from);
+	c->held = r->lease_until;
+	e = store_bg_req_update(db, r, c->from, 0);
 	return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 }
 
@@ -714,7 +716,7 @@ static enum gcas_err record_issue(struct db *db, struct attempt_ctx *c)
 	}
 	if (final)
 		r->ended_at = c->now;
-	if ((e = store_bg_req_update(db, r, BG_APPROVED)))
+	if ((e = store_bg_req_update(db, r, BG_APPROVED, c->held)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 	const char *event = ok ? "issued" : final ? "failed" : "issue_failed";
 	if ((e = record(db, c->a, c->ac, r, event, ok ? NULL : "failure", r->last_error)))
@@ -753,7 +755,7 @@ static enum gcas_err record_revoke(struct db *db, struct attempt_ctx *c)
 		r->state = r->revoke_requested_at ? BG_REVOKED : BG_EXPIRED;
 		r->ended_at = c->now;
 	}
-	if ((e = store_bg_req_update(db, r, BG_ISSUED)))
+	if ((e = store_bg_req_update(db, r, BG_ISSUED, c->held)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 	const char *event = !ok ? "revoke_failed" : r->state == BG_REVOKED ? "revoked" : "expired";
 	if ((e = record(db, c->a, c->ac, r, event, ok ? NULL : "failure", r->last_error)))
@@ -908,7 +910,7 @@ static enum gcas_err decide_tx(struct db *db, void *ctx)
 	} else {
 		r->ended_at = now;
 	}
-	if ((e = store_bg_req_update(db, r, BG_SUBMITTED)))
+	if ((e = store_bg_req_update(db, r, BG_SUBMITTED, 0)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 	if ((e = record(db, c->a, c->ac, r, c->approve ? "approved" : "rejected", NULL, c->note)))
 		return e;
@@ -1012,7 +1014,7 @@ static enum gcas_err revoke_tx(struct db *db, void *ctx)
 		r->ended_at = now;
 		r->next_attempt_at = 0;
 	}
-	if ((e = store_bg_req_update(db, r, from)))
+	if ((e = store_bg_req_update(db, r, from, 0)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 	if ((e = record(db, c->a, c->ac, r, c->via_driver ? "revoke_requested" : "withdrawn", NULL,
 	                NULL)))

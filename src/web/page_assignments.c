@@ -28,6 +28,19 @@ static const char *priv_label(const struct web_ctx *c, enum asg_priv p)
 	                           : T(c, "一般利用者", "General");
 }
 
+/* The reasons the use cases store (svc/assignments.c, svc/environments.c), in the page's
+ * language; anything else as stored. */
+static const char *reason_label(const struct web_ctx *c, const char *r)
+{
+	if (!r)
+		return "";
+	if (strcmp(r, "removed") == 0)
+		return T(c, "管理者による解除", "Revoked by a manager");
+	if (strcmp(r, "environment closed") == 0)
+		return T(c, "環境の削除", "Environment closed");
+	return r;
+}
+
 static void state_cell(struct web_ctx *c, const struct scim_env_status *st,
                        const struct assignment *as)
 {
@@ -129,7 +142,7 @@ static void history_table(struct web_ctx *c, const struct assignment *v, size_t 
 			html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
 			            v[i].account_name, priv_label(c, v[i].priv),
 			            pages_jst(c, v[i].revoked_at),
-			            v[i].revoked_reason ? v[i].revoked_reason : "");
+			            reason_label(c, v[i].revoked_reason));
 	ui_table_end(b);
 }
 

@@ -357,6 +357,18 @@ static void operator_actions(struct web_ctx *c, const struct env_request *r)
 	}
 }
 
+/* A history event: the state it moved the request to (svc/environments.c records the state's
+ * name), or a failed attempt that will be retried. */
+static const char *event_label(const char *ev, int en)
+{
+	int st = envreq_state_parse(ev);
+	if (st >= 0)
+		return envreq_state_label((enum envreq_state)st, en);
+	if (strcmp(ev, "attempt_failed") == 0)
+		return en ? "Attempt failed (will retry)" : "試行失敗（再試行します）";
+	return ev;
+}
+
 void page_env_request(struct web_ctx *c)
 {
 	struct buf *b = &c->resp->body;
@@ -396,7 +408,8 @@ void page_env_request(struct web_ctx *c)
 	ui_table_begin(b, "history", T(c, "履歴", "History"), heads, 3);
 	for (size_t i = 0; i < nev; i++)
 		html_printf(b, "<tr><td class=\"nowrap\">%s</td><td>%s</td><td>%s</td></tr>\n",
-		            pages_jst(c, ev[i].at), ev[i].event, ev[i].note ? ev[i].note : "");
+		            pages_jst(c, ev[i].at), event_label(ev[i].event, en),
+		            ev[i].note ? ev[i].note : "");
 	ui_table_end(b);
 	web_page_end(c);
 }

@@ -31,8 +31,11 @@ void page_local_cloud(struct web_ctx *c)
 	ui_dl_row(b, T(c, "アカウントID", "Account id"), acct.id);
 	ui_dl_row(b, T(c, "状態", "State"),
 	          open ? T(c, "利用中", "Open") : T(c, "削除済み", "Closed"));
-	ui_dl_row(b, T(c, "模擬しているクラウド", "Simulating"), acct.csp);
-	ui_dl_row(b, T(c, "環境の種類", "Environment type"), acct.kind);
+	int csp = sys_csp_parse(acct.csp), kind = sys_env_parse(acct.kind);
+	ui_dl_row(b, T(c, "模擬しているクラウド", "Simulating"),
+	          csp < 0 ? acct.csp : sys_csp_label((enum sys_csp)csp));
+	ui_dl_row(b, T(c, "環境の種類", "Environment type"),
+	          kind < 0 ? acct.kind : sys_env_label((enum sys_env)kind, lang_en));
 	ui_dl_row(b, T(c, "作成日時", "Created"), pages_jst(c, acct.created_at));
 	if (acct.closed_at)
 		ui_dl_row(b, T(c, "削除日時", "Closed"), pages_jst(c, acct.closed_at));

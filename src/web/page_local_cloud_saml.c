@@ -15,6 +15,12 @@
 
 #define REQUEST_TTL 900 /* the AuthnRequest id waits this long for its Response */
 
+/* The page policy, for the ACS's refusal page (a protocol route otherwise gets
+ * "default-src 'none'", which would drop the stylesheet). */
+#define LOCAL_PAGE_CSP                                                                             \
+	"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "         \
+	"frame-ancestors 'none'; base-uri 'none'"
+
 static const char *session_cookie(struct web_ctx *c, const char *id)
 {
 	return arena_printf(c->a, "gcas_lc_%s", id);
@@ -83,6 +89,7 @@ void proto_local_saml_acs(struct web_ctx *c)
 		const char *ja =
 		    arena_printf(c->a, "コンソールへのサインインを受け付けませんでした(%s)。",
 		                 why ? why : "refused");
+		c->csp = LOCAL_PAGE_CSP;
 		web_error_page(c, e == GCAS_ERR_DENIED ? 403 : 400, ja, en);
 		return;
 	}

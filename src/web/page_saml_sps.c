@@ -154,7 +154,8 @@ static void new_page(struct web_ctx *c, const struct verrs *ve)
 	                        .options = profile_opts,
 	                        .noptions = 2};
 	pages_field(c, &pf);
-	html_printf(b, "<fieldset class=\"fieldset\"><legend>%s</legend>\n",
+	html_printf(b,
+	            "<fieldset class=\"app-decl\"><legend class=\"app-decl__legend\">%s</legend>\n",
 	            T(c, "AWS プロファイルの設定", "AWS profile settings"));
 	text_field(c, fe, nfe, "provider",
 	           T(c, "SAML プロバイダ名(IAM)", "SAML provider name (IAM)"), NULL, 0);
@@ -162,9 +163,9 @@ static void new_page(struct web_ctx *c, const struct verrs *ve)
 	           T(c, "管理者権限のロール名", "Administrator role name"), NULL, 0);
 	text_field(c, fe, nfe, "general_role", T(c, "一般権限のロール名", "General role name"),
 	           NULL, 0);
-	html_lit(b, "</fieldset>\n");
+	html_lit(b, "</fieldset>\n<div class=\"form-actions\">");
 	form_submit(b, T(c, "登録する", "Register"), "primary");
-	html_lit(b, "</form>\n");
+	html_lit(b, "</div></form>\n");
 	web_page_end(c);
 }
 

@@ -11,6 +11,12 @@
 #include "web/html.h"
 #include "web/page_shared.h"
 
+/* The page policy, for the refusals shown as pages (a protocol route otherwise gets
+ * "default-src 'none'", which would drop the stylesheet). */
+#define SAML_PAGE_CSP                                                                              \
+	"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "         \
+	"frame-ancestors 'none'; base-uri 'none'"
+
 /* scheme://host[:port] of an absolute http(s) URL, checked to hold only characters a CSP
  * source may (RFC 3986 host and port); NULL when it is not one. */
 static const char *origin_of(struct arena *a, const char *url)
@@ -82,6 +88,7 @@ static void reply(struct web_ctx *c, enum gcas_err e, const struct saml_answer *
 		return;
 	}
 	int st = status_for(e);
+	c->csp = SAML_PAGE_CSP;
 	if (!st || !ans->why) {
 		web_fail(c, e);
 		return;

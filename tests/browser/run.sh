@@ -26,4 +26,4 @@ if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 fi
 export GCAS_TEST_BUILD="$BUILD"
 exec node --test --test-reporter=tap --test-concurrency=1 signin.test.mjs lifecycle.test.mjs \
-	webauthn.test.mjs breakglass.test.mjs
+	webauthn.test.mjs breakglass.test.mjs console.test.mjs

@@ -475,6 +475,71 @@ static void test_exec_driver(void)
 	W.w.cfg.provision[CSP_AWS] = "local";
 }
 
+/* Two writers that read the same approved request (PostgreSQL runs at READ COMMITTED: an
+ * UPDATE that waited for another transaction re-applies its WHERE to the row as that one left
+ * it). A claim keeps the state 'approved', so the state guard alone let a second claim (a
+ * second CSP call) or a withdrawal read before the claim through, and the credential the
+ * claim's driver call then created was never recorded, so never revoked. Modelled in one
+ * transaction: read, a claim, then the stale writers. */
+struct stale_ctx {
+	struct arena *a;
+	const char *id;
+	int64_t now;
+	enum gcas_err claim, second, withdraw, holder;
+};
+
+static enum gcas_err stale_tx(struct db *db, void *ctx)
+{
+	struct stale_ctx *s = ctx;
+	struct bg_request seen, w;
+	enum gcas_err e = store_bg_req_get(db, s->a, s->id, &seen);
+	if (e)
+		return e;
+	struct bg_request claim = seen, second = seen;
+	claim.attempts = second.attempts = seen.attempts + 1;
+	claim.lease_until = second.lease_until = s->now + 600;
+	claim.updated_at = second.updated_at = s->now;
+	s->claim = store_bg_req_update(db, &claim, BG_APPROVED, 0);
+	s->second = store_bg_req_update(db, &second, BG_APPROVED, 0);
+	w = seen;
+	w.state = BG_REVOKED;
+	w.revoke_requested_at = w.ended_at = w.updated_at = s->now;
+	s->withdraw = store_bg_req_update(db, &w, BG_APPROVED, 0);
+	/* The lease holder records its (failed) outcome and lets go of the lease. */
+	claim.lease_until = 0;
+	claim.last_error = "quota exceeded";
+	s->holder = store_bg_req_update(db, &claim, BG_APPROVED, s->now + 600);
+	return GCAS_OK;
+}
+
+static void test_stale_writers(void)
+{
+	struct bg_request r, r2;
+	struct verrs ve;
+	char today[11];
+	ymd_format(ymd_of_epoch_jst(W.now), today);
+	W.w.cfg.provision[CSP_AWS] = arena_printf(W.a, "exec:%s/fail.sh", scripts);
+	if (!ok(ask(W.cs1, ENV1, "競合", "給付金の支払処理", today, "1", NULL, &r, &ve) ==
+	                GCAS_OK &&
+	            decide(W.pm1, r.id, 1, &r2) == GCAS_OK && r2.state == BG_APPROVED,
+	        "an approved request whose first issue failed"))
+		return;
+	W.w.cfg.provision[CSP_AWS] = "local";
+	struct stale_ctx s = {W.a, r.id, W.now, 0, 0, 0, 0};
+	is_int(store_tx(W.w.env.st, stale_tx, &s), GCAS_OK, "the writers ran");
+	is_int(s.claim, GCAS_OK, "  the first claim takes the lease");
+	is_int(s.second, GCAS_ERR_NOTFOUND, "  a second claim on the same read is refused");
+	is_int(s.withdraw, GCAS_ERR_NOTFOUND, "  a withdrawal read before the claim is refused");
+	is_int(s.holder, GCAS_OK, "  the lease holder records its outcome");
+	r2 = get_as_op(r.id);
+	is_int(r2.state, BG_APPROVED, "  still approved (not withdrawn under the driver call)");
+	is_int(r2.attempts, 2, "  one claim counted");
+	ok(!r2.lease_until, "  the lease is let go");
+	struct actor cs1 = world_actor(&W, W.cs1);
+	is_int(svc_bg_revoke(&W.w.env, &cs1, W.a, r.id, &r2), GCAS_OK, "then it can be withdrawn");
+	is_int(r2.state, BG_REVOKED, "  withdrawn");
+}
+
 int main(void)
 {
 	const char *cloud = "", *user = "", *secret = "", *id8 = NULL;
@@ -493,6 +558,7 @@ int main(void)
 		test_expiry(id2, id8, cloud, user, secret);
 	test_revoke_and_failure();
 	test_exec_driver();
+	test_stale_writers();
 	world_close(&W);
 	return tap_done();
 }
