@@ -233,7 +233,7 @@ enum gcas_err store_env_request_get_by_key(struct db *db, struct arena *a, const
 }
 
 enum gcas_err store_env_request_update(struct db *db, const struct env_request *r,
-                                       enum envreq_state from)
+                                       enum envreq_state from, int64_t held)
 {
 	struct db_param p[] = {P_TEXT(r->id),
 	                       P_TEXT(envreq_state_name(from)),
@@ -246,7 +246,8 @@ enum gcas_err store_env_request_update(struct db *db, const struct env_request *
 	                       p_time(r->next_attempt_at),
 	                       p_time(r->lease_until),
 	                       P_TEXT(r->last_error),
-	                       P_INT(r->updated_at)};
+	                       P_INT(r->updated_at),
+	                       P_INT(held)};
 	return db_change(db, STMT_ENV_REQUEST_UPDATE, p, NPARAMS(p), NULL);
 }
 

@@ -37,9 +37,12 @@ enum gcas_err store_env_request_get(struct db *db, struct arena *a, const char *
                                     struct env_request *out);
 enum gcas_err store_env_request_get_by_key(struct db *db, struct arena *a, const char *key,
                                            struct env_request *out);
-/* Write r's workflow fields provided the stored state is still from; NOTFOUND otherwise. */
+/* Write r's workflow fields provided the stored state is still from and no other run's lease
+ * is live: the stored lease must be absent, lapsed (before r->updated_at) or the writer's own
+ * (held; 0 when it holds none). On PostgreSQL an UPDATE that waited re-checks this against the
+ * committed row, so two claims or a stale decision cannot both pass. NOTFOUND otherwise. */
 enum gcas_err store_env_request_update(struct db *db, const struct env_request *r,
-                                       enum envreq_state from);
+                                       enum envreq_state from, int64_t held);
 /* Newest first, filtered like store_environment_list and by state (NULL: any). */
 enum gcas_err store_env_request_list(struct db *db, struct arena *a, const char *agency_id,
                                      const char *project_id, const char *state, struct page *pg,

@@ -61,7 +61,8 @@
 	X(STMT_ENV_REQUEST_UPDATE, \
 	  "UPDATE env_requests SET environment_id = $3, state = $4, decided_by = $5, " \
 	  "decided_at = $6, due_on = $7, attempts = $8, next_attempt_at = $9, lease_until = $10, " \
-	  "last_error = $11, updated_at = $12 WHERE id = $1 AND state = $2", \
+	  "last_error = $11, updated_at = $12 WHERE id = $1 AND state = $2 " \
+	  "AND (lease_until IS NULL OR lease_until < $12 OR lease_until = $13)", \
 	  NULL) \
 	/* Approved requests whose next attempt is due and whose lease (if any) ran out. */ \
 	X(STMT_ENV_REQUEST_DUE, \

@@ -447,7 +447,7 @@ static enum gcas_err decide_tx(struct db *db, void *ctx)
 		if (e)
 			return e;
 	}
-	if ((e = store_env_request_update(db, r, ENVREQ_SUBMITTED)))
+	if ((e = store_env_request_update(db, r, ENVREQ_SUBMITTED, 0)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 	if ((e = record(db, c->a, c->ac, r, c->approve ? "approved" : "rejected", c->note)))
 		return e;
@@ -499,7 +499,7 @@ static enum gcas_err claim_tx(struct db *db, void *ctx)
 	c->r.attempts++;
 	c->r.lease_until = c->now + c->env->cfg->provision_timeout + LEASE_SLACK;
 	c->r.updated_at = c->now;
-	e = store_env_request_update(db, &c->r, ENVREQ_APPROVED);
+	e = store_env_request_update(db, &c->r, ENVREQ_APPROVED, 0);
 	return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 }
 
@@ -515,6 +515,7 @@ static enum gcas_err record_tx(struct db *db, void *ctx)
 	const char *note = NULL;
 	int64_t revoked = 0;
 	enum gcas_err e;
+	const int64_t held = r->lease_until; /* claim_tx's lease: only its holder records */
 	r->lease_until = 0;
 	r->updated_at = now;
 	r->last_error = ok ? NULL : arena_strdup(c->a, c->res.error);
@@ -550,7 +551,7 @@ static enum gcas_err record_tx(struct db *db, void *ctx)
 	}
 	if ((ok || final) && (e = store_environment_set(db, en)))
 		return e;
-	if ((e = store_env_request_update(db, r, ENVREQ_APPROVED)))
+	if ((e = store_env_request_update(db, r, ENVREQ_APPROVED, held)))
 		return e == GCAS_ERR_NOTFOUND ? GCAS_ERR_CONFLICT : e;
 	if ((e = record(db, c->a, c->ac, r, event, ok ? note : r->last_error)))
 		return e;

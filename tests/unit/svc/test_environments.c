@@ -695,6 +695,52 @@ static void test_core(void)
 	is_int(envreq_state_parse("done"), -1, "unknown names do not");
 }
 
+/* Two runs (the job on two nodes, or the operator's button and the job) read the same approved
+ * request; one claims it. The other's claim, written from its stale read, must not pass, and
+ * only the lease holder may record the outcome (on PostgreSQL an UPDATE that waited re-checks
+ * its WHERE against the committed row, so the lease must be part of it). */
+struct stale_ctx {
+	const char *id;
+	int64_t now;
+	enum gcas_err claim, second, holder;
+};
+
+static enum gcas_err stale_tx(struct db *db, void *ctx)
+{
+	struct stale_ctx *c = ctx;
+	struct env_request r, first, other;
+	enum gcas_err e = store_env_request_get(db, W.a, c->id, &r);
+	if (e)
+		return e;
+	first = other = r;
+	first.attempts++;
+	first.lease_until = c->now + 300;
+	first.updated_at = c->now;
+	c->claim = store_env_request_update(db, &first, ENVREQ_APPROVED, 0);
+	other.attempts++;
+	other.lease_until = c->now + 300;
+	other.updated_at = c->now;
+	c->second = store_env_request_update(db, &other, ENVREQ_APPROVED, 0);
+	const int64_t held = first.lease_until;
+	first.lease_until = 0;
+	c->holder = store_env_request_update(db, &first, ENVREQ_APPROVED, held);
+	return GCAS_OK;
+}
+
+static void test_stale_claim(void)
+{
+	const char *id = approved_gcp("stale-claim-1");
+	struct stale_ctx c = {id, clock_now(), 0, 0, 0};
+	if (!ok(id[0] != '\0', "an approved request"))
+		return;
+	is_int(store_tx(W.w.env.st, stale_tx, &c), GCAS_OK, "the writers ran");
+	is_int(c.claim, GCAS_OK, "  the first claim takes the lease");
+	is_int(c.second, GCAS_ERR_NOTFOUND, "  a second claim from the same read is refused");
+	is_int(c.holder, GCAS_OK, "  the lease holder records its outcome");
+	struct env_request r = get_req(id);
+	ok(!r.lease_until && r.attempts == 1, "  one claim counted, the lease let go");
+}
+
 int main(void)
 {
 	if (!ok(world_open(&W) == 0, "world opens") || !ok(find_scripts() == 0, "scripts found"))
@@ -707,6 +753,7 @@ int main(void)
 	test_exec_driver();
 	test_driver_outputs();
 	test_slo();
+	test_stale_claim();
 	world_close(&W);
 	return tap_done();
 }
