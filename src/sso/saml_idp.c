@@ -2,8 +2,10 @@
 /* The identity provider on Lasso (saml-profiles-2.0-os §4.1, Web Browser SSO): an AuthnRequest
  * is parsed (and its signature, if any, verified) by Lasso against the SP's metadata, the ACS
  * URL it names is checked against that metadata, and the Response carries one assertion with
- * the conditions and attributes the caller decided. Response and assertion are both signed
- * with RSA-SHA256 (never SHA-1: xmldsig-core1 §6.4.2 deprecates it). */
+ * the conditions and attributes the caller decided. Lasso builds the Response unsigned; the
+ * assertion and then the Response are signed here (enveloped XML signatures, exclusive C14N,
+ * SHA-256 digests, RSA-SHA256: never SHA-1, xmldsig-core1 §6.4.2 deprecates it) with a key
+ * loaded once per thread and server, which is most of what a response costs besides RSA. */
 #include <lasso/key.h>
 #include <lasso/xml/misc_text_node.h>
 #include <lasso/xml/saml-2.0/saml2_assertion.h>
@@ -18,7 +20,12 @@
 #include <lasso/xml/saml-2.0/samlp2_name_id_policy.h>
 #include <lasso/xml/saml-2.0/samlp2_status_response.h>
 #include <lasso/saml-2.0/saml2_helper.h>
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +34,23 @@
 #include "base/codec.h"
 #include "sso/saml_internal.h"
 
+/* This thread's signing state for one cached server (tied to the LassoServer's lifetime by
+ * g_object_set_data_full): the private key decoded once, an RSA signing context initialised
+ * once and reused (PKCS #1 v1.5 with SHA-256, what RSA-SHA256 means: RFC 6931 §2.3.2), the
+ * certificate's base64 for KeyInfo, and SHA-256 fetched once. Used by one thread only. */
+struct idp_signer {
+	EVP_PKEY *pkey;
+	EVP_PKEY_CTX *ctx;
+	EVP_MD *sha256;
+	char *cert_b64;
+};
+#define SIGNER_KEY "gcas-idp-signer"
+
 struct saml_login {
+	struct arena *a;
 	LassoLogin *login;
 	LassoServer *srv;
+	struct idp_signer *signer;
 	const char *sp_entity_id;
 	const char **acs; /* the SP's HTTP-POST ACS URLs (arena copies) */
 	size_t nacs;
@@ -44,6 +65,48 @@ struct idp_build {
 	const struct saml_idp *idp;
 	const struct saml_sp_ref *sp;
 };
+
+static void signer_free(gpointer p)
+{
+	struct idp_signer *s = p;
+	EVP_PKEY_CTX_free(s->ctx);
+	EVP_PKEY_free(s->pkey);
+	EVP_MD_free(s->sha256);
+	free(s->cert_b64);
+	free(s);
+}
+
+/* Never prompt for a passphrase: the signer hands out unencrypted PEM. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)u;
+	return -1;
+}
+
+static struct idp_signer *signer_new(struct arena *a, const struct saml_idp *idp)
+{
+	struct idp_signer *s = calloc(1, sizeof(*s));
+	BIO *bio = s ? BIO_new_mem_buf(idp->key_pem, -1) : NULL;
+	const char *cert = saml_pem_body(a, idp->cert_pem);
+	if (bio && cert) {
+		s->pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+		s->cert_b64 = strdup(cert);
+		s->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	}
+	BIO_free(bio);
+	if (s && s->pkey && EVP_PKEY_get_base_id(s->pkey) == EVP_PKEY_RSA)
+		s->ctx = EVP_PKEY_CTX_new(s->pkey, NULL);
+	if (s && s->ctx && s->cert_b64 && s->sha256 && EVP_PKEY_sign_init(s->ctx) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_padding(s->ctx, RSA_PKCS1_PADDING) == 1 &&
+	    EVP_PKEY_CTX_set_signature_md(s->ctx, s->sha256) == 1)
+		return s;
+	if (s)
+		signer_free(s);
+	return NULL;
+}
 
 static enum gcas_err idp_build(void *ctx, struct saml_srv *out)
 {
@@ -66,20 +129,28 @@ static enum gcas_err idp_build(void *ctx, struct saml_srv *out)
 		g_object_unref(srv);
 		return GCAS_ERR_INVALID;
 	}
-	/* Lasso would decode the PEM key again for every signature (an OpenSSL 3 decoder, and new
-	 * RSA blinding each time: most of a response's cost). A key loaded once and set as the
-	 * signing key for this SP is used as it is. */
+	/* Lasso signs through xmlsec, which per signature duplicates the key, asks OpenSSL for
+	 * the RSA parameters several times over and writes the public key into KeyInfo: as much
+	 * work again as the RSA operation. The responses are signed here instead (sign_response),
+	 * with this key loaded once. */
+	struct idp_signer *sg = signer_new(b->a, b->idp);
+	/* Lasso still sets a signing key on every assertion it builds (then dropped, see
+	 * saml_login_respond); left to itself it would decode the PEM key each time (an OpenSSL 3
+	 * decoder per response). A key loaded once and set for this SP is merely referenced. */
 	LassoProvider *p = lasso_server_get_provider(srv, m.entity_id);
 	LassoKey *key =
 	    lasso_key_new_for_signature_from_memory(b->idp->key_pem, strlen(b->idp->key_pem), NULL,
 	                                            LASSO_SIGNATURE_METHOD_RSA_SHA256, NULL);
-	int bad = !p || !key || lasso_provider_set_server_signing_key(p, key) != 0;
+	int bad = !sg || !p || !key || lasso_provider_set_server_signing_key(p, key) != 0;
 	if (key)
 		g_object_unref(key);
 	if (bad) {
+		if (sg)
+			signer_free(sg);
 		g_object_unref(srv);
 		return GCAS_ERR_CRYPTO;
 	}
+	g_object_set_data_full(G_OBJECT(srv), SIGNER_KEY, sg, signer_free);
 	out->srv = srv;
 	out->wants_email = m.wants_email;
 	out->requests_signed = m.requests_signed;
@@ -117,9 +188,13 @@ static enum gcas_err login_new(struct arena *a, const struct saml_idp *idp,
 	struct saml_srv s;
 	if ((e = saml_srv_get(key, idp_build, &b, &s)))
 		return e;
+	l->a = a;
 	l->srv = s.srv;
 	if (arena_defer(a, login_free, l))
 		return GCAS_ERR_NOMEM;
+	l->signer = g_object_get_data(G_OBJECT(l->srv), SIGNER_KEY);
+	if (!l->signer)
+		return GCAS_ERR_INTERNAL;
 	l->acs = arena_alloc(a, (s.nacs + 1) * sizeof(*l->acs));
 	if (!l->acs)
 		return GCAS_ERR_NOMEM;
@@ -139,9 +214,9 @@ static enum gcas_err login_new(struct arena *a, const struct saml_idp *idp,
 	l->sp_entity_id = arena_strdup(a, sp->entity_id);
 	l->nameid_format = s.wants_email ? SAML_NAMEID_EMAIL : SAML_NAMEID_PERSISTENT;
 	/* saml-profiles §4.1.3.5: the Response and the assertion are signed, whatever the SP's
-	 * metadata says about wanting it. */
+	 * metadata says about wanting it; by sign_response, so Lasso itself signs nothing. */
 	lasso_profile_set_signature_hint(LASSO_PROFILE(l->login),
-	                                 LASSO_PROFILE_SIGNATURE_HINT_FORCE);
+	                                 LASSO_PROFILE_SIGNATURE_HINT_FORBID);
 	*out = l;
 	return GCAS_OK;
 }
@@ -423,6 +498,239 @@ static enum gcas_err set_subject(struct saml_login *l, LassoSaml2Assertion *as,
 	return GCAS_OK;
 }
 
+/* ---- enveloped signatures (xmldsig-core1 §3.1, saml-core §5.4) ---- */
+
+#define DS_NS      "http://www.w3.org/2000/09/xmldsig#"
+#define EXC_C14N   "http://www.w3.org/2001/10/xml-exc-c14n#"
+#define SAMLP_NS   "urn:oasis:names:tc:SAML:2.0:protocol"
+#define SAML_NS    "urn:oasis:names:tc:SAML:2.0:assertion"
+#define SHA256_LEN 32
+
+/* SignedInfo as exclusive C14N renders it (xml-exc-c14n §3: empty elements as start and end
+ * tags, attributes in document order as there is one each, no whitespace), so the octets
+ * signed are the octets written: saml-core §5.4.1 (one Reference to the element's ID), §5.4.3
+ * (exclusive C14N), §5.4.4 (enveloped-signature then exclusive C14N, no other transforms).
+ * Pieces: the start tag (with xmlns:ds as C14N puts it; in the document, Signature declares
+ * it), up to the ID, up to the digest, the rest. */
+#define SI_OPEN_C14N "<ds:SignedInfo xmlns:ds=\"" DS_NS "\">"
+#define SIG_OPEN     "<ds:Signature xmlns:ds=\"" DS_NS "\"><ds:SignedInfo>"
+#define SI_TO_ID                                                                                   \
+	"<ds:CanonicalizationMethod Algorithm=\"" EXC_C14N "\"></ds:CanonicalizationMethod>"       \
+	"<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\">"     \
+	"</ds:SignatureMethod><ds:Reference URI=\"#"
+#define SI_TO_DIGEST                                                                               \
+	"\"><ds:Transforms><ds:Transform Algorithm=\"" DS_NS                                       \
+	"enveloped-signature\"></ds:Transform>"                                                    \
+	"<ds:Transform Algorithm=\"" EXC_C14N "\"></ds:Transform></ds:Transforms>"                 \
+	"<ds:DigestMethod "                                                                        \
+	"Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"></ds:DigestMethod>"                 \
+	"<ds:DigestValue>"
+#define SI_END "</ds:DigestValue></ds:Reference></ds:SignedInfo>"
+/* KeyInfo names the certificate (what most SPs expect to find; verifiers use the one in our
+ * metadata). */
+#define SV_OPEN   "<ds:SignatureValue>"
+#define SV_TO_CRT "</ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>"
+#define SIG_END   "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"
+
+/* The concatenation of the strings in parts (NULL-terminated), in a: cheaper than a printf at
+ * these sizes, which shows at a few thousand responses a second. */
+static char *cat(struct arena *a, const char *const *parts)
+{
+	size_t n = 0;
+	for (size_t i = 0; parts[i]; i++)
+		n += strlen(parts[i]);
+	char *out = arena_alloc(a, n + 1), *p = out;
+	for (size_t i = 0; out && parts[i]; i++) {
+		size_t k = strlen(parts[i]);
+		memcpy(p, parts[i], k);
+		p += k;
+	}
+	if (out)
+		*p = '\0';
+	return out;
+}
+
+static int is_el(xmlNodePtr n, const char *ns, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       strcmp((const char *)n->name, name) == 0 &&
+	       strcmp((const char *)n->ns->href, ns) == 0;
+}
+
+static xmlNodePtr first_el(xmlNodePtr n)
+{
+	while (n && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return n;
+}
+
+/* What a same-document reference to el selects (xmldsig-core1 §4.4.3.3: the element and its
+ * descendants, comments dropped by the C14N that follows), for xmlC14NExecute: namespace and
+ * attribute nodes by their element. */
+static int in_subtree(void *el, xmlNodePtr node, xmlNodePtr parent)
+{
+	xmlNodePtr n = node && node->type != XML_NAMESPACE_DECL ? node : parent;
+	for (; n; n = n->parent)
+		if (n == (xmlNodePtr)el)
+			return 1;
+	return 0;
+}
+
+static int md_write(void *ctx, const char *buf, int len)
+{
+	return EVP_DigestUpdate(ctx, buf, (size_t)len) == 1 ? len : -1;
+}
+
+/* SHA-256 of the exclusive C14N (without comments, no inclusive prefixes) of el's subtree,
+ * streamed into the digest; el holds no Signature yet, which is what the enveloped-signature
+ * transform would leave of it once it does. */
+static int c14n_digest(const struct idp_signer *sg, xmlNodePtr el, unsigned char *out)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned int n = 0;
+	int ok = md && EVP_DigestInit_ex(md, sg->sha256, NULL) == 1;
+	xmlOutputBufferPtr ob = ok ? xmlOutputBufferCreateIO(md_write, NULL, md, NULL) : NULL;
+	ok =
+	    ob && xmlC14NExecute(el->doc, in_subtree, el, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob) >= 0;
+	if (ob && xmlOutputBufferClose(ob) < 0)
+		ok = 0;
+	ok = ok && EVP_DigestFinal_ex(md, out, &n) == 1 && n == SHA256_LEN;
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
+/* An ID usable in URI="#..." as written (Lasso's are "_" and hex): no escaping needed. */
+static int id_plain(const char *id)
+{
+	size_t n = id ? strlen(id) : 0;
+	return n > 0 && n < 128 &&
+	       strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+/* The ds:Signature (text) for el, whose first child element is its Issuer: digest of el,
+ * SignedInfo, RSA. *issuer_out is that Issuer, after which saml-core §5.4.1 / the schema put the
+ * signature. */
+static enum gcas_err sign_element(const struct saml_login *l, xmlNodePtr el, xmlNodePtr *issuer_out,
+                                  const char **out)
+{
+	const struct idp_signer *sg = l->signer;
+	xmlNodePtr issuer = first_el(el->children);
+	xmlChar *id = xmlGetProp(el, BAD_CAST "ID");
+	unsigned char dg[SHA256_LEN], h[SHA256_LEN], sig[1024];
+	char dg_b64[64], sig_b64[1400];
+	size_t sl = sizeof(sig);
+	enum gcas_err e = GCAS_ERR_INTERNAL;
+	/* Exactly one signature each: one already there means Lasso signed after all. */
+	xmlNodePtr next = issuer ? first_el(issuer->next) : NULL;
+	if (!is_el(issuer, SAML_NS, "Issuer") || is_el(next, DS_NS, "Signature") ||
+	    !id_plain((const char *)id))
+		goto out;
+	e = GCAS_ERR_CRYPTO;
+	if (!c14n_digest(sg, el, dg))
+		goto out;
+	b64_encode(dg_b64, dg, sizeof(dg));
+	const char *ids = (const char *)id;
+	const char *const si[] = {SI_OPEN_C14N, SI_TO_ID, ids, SI_TO_DIGEST, dg_b64, SI_END, NULL};
+	const char *canon = cat(l->a, si);
+	e = GCAS_ERR_NOMEM;
+	if (!canon)
+		goto out;
+	e = GCAS_ERR_CRYPTO;
+	if (EVP_Digest(canon, strlen(canon), h, NULL, sg->sha256, NULL) != 1 ||
+	    EVP_PKEY_sign(sg->ctx, sig, &sl, h, sizeof(h)) != 1 || b64_len(sl) >= sizeof(sig_b64))
+		goto out;
+	b64_encode(sig_b64, sig, sl);
+	const char *const parts[] = {SIG_OPEN, SI_TO_ID, ids,       SI_TO_DIGEST, dg_b64,  SI_END,
+	                             SV_OPEN,  sig_b64,  SV_TO_CRT, sg->cert_b64, SIG_END, NULL};
+	*out = cat(l->a, parts);
+	*issuer_out = issuer;
+	e = *out ? GCAS_OK : GCAS_ERR_NOMEM;
+out:
+	xmlFree(id);
+	return e;
+}
+
+/* Put the signature text xml into the tree after issuer. */
+static enum gcas_err sig_insert(xmlNodePtr issuer, const char *xml)
+{
+	xmlNodePtr lst = NULL;
+	if (xmlParseInNodeContext(issuer->parent, xml, (int)strlen(xml),
+	                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING,
+	                          &lst) != XML_ERR_OK ||
+	    !lst || !xmlAddNextSibling(issuer, lst)) {
+		xmlFreeNodeList(lst);
+		return GCAS_ERR_INTERNAL;
+	}
+	return GCAS_OK;
+}
+
+static void doc_free(void *p)
+{
+	xmlFreeDoc(p);
+}
+
+/* Lasso's unsigned Response (base64) signed: the assertion first, then the Response over it
+ * (saml-profiles §4.1.3.5), serialized once and base64-encoded into *out. */
+static enum gcas_err sign_response(const struct saml_login *l, const char *b64, const char **out)
+{
+	size_t bl = strlen(b64);
+	char *raw = arena_alloc(l->a, bl);
+	long n = raw ? b64_decode(raw, bl, b64, bl) : -1;
+	if (n <= 0)
+		return raw ? GCAS_ERR_INTERNAL : GCAS_ERR_NOMEM;
+	xmlDocPtr doc = xmlReadMemory(raw, (int)n, "response.xml", NULL,
+	                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return GCAS_ERR_INTERNAL;
+	if (arena_defer(l->a, doc_free, doc)) {
+		xmlFreeDoc(doc);
+		return GCAS_ERR_NOMEM;
+	}
+	xmlNodePtr resp = xmlDocGetRootElement(doc), as = NULL;
+	if (!is_el(resp, SAMLP_NS, "Response"))
+		return GCAS_ERR_INTERNAL;
+	for (xmlNodePtr c = first_el(resp->children); c && !as; c = first_el(c->next))
+		if (is_el(c, SAML_NS, "Assertion"))
+			as = c;
+	/* The assertion's signature goes into the tree: the Response's digest covers it. */
+	xmlNodePtr issuer;
+	const char *sig_as, *sig_resp;
+	enum gcas_err e = as ? sign_element(l, as, &issuer, &sig_as) : GCAS_ERR_INTERNAL;
+	if (e || (e = sig_insert(issuer, sig_as)) ||
+	    (e = sign_element(l, resp, &issuer, &sig_resp)))
+		return e;
+	xmlBufferPtr xb = xmlBufferCreate();
+	if (!xb)
+		return GCAS_ERR_NOMEM;
+	/* The Response's signature is spliced into the text instead: right after the end tag of
+	 * its Issuer, the first end tag in the document (an end tag cannot occur earlier: the
+	 * start tags before it hold only attributes, and "<" in a value is escaped). */
+	e = GCAS_ERR_INTERNAL;
+	int len = xmlNodeDump(xb, doc, resp, 0, 0);
+	const char *x = len > 0 ? (const char *)xmlBufferContent(xb) : NULL;
+	const char *end = x ? strstr(x, "</") : NULL;
+	const char *tag = issuer->ns->prefix
+	                      ? arena_printf(l->a, "</%s:Issuer>", (const char *)issuer->ns->prefix)
+	                      : "</Issuer>";
+	size_t at =
+	    end && tag && strncmp(end, tag, strlen(tag)) == 0 ? (size_t)(end - x) + strlen(tag) : 0;
+	size_t sl = strlen(sig_resp), total = (size_t)len + sl;
+	char *whole = at ? arena_alloc(l->a, total) : NULL;
+	char *enc = whole ? arena_alloc(l->a, b64_len(total) + 1) : NULL;
+	if (enc) {
+		memcpy(whole, x, at);
+		memcpy(whole + at, sig_resp, sl);
+		memcpy(whole + at + sl, x + at, (size_t)len - at);
+		b64_encode(enc, whole, total);
+		*out = enc;
+		e = GCAS_OK;
+	} else if (at) {
+		e = GCAS_ERR_NOMEM;
+	}
+	xmlBufferFree(xb);
+	return e;
+}
+
 enum gcas_err saml_login_respond(struct saml_login *l, const struct saml_subject *s, int64_t now,
                                  int64_t ttl, struct saml_post *out)
 {
@@ -446,13 +754,18 @@ enum gcas_err saml_login_respond(struct saml_login *l, const struct saml_subject
 	}
 	LassoSaml2Assertion *as = LASSO_SAML2_ASSERTION(node);
 	set_str(&as->IssueInstant, t_now);
+	/* Lasso set the assertion up to be signed by xmlsec when it is written out: the key sits
+	 * in the node's private data (qdata "lasso_custom_element", what the unexported
+	 * lasso_node_remove_signature clears in Lasso 2.8), the legacy fields beside it. Both go:
+	 * the assertion is signed by sign_response instead (saml-profiles §4.1.3.5 still holds;
+	 * sign_response refuses a document Lasso signed after all). */
+	g_object_set_qdata(G_OBJECT(as), g_quark_from_static_string("lasso_custom_element"), NULL);
+	as->sign_type = LASSO_SIGNATURE_TYPE_NONE;
+	set_str(&as->private_key_file, NULL);
+	set_str(&as->certificate_file, NULL);
 	enum gcas_err e = set_subject(l, as, s, t_after);
-	if (!e) {
+	if (!e)
 		add_attributes(as, s);
-		/* Sign the assertion itself too (saml-profiles §4.1.3.5), not only the Response. */
-		if (lasso_server_saml2_assertion_setup_signature(l->srv, as) != 0)
-			e = GCAS_ERR_CRYPTO;
-	}
 	g_object_unref(node);
 	if (e)
 		return e;
@@ -463,8 +776,9 @@ enum gcas_err saml_login_respond(struct saml_login *l, const struct saml_subject
 	 * against a Lasso that would take the request's word for it). */
 	if (!pr->msg_url || !pr->msg_body || !acs_known(l, pr->msg_url))
 		return GCAS_ERR_INVALID;
+	if ((e = sign_response(l, pr->msg_body, &out->response_b64)))
+		return e;
 	out->acs_url = pr->msg_url;
-	out->response_b64 = pr->msg_body;
 	if (LASSO_IS_SAMLP2_STATUS_RESPONSE(pr->response))
 		out->response_id = LASSO_SAMLP2_STATUS_RESPONSE(pr->response)->ID;
 	return GCAS_OK;

@@ -239,7 +239,7 @@ def run(tmp, gcas, apache, env, procs):
         return 1
     log = open(os.path.join(tmp, "gcas.log"), "w")
     procs.append(subprocess.Popen([gcas, "serve", "--base-url", base, "--port", str(gport)], cwd=tmp, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT))
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
     if not tap(wait_http(gport, "/readyz"), "gcas serve answers /readyz"):
         return 1
 
@@ -280,7 +280,10 @@ def run(tmp, gcas, apache, env, procs):
                                                    "client_secret": sec.group(1)},
                                       {"key": key, "cert": cert, "entity_id": entity, "idp_metadata": idp_path}))
     alog = open(os.path.join(tmp, "apache.out"), "w")
-    procs.append(subprocess.Popen([apache, "-f", conf, "-DFOREGROUND"], cwd=tmp, stdout=alog, stderr=subprocess.STDOUT))
+    # Its own session: Apache signals its whole process group when it stops, which would
+    # otherwise include this script.
+    procs.append(subprocess.Popen([apache, "-f", conf, "-DFOREGROUND"], cwd=tmp, stdout=alog, stderr=subprocess.STDOUT,
+                                  start_new_session=True))
     if not tap(wait_http(aport), "Apache with mod_auth_openidc and mod_auth_mellon starts",
                open(os.path.join(tmp, "apache.out")).read() + open(os.path.join(tmp, "apache-error.log")).read()
                if os.path.exists(os.path.join(tmp, "apache-error.log")) else ""):

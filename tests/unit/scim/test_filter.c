@@ -260,7 +260,7 @@ static void bounds(void)
 	   "4097 bytes are refused");
 	has_str(why, "longer than 4096 bytes", "  with the limit in the message");
 
-	char deep[256], deeper[256];
+	char deep[256], deeper[sizeof(deep) + 2];
 	snprintf(deep, sizeof(deep), "%.16s%s%.16s", "((((((((((((((((", "userName pr",
 	         "))))))))))))))))");
 	ok(scim_filter_parse(A, deep, strlen(deep), &f, &why) == GCAS_OK, "depth 16 is accepted");
