@@ -8,7 +8,8 @@
 #           session (bench/seed_sessions.c), against `gcas serve` on SQLite (and PostgreSQL with
 #           PG=1): authorization-code redemptions/s (codes made first, untimed; every grant
 #           durably stored), refresh exchanges/s (rotation), complete flows/s (authorize → code
-#           → token), and SAML SP-initiated AuthnRequest → signed Response per second.
+#           → token), each with RS256 and with ES256 ID tokens (*_es), and SAML SP-initiated
+#           AuthnRequest → signed Response per second.
 # Targets (issue 4 §8): redemptions and refreshes ≥ 2× oidc-provider's token rate and ≥ 10×
 # Glewlwyd's; flows ≥ 3× oidc-provider's code-flow rate; SAML responses ≥ 0.8 × RSA-2048
 # signs/s ÷ 2 signatures per response. Medians of RUNS runs; rows in bench/results/sso.jsonl.
@@ -106,6 +107,13 @@ EOF
 		>"$dir/client.txt" 2>"$dir/client.err" || { cat "$dir/client.err" >&2; die "client add failed"; }
 	CID=$(awk '$1 == "client_id" {print $2}' "$dir/client.txt")
 	CSECRET=$(awk '$1 == "client_secret" {print $2}' "$dir/client.txt")
+	# The same with ID tokens signed ES256 (a client may register id_token_signed_response_alg
+	# ES256): shows what the RSA signature costs on each path.
+	gcas_cli "$dir" sso client add --name bench-es --alg ES256 \
+		--redirect-uri "http://127.0.0.1:18079/cb" >"$dir/client_es.txt" 2>"$dir/client.err" ||
+		{ cat "$dir/client.err" >&2; die "client add (ES256) failed"; }
+	CID_ES=$(awk '$1 == "client_id" {print $2}' "$dir/client_es.txt")
+	CSECRET_ES=$(awk '$1 == "client_secret" {print $2}' "$dir/client_es.txt")
 	SP_ENTITY="http://127.0.0.1:18078/sp"
 	SP_ACS="http://127.0.0.1:18078/sp/acs"
 	cat >"$dir/sp.xml" <<EOF
@@ -122,11 +130,12 @@ EOF
 # run_load ENGINE MODE: RUNS runs; prints the median rate and keeps every run's output.
 declare -A RATE ERRS P99
 run_load() {
-	local eng=$1 mode=$2 i rates=() p99s=() errs=0 out
+	local eng=$1 mode=$2 i rates=() p99s=() errs=0 out cid=$CID sec=$CSECRET
+	if [ "${mode%_es}" != "$mode" ]; then cid=$CID_ES sec=$CSECRET_ES; fi
 	for i in $(seq 1 "$RUNS"); do
 		out="$RAW/${eng}_${mode}_$i.txt"
 		"$SEED" "$DSN" "$BENCH_EMAIL" "$CLIENTS" >"$WORK/cookies.txt" 2>"$out.err" || { cat "$out.err" >&2; die "seed failed"; }
-		"$LOAD" "$mode" "http://127.0.0.1:$PORT" "$CLIENTS" "$DUR" "$WORK/cookies.txt" "$CID" "$CSECRET" \
+		"$LOAD" "${mode%_es}" "http://127.0.0.1:$PORT" "$CLIENTS" "$DUR" "$WORK/cookies.txt" "$cid" "$sec" \
 			"http://127.0.0.1:18079/cb" "$SP_ENTITY" "$SP_ACS" >"$out" 2>>"$out.err"
 		rates+=("$(awk '$1 == "rate" {print $2}' "$out")")
 		p99s+=("$(awk '$1 == "p99_ms" {print $2}' "$out")")
@@ -151,7 +160,7 @@ for eng in "${ENGINES[@]}"; do
 	fi
 	setup_engine "$eng" "$DSN"
 	gcas_start "$eng" "$PORT"
-	for mode in redeem refresh flow saml; do run_load "$eng" "$mode"; done
+	for mode in redeem refresh flow redeem_es refresh_es flow_es saml; do run_load "$eng" "$mode"; done
 	stop_pid "$(eval echo "\$PID_$eng")"
 done
 
@@ -175,11 +184,12 @@ for eng in ("sqlite", "pg"):
     g = row["gcas"]
     if eng + ".redeem" not in g:
         continue
-    for mode in ("redeem", "refresh"):
+    for mode in ("redeem", "refresh", "redeem_es", "refresh_es"):
         got = g[eng + "." + mode]["rate"]
         verdict("%s %s vs 2x oidc-provider" % (eng, mode), got, 2 * op_tok)
         verdict("%s %s vs 10x Glewlwyd" % (eng, mode), got, 10 * gl_tok)
-    verdict("%s complete flow vs 3x oidc-provider" % eng, g[eng + ".flow"]["rate"], 3 * op_flow)
+    for mode in ("flow", "flow_es"):
+        verdict("%s complete %s vs 3x oidc-provider" % (eng, mode), g[eng + "." + mode]["rate"], 3 * op_flow)
     # 2 cores, 2 signatures per response (Response and Assertion)
     verdict("%s SAML vs 0.8 x 2 cores x RSA / 2" % eng, g[eng + ".saml"]["rate"], 0.8 * 2 * rsa / 2)
 with open(out, "a") as f:
