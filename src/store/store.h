@@ -33,7 +33,10 @@ enum gcas_err store_schema_version(struct store *st, int *db_version, int *binar
 
 /* Run fn(db, ctx) in one transaction: commit when it returns GCAS_OK, roll back otherwise.
  * Retries the whole function (rolled back first) on SQLITE_BUSY and on PostgreSQL 40001/40P01,
- * up to 8 times with growing randomised backoff, so fn must be safe to re-run. */
+ * up to 8 times with growing randomised backoff, so fn must be safe to re-run. On SQLite, fn may
+ * run on another thread inside a batch (group commit: each fn in its own savepoint, one COMMIT),
+ * so fn must use only db and ctx — no thread-local state — and its effects outside the database
+ * must wait until store_tx has returned GCAS_OK. */
 typedef enum gcas_err (*store_tx_fn)(struct db *db, void *ctx);
 enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx);
 /* Same without a transaction (one statement = one implicit transaction): for reads. */
