@@ -16,6 +16,12 @@ struct db_sqlite {
 	struct db base;
 	sqlite3 *h;
 	sqlite3_stmt *stmts[STMT__MAX];
+	/* The transaction-control statements (BEGIN IMMEDIATE, SAVEPOINT gc, COMMIT...), which
+	 * group commit runs several times per batch, prepared once like the closed table. */
+	struct {
+		char sql[32];
+		sqlite3_stmt *st;
+	} ctl[8];
 	char err[256];
 };
 
@@ -88,9 +94,10 @@ static enum gcas_err lite_open(const char *dsn, struct db **out, char *why, size
 	sqlite3_busy_timeout(d->h, 5000);
 	/* WAL lets readers run beside the one writer; FULL syncs the WAL at every commit. */
 	char *msg = NULL;
-	rc = sqlite3_exec(
-	    d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL,
-	    NULL, &msg);
+	rc = sqlite3_exec(d->h,
+	                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA "
+	                  "foreign_keys=ON; PRAGMA cache_size=-32768;",
+	                  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(why, why_len, "cannot configure SQLite database %s: %s", dsn,
 		         msg ? msg : "?");
@@ -110,6 +117,8 @@ static void lite_close(struct db *db)
 		return;
 	for (int i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(d->stmts[i]);
+	for (size_t i = 0; i < sizeof(d->ctl) / sizeof(d->ctl[0]); i++)
+		sqlite3_finalize(d->ctl[i].st);
 	sqlite3_close(d->h);
 	free(d);
 }
@@ -186,9 +195,38 @@ out:
 	return e;
 }
 
+/* The prepared form of a short single statement without parameters, or NULL (not cacheable, or
+ * the cache is full): scripts with several statements go through sqlite3_exec. */
+static sqlite3_stmt *ctl_stmt(struct db_sqlite *d, const char *sql)
+{
+	size_t n = strlen(sql);
+	if (n >= sizeof(d->ctl[0].sql) || strchr(sql, ';'))
+		return NULL;
+	size_t i = 0, max = sizeof(d->ctl) / sizeof(d->ctl[0]);
+	for (; i < max && d->ctl[i].st; i++)
+		if (strcmp(d->ctl[i].sql, sql) == 0)
+			return d->ctl[i].st;
+	if (i == max ||
+	    sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &d->ctl[i].st, NULL))
+		return NULL;
+	memcpy(d->ctl[i].sql, sql, n + 1);
+	return d->ctl[i].st;
+}
+
 static enum gcas_err lite_exec_script(struct db *db, const char *sql, char *why, size_t why_len)
 {
 	struct db_sqlite *d = (struct db_sqlite *)db;
+	sqlite3_stmt *st = ctl_stmt(d, sql);
+	if (st) {
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+			return GCAS_OK;
+		enum gcas_err e = map_rc(d, rc);
+		if (why)
+			snprintf(why, why_len, "%s", sqlite3_errmsg(d->h));
+		return e;
+	}
 	char *msg = NULL;
 	int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
 	if (rc == SQLITE_OK)

@@ -25,9 +25,12 @@ struct store {
 	 * batch of them in one transaction, each inside its own savepoint, and commits once, so
 	 * the fsync of synchronous=FULL is paid per batch rather than per use case. */
 	pthread_mutex_t gc_mu;
-	pthread_cond_t gc_cv;
 	struct gc_req *gc_head, *gc_tail;
 	int gc_leading;
+	/* SQLite: the connection the leader writes with, kept out of the pool, so its page cache
+	 * stays valid from one batch to the next (a connection that sees another's commit in the
+	 * WAL drops its whole cache and reads the pages again). NULL with a pool of one. */
+	struct db *writer;
 	int size, nfree;
 	struct db **free_list;
 	struct db **all;
@@ -42,11 +45,14 @@ static const char *strip_sqlite_prefix(const char *dsn)
 	return dsn;
 }
 
+/* A queued use case. Its thread sleeps on its own cv until it is done (a leader ran it) or it
+ * is handed the lead; waking only those two keeps a busy queue free of thundering herds. */
 struct gc_req {
 	store_tx_fn fn;
 	void *ctx;
 	enum gcas_err e;
-	int done;
+	int done, lead;
+	pthread_cond_t cv;
 	struct gc_req *next;
 };
 
@@ -63,7 +69,6 @@ struct store *store_open(const char *dsn, int pool, char *why, size_t why_len)
 	st->all = calloc((size_t)st->size, sizeof(*st->all));
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->gc_mu, NULL);
-	pthread_cond_init(&st->gc_cv, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	if (!st->dsn || !st->free_list || !st->all) {
 		snprintf(why, why_len, "out of memory");
@@ -77,6 +82,8 @@ struct store *store_open(const char *dsn, int pool, char *why, size_t why_len)
 		}
 		st->free_list[st->nfree++] = st->all[i];
 	}
+	if (!is_pg && st->size > 1)
+		st->writer = st->free_list[--st->nfree];
 	return st;
 }
 
@@ -89,7 +96,6 @@ void store_close(struct store *st)
 			st->drv->close(st->all[i]);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->gc_mu);
-	pthread_cond_destroy(&st->gc_cv);
 	pthread_cond_destroy(&st->cv);
 	free(st->all);
 	free(st->free_list);
@@ -129,10 +135,6 @@ static void backoff(int attempt)
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
 }
-
-/* Depth of store_tx on this thread: a transaction opened inside another (a bug, but one that
- * must fail as before rather than deadlock on write_mu) does not take the lock again. */
-static _Thread_local int tx_depth;
 
 /* One transaction around a single use case, retried on transient conflicts. */
 static enum gcas_err tx_one(struct store *st, struct db *db, store_tx_fn fn, void *ctx)
@@ -210,21 +212,24 @@ enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx)
 		goto out;
 	}
 	struct gc_req me = {.fn = fn, .ctx = ctx};
+	pthread_cond_init(&me.cv, NULL);
 	pthread_mutex_lock(&st->gc_mu);
 	if (st->gc_tail)
 		st->gc_tail->next = &me;
 	else
 		st->gc_head = &me;
 	st->gc_tail = &me;
-	while (!me.done && st->gc_leading)
-		pthread_cond_wait(&st->gc_cv, &st->gc_mu);
+	if (!st->gc_leading)
+		st->gc_leading = me.lead = 1; /* nobody leads, so the queue held only this one */
+	while (!me.done && !me.lead)
+		pthread_cond_wait(&me.cv, &st->gc_mu);
 	if (me.done) {
 		pthread_mutex_unlock(&st->gc_mu);
+		pthread_cond_destroy(&me.cv);
 		return me.e;
 	}
-	/* Lead: take up to GC_BATCH queued requests (this one is among them: it is not done and
-	 * nobody else leads, so it is still queued). */
-	st->gc_leading = 1;
+	/* Lead: take up to GC_BATCH queued requests from the head, where this one is (the lead is
+	 * only ever handed to the head). */
 	struct gc_req *batch[GC_BATCH];
 	int n = 0;
 	while (st->gc_head && n < GC_BATCH) {
@@ -235,23 +240,32 @@ enum gcas_err store_tx(struct store *st, store_tx_fn fn, void *ctx)
 		st->gc_tail = NULL;
 	pthread_mutex_unlock(&st->gc_mu);
 	tx_depth++;
-	db = store_acquire(st);
+	db = st->writer ? st->writer : store_acquire(st);
 	if (n == 1)
 		batch[0]->e = tx_one(st, db, batch[0]->fn, batch[0]->ctx);
 	else
 		tx_batch(st, db, batch, n);
 	e = me.e;
 	pthread_mutex_lock(&st->gc_mu);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		batch[i]->done = 1;
-	st->gc_leading = 0;
-	pthread_cond_broadcast(&st->gc_cv);
+		if (batch[i] != &me)
+			pthread_cond_signal(&batch[i]->cv);
+	}
+	if (st->gc_head) {
+		st->gc_head->lead = 1;
+		pthread_cond_signal(&st->gc_head->cv);
+	} else {
+		st->gc_leading = 0;
+	}
 	pthread_mutex_unlock(&st->gc_mu);
+	pthread_cond_destroy(&me.cv);
 out:
 	if (e == GCAS_ERR_DB || e == GCAS_ERR_BUSY)
 		log_msg(LOG_ERROR, "transaction failed", "error", gcas_err_name(e), "db",
 		        st->drv->errmsg(db), NULL);
-	store_release(st, db);
+	if (db != st->writer)
+		store_release(st, db);
 	tx_depth--;
 	return e;
 }
