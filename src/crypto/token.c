@@ -5,7 +5,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/codec.h"
 #include "base/rand.h"
@@ -42,6 +44,50 @@ enum gcas_err token_new(char *out, size_t cap, const char *prefix)
 	b64url_encode(out + plen, raw, sizeof(raw));
 	explicit_bzero(raw, sizeof(raw));
 	return GCAS_OK;
+}
+
+enum gcas_err token_new_ordered(char *out, size_t cap, const char *prefix)
+{
+	size_t plen = prefix ? strlen(prefix) : 0;
+	char rnd[TOKEN_B64_CHARS + 1];
+	struct timespec ts;
+	if (!out)
+		return GCAS_ERR_INVALID;
+	if (cap < plen + TOKEN_ORDERED_EXTRA + 1) {
+		if (cap)
+			out[0] = '\0';
+		return GCAS_ERR_INVALID;
+	}
+	enum gcas_err e = token_new(rnd, sizeof(rnd), "");
+	if (e || clock_gettime(CLOCK_REALTIME, &ts)) {
+		out[0] = '\0';
+		return e ? e : GCAS_ERR_CRYPTO;
+	}
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	memcpy(out, prefix ? prefix : "", plen);
+	for (int i = 11; i >= 0; i--, ms >>= 4)
+		out[plen + (size_t)i] = "0123456789abcdef"[ms & 15];
+	out[plen + 12] = '.';
+	memcpy(out + plen + 13, rnd, sizeof(rnd));
+	explicit_bzero(rnd, sizeof(rnd));
+	return GCAS_OK;
+}
+
+static int is_lower_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+enum gcas_err token_key(const char *token, char out[TOKEN_KEY_SIZE])
+{
+	const char *dot = token ? strrchr(token, '.') : NULL;
+	int ordered = dot && dot - token >= 12 && strlen(dot + 1) == TOKEN_B64_CHARS;
+	for (int i = 1; ordered && i <= 12; i++)
+		ordered = is_lower_hex(dot[-i]);
+	if (!ordered)
+		return token_hash(token, out);
+	memcpy(out, dot - 12, 12);
+	return token_hash(token, out + 12);
 }
 
 enum gcas_err sha256_hex(const void *p, size_t n, char out[SHA256_HEX_SIZE])

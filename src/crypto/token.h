@@ -21,6 +21,19 @@
  * the kernel gives no randomness. */
 enum gcas_err token_new(char *out, size_t cap, const char *prefix);
 
+/* An ordered token: prefix + 12 hex digits of the current time in milliseconds + "." +
+ * base64url(32 random bytes). The time is not secret (the 256 random bits are); it makes
+ * token_key() ascend with issue time, so the B-tree that stores the keys of many short-lived
+ * grants (OIDC codes, access and refresh tokens) grows at its end instead of dirtying a random
+ * page per insert. Errors as token_new; cap >= strlen(prefix) + TOKEN_ORDERED_EXTRA + 1. */
+#define TOKEN_ORDERED_EXTRA (12 + 1 + TOKEN_B64_CHARS)
+#define TOKEN_KEY_SIZE      (12 + SHA256_HEX_SIZE) /* 12 hex + 64 hex + NUL */
+enum gcas_err token_new_ordered(char *out, size_t cap, const char *prefix);
+
+/* Storage key of a token: for an ordered token its 12 time digits followed by token_hash();
+ * for any other token token_hash() alone. Same errors as token_hash. */
+enum gcas_err token_key(const char *token, char out[TOKEN_KEY_SIZE]);
+
 /* Storage form of a token: lowercase hex SHA-256 of its bytes (prefix included). A fast hash is
  * right here because a 256-bit random token cannot be guessed offline (unlike a password).
  * GCAS_OK or GCAS_ERR_CRYPTO (out is then ""). */

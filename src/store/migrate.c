@@ -28,6 +28,8 @@ extern const unsigned char mig_sqlite_0009[];
 extern const unsigned char mig_pg_0009[];
 extern const unsigned char mig_sqlite_0010[];
 extern const unsigned char mig_pg_0010[];
+extern const unsigned char mig_sqlite_0011[];
+extern const unsigned char mig_pg_0011[];
 
 struct migration {
 	int version;
@@ -36,11 +38,17 @@ struct migration {
 };
 
 static const struct migration migrations[] = {
-    {1, "init", mig_sqlite_0001, mig_pg_0001},    {2, "lifecycle", mig_sqlite_0002, mig_pg_0002},
-    {3, "systems", mig_sqlite_0003, mig_pg_0003}, {4, "environments", mig_sqlite_0004, mig_pg_0004},
-    {5, "keys", mig_sqlite_0005, mig_pg_0005},    {6, "oidc", mig_sqlite_0006, mig_pg_0006},
-    {7, "saml", mig_sqlite_0007, mig_pg_0007},    {8, "assignments", mig_sqlite_0008, mig_pg_0008},
-    {9, "scim", mig_sqlite_0009, mig_pg_0009},    {10, "breakglass", mig_sqlite_0010, mig_pg_0010},
+    {1, "init", mig_sqlite_0001, mig_pg_0001},
+    {2, "lifecycle", mig_sqlite_0002, mig_pg_0002},
+    {3, "systems", mig_sqlite_0003, mig_pg_0003},
+    {4, "environments", mig_sqlite_0004, mig_pg_0004},
+    {5, "keys", mig_sqlite_0005, mig_pg_0005},
+    {6, "oidc", mig_sqlite_0006, mig_pg_0006},
+    {7, "saml", mig_sqlite_0007, mig_pg_0007},
+    {8, "assignments", mig_sqlite_0008, mig_pg_0008},
+    {9, "scim", mig_sqlite_0009, mig_pg_0009},
+    {10, "breakglass", mig_sqlite_0010, mig_pg_0010},
+    {11, "oidc_families", mig_sqlite_0011, mig_pg_0011},
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -187,22 +187,16 @@ enum gcas_err store_oidc_refresh_get(struct db *db, struct arena *a, const char 
 	                    NPARAMS(refresh_cols), out);
 }
 
-enum gcas_err store_oidc_family_revoke(struct db *db, const char *family, int64_t at, int64_t *n)
+enum gcas_err store_oidc_family_revoke(struct db *db, const char *family, int64_t at, int64_t until)
 {
-	struct db_param p[] = {P_TEXT(family), P_INT(at)};
-	int64_t k1 = 0, k2 = 0;
-	enum gcas_err e = db_change(db, STMT_OIDC_FAMILY_REVOKE_ACCESS, p, NPARAMS(p), &k1);
-	if (!e)
-		e = db_change(db, STMT_OIDC_FAMILY_REVOKE_REFRESH, p, NPARAMS(p), &k2);
-	if (n)
-		*n = k1 + k2;
-	return e;
+	struct db_param p[] = {P_TEXT(family), P_INT(at), P_INT(until)};
+	return db_change(db, STMT_OIDC_FAMILY_REVOKE, p, NPARAMS(p), NULL);
 }
 
 enum gcas_err store_oidc_purge(struct db *db, int64_t before, int64_t *n)
 {
 	static const enum stmt_id ids[] = {STMT_OIDC_PURGE_CODES, STMT_OIDC_PURGE_ACCESS,
-	                                   STMT_OIDC_PURGE_REFRESH};
+	                                   STMT_OIDC_PURGE_REFRESH, STMT_OIDC_PURGE_FAMILIES};
 	struct db_param p[] = {P_INT(before)};
 	*n = 0;
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {

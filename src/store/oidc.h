@@ -84,10 +84,13 @@ enum gcas_err store_oidc_refresh_use(struct db *db, struct arena *a, const char 
                                      const char *client_id, int64_t now, struct oidc_refresh *out);
 enum gcas_err store_oidc_refresh_get(struct db *db, struct arena *a, const char *token_hash,
                                      struct oidc_refresh *out);
-/* Revoke every access and refresh token of a family; *n = rows changed (may be NULL). */
-enum gcas_err store_oidc_family_revoke(struct db *db, const char *family, int64_t at, int64_t *n);
-/* Delete codes, access tokens and refresh-token families that expired before before; *n =
- * rows deleted. */
+/* Revoke every access and refresh token of a family from at on: one row in the revoked-family
+ * list (kept until until, after which none of its tokens is valid anyway). Revoking a family
+ * twice keeps the first time. */
+enum gcas_err store_oidc_family_revoke(struct db *db, const char *family, int64_t at,
+                                       int64_t until);
+/* Delete codes, access tokens, refresh tokens and revoked-family rows that expired before
+ * before; *n = rows deleted. */
 enum gcas_err store_oidc_purge(struct db *db, int64_t before, int64_t *n);
 enum gcas_err store_oidc_counts(struct db *db, struct arena *a, struct oidc_counts *out);
 

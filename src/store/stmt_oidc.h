@@ -17,6 +17,9 @@
 #define OIDC_REFRESH_COLS \
 	"token_hash, family, client_id, account_id, scope, auth_time, amr, sid, issued_at, " \
 	"expires_at, used_at, revoked_at"
+/* A token's revocation: its own, else its family's (migration 0011). */
+#define OIDC_FAMILY_REVOKED(t) \
+	"(SELECT f.revoked_at FROM oidc_revoked_families f WHERE f.family = " t ".family)"
 
 #define STMT_LIST_OIDC(X) \
 	X(STMT_OIDC_CLIENT_INSERT, \
@@ -44,7 +47,10 @@
 	X(STMT_OIDC_ACCESS_INSERT, \
 	  "INSERT INTO oidc_tokens (" OIDC_ACCESS_COLS ") VALUES ($1, $2, $3, $4, $5, $6, NULL)", \
 	  NULL) \
-	X(STMT_OIDC_ACCESS_GET, "SELECT " OIDC_ACCESS_COLS " FROM oidc_tokens WHERE token_hash = $1", \
+	X(STMT_OIDC_ACCESS_GET, \
+	  "SELECT t.token_hash, t.client_id, t.account_id, t.scope, t.family, t.expires_at, " \
+	  "COALESCE(t.revoked_at, " OIDC_FAMILY_REVOKED("t") ") FROM oidc_tokens t " \
+	  "WHERE t.token_hash = $1", \
 	  NULL) \
 	X(STMT_OIDC_ACCESS_REVOKE, \
 	  "UPDATE oidc_tokens SET revoked_at = $2 WHERE token_hash = $1 AND client_id = $3 " \
@@ -58,26 +64,33 @@
 	 * in the same transaction. */ \
 	X(STMT_OIDC_REFRESH_USE, \
 	  "UPDATE oidc_refresh SET used_at = $3 WHERE token_hash = $1 AND client_id = $2 " \
-	  "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3 RETURNING " \
-	  OIDC_REFRESH_COLS, \
+	  "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3 " \
+	  "AND " OIDC_FAMILY_REVOKED("oidc_refresh") " IS NULL RETURNING " OIDC_REFRESH_COLS, \
 	  NULL) \
 	X(STMT_OIDC_REFRESH_GET, \
-	  "SELECT " OIDC_REFRESH_COLS " FROM oidc_refresh WHERE token_hash = $1", NULL) \
-	X(STMT_OIDC_FAMILY_REVOKE_ACCESS, \
-	  "UPDATE oidc_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL", NULL) \
-	X(STMT_OIDC_FAMILY_REVOKE_REFRESH, \
-	  "UPDATE oidc_refresh SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL", NULL) \
+	  "SELECT r.token_hash, r.family, r.client_id, r.account_id, r.scope, r.auth_time, r.amr, " \
+	  "r.sid, r.issued_at, r.expires_at, r.used_at, " \
+	  "COALESCE(r.revoked_at, " OIDC_FAMILY_REVOKED("r") ") FROM oidc_refresh r " \
+	  "WHERE r.token_hash = $1", \
+	  NULL) \
+	X(STMT_OIDC_FAMILY_REVOKE, \
+	  "INSERT INTO oidc_revoked_families (family, revoked_at, expires_at) VALUES ($1, $2, $3) " \
+	  "ON CONFLICT (family) DO NOTHING", \
+	  NULL) \
 	X(STMT_OIDC_PURGE_CODES, "DELETE FROM oidc_codes WHERE expires_at < $1", NULL) \
 	X(STMT_OIDC_PURGE_ACCESS, "DELETE FROM oidc_tokens WHERE expires_at < $1", NULL) \
 	X(STMT_OIDC_PURGE_REFRESH, "DELETE FROM oidc_refresh WHERE expires_at < $1", NULL) \
+	X(STMT_OIDC_PURGE_FAMILIES, "DELETE FROM oidc_revoked_families WHERE expires_at < $1", NULL) \
 	X(STMT_OIDC_COUNTS, \
 	  "SELECT (SELECT COUNT(*) FROM oidc_clients), (SELECT COUNT(*) FROM oidc_codes), " \
 	  "(SELECT COUNT(*) FROM oidc_codes WHERE used_at IS NOT NULL), " \
 	  "(SELECT COUNT(*) FROM oidc_tokens), " \
-	  "(SELECT COUNT(*) FROM oidc_tokens WHERE revoked_at IS NOT NULL), " \
+	  "(SELECT COUNT(*) FROM oidc_tokens t WHERE COALESCE(t.revoked_at, " \
+	  OIDC_FAMILY_REVOKED("t") ") IS NOT NULL), " \
 	  "(SELECT COUNT(*) FROM oidc_refresh), " \
 	  "(SELECT COUNT(*) FROM oidc_refresh WHERE used_at IS NOT NULL), " \
-	  "(SELECT COUNT(*) FROM oidc_refresh WHERE revoked_at IS NOT NULL)", \
+	  "(SELECT COUNT(*) FROM oidc_refresh r WHERE COALESCE(r.revoked_at, " \
+	  OIDC_FAMILY_REVOKED("r") ") IS NOT NULL)", \
 	  NULL)
 /* clang-format on */
 

@@ -32,12 +32,13 @@ static int refuse(struct oidc_error *err, const char *code, const char *desc)
 	return -1;
 }
 
-/* A fresh secret (prefix + 256 random bits, base64url) and its storage hash, both in a. */
+/* A fresh secret (prefix, issue time, 256 random bits) and its storage key, both in a. Ordered
+ * keys keep the grant tables' B-trees growing at their end (crypto/token.h). */
 static enum gcas_err new_secret(struct arena *a, const char *prefix, const char **tok,
                                 const char **hash)
 {
-	char t[TOKEN_CAP], h[SHA256_HEX_SIZE];
-	if (token_new(t, sizeof(t), prefix) || token_hash(t, h))
+	char t[TOKEN_CAP], h[TOKEN_KEY_SIZE];
+	if (token_new_ordered(t, sizeof(t), prefix) || token_key(t, h))
 		return GCAS_ERR_CRYPTO;
 	*tok = arena_strdup(a, t);
 	*hash = arena_strdup(a, h);
@@ -264,7 +265,7 @@ static const char *session_amr(struct db *db, struct arena *a, const struct sess
  * cookie's stored hash. */
 static const char *session_sid(struct arena *a, const struct session_view *sv)
 {
-	char h[SHA256_HEX_SIZE];
+	char h[TOKEN_KEY_SIZE];
 	char *in = arena_printf(a, "gcas-sid:%s", sv->s.id_hash ? sv->s.id_hash : "");
 	if (!in || sha256_hex(in, strlen(in), h))
 		return NULL;
@@ -348,8 +349,8 @@ static int client_auth(struct db *db, struct arena *a, const struct oidc_token_r
 		return secret || r->basic
 		           ? refuse(err, "invalid_client", "Client authentication failed.")
 		           : 0;
-	char h[SHA256_HEX_SIZE];
-	if (!secret || is_basic != (r->basic != 0) || !c->secret_hash || token_hash(secret, h) ||
+	char h[TOKEN_KEY_SIZE];
+	if (!secret || is_basic != (r->basic != 0) || !c->secret_hash || token_key(secret, h) ||
 	    !ct_streq(c->secret_hash, h))
 		return refuse(err, "invalid_client", "Client authentication failed.");
 	return 0;
@@ -371,6 +372,13 @@ struct token_ctx {
 	const char *access, *access_hash, *refresh, *refresh_hash;
 	int replay; /* a spent code or refresh token came back: its family was revoked */
 };
+
+/* When a revoked family's row may go: its refresh tokens end at family_end, and an access token
+ * issued just before that lives one access lifetime more. */
+static int64_t family_until(const struct config *cfg, int64_t family_end)
+{
+	return family_end + cfg->oidc_access_ttl;
+}
 
 /* A refusal that must change nothing: set the error and roll back. */
 #define REFUSED GCAS_ERR_AUTH
@@ -424,10 +432,10 @@ static enum gcas_err code_tx(struct db *db, void *ctx)
 	struct token_ctx *x = ctx;
 	const struct oidc_token_req *r = x->r;
 	struct oidc_code code;
-	char h[SHA256_HEX_SIZE];
+	char h[TOKEN_KEY_SIZE];
 	if (client_auth(db, x->a, r, &x->client, x->err))
 		return REFUSED;
-	if (!r->code || !*r->code || strlen(r->code) > 128 || token_hash(r->code, h)) {
+	if (!r->code || !*r->code || strlen(r->code) > 128 || token_key(r->code, h)) {
 		refuse(x->err, "invalid_request", "code is required.");
 		return REFUSED;
 	}
@@ -440,7 +448,9 @@ static enum gcas_err code_tx(struct db *db, void *ctx)
 		    strcmp(code.client_id, x->client.client_id))
 			return REFUSED;
 		x->replay = 1;
-		e = store_oidc_family_revoke(db, h, x->now, NULL);
+		e = store_oidc_family_revoke(
+		    db, h, x->now,
+		    family_until(x->env->cfg, code.auth_time + x->env->cfg->oidc_refresh_ttl));
 		return e ? e : replay_audit(db, x, "oidc.code_reuse", code.account_id);
 	}
 	if (e)
@@ -470,11 +480,11 @@ static enum gcas_err refresh_tx(struct db *db, void *ctx)
 	struct token_ctx *x = ctx;
 	const struct oidc_token_req *r = x->r;
 	struct oidc_refresh old;
-	char h[SHA256_HEX_SIZE];
+	char h[TOKEN_KEY_SIZE];
 	if (client_auth(db, x->a, r, &x->client, x->err))
 		return REFUSED;
 	if (!r->refresh_token || !*r->refresh_token || strlen(r->refresh_token) > 128 ||
-	    token_hash(r->refresh_token, h)) {
+	    token_key(r->refresh_token, h)) {
 		refuse(x->err, "invalid_request", "refresh_token is required.");
 		return REFUSED;
 	}
@@ -488,7 +498,8 @@ static enum gcas_err refresh_tx(struct db *db, void *ctx)
 		    strcmp(old.client_id, x->client.client_id))
 			return REFUSED;
 		x->replay = 1;
-		e = store_oidc_family_revoke(db, old.family, x->now, NULL);
+		e = store_oidc_family_revoke(db, old.family, x->now,
+		                             family_until(x->env->cfg, old.expires_at));
 		return e ? e : replay_audit(db, x, "oidc.refresh_reuse", old.account_id);
 	}
 	if (e)
@@ -617,11 +628,11 @@ static enum gcas_err userinfo_tx(struct db *db, void *ctx)
 enum gcas_err svc_oidc_userinfo(const struct env *env, struct arena *a, const char *access_token,
                                 const char **json, struct oidc_error *err)
 {
-	char h[SHA256_HEX_SIZE];
+	char h[TOKEN_KEY_SIZE];
 	*json = NULL;
 	*err = (struct oidc_error){0};
 	if (!access_token || !*access_token || strlen(access_token) > 128 ||
-	    token_hash(access_token, h))
+	    token_key(access_token, h))
 		return refuse(err, "invalid_token", "The access token is malformed."), GCAS_OK;
 	struct userinfo_ctx x = {.a = a, .hash = h, .now = clock_now(), .err = err};
 	enum gcas_err e = store_run(env->st, userinfo_tx, &x);
@@ -644,6 +655,7 @@ enum gcas_err svc_oidc_userinfo(const struct env *env, struct arena *a, const ch
 /* ---- revocation ---- */
 
 struct revoke_ctx {
+	const struct config *cfg;
 	struct arena *a;
 	const struct oidc_token_req *r;
 	const char *hash;
@@ -662,7 +674,8 @@ static enum gcas_err revoke_tx(struct db *db, void *ctx)
 		return GCAS_OK; /* a token we never issued: nothing to do (RFC 7009 §2.2) */
 	enum gcas_err e = store_oidc_refresh_get(db, x->a, x->hash, &rt);
 	if (!e && strcmp(rt.client_id, x->client.client_id) == 0)
-		return store_oidc_family_revoke(db, rt.family, x->now, NULL);
+		return store_oidc_family_revoke(db, rt.family, x->now,
+		                                family_until(x->cfg, rt.expires_at));
 	if (e && e != GCAS_ERR_NOTFOUND)
 		return e;
 	int64_t n = 0;
@@ -673,12 +686,12 @@ enum gcas_err svc_oidc_revoke(const struct env *env, struct arena *a,
                               const struct oidc_token_req *client, const char *token,
                               struct oidc_error *err)
 {
-	char h[SHA256_HEX_SIZE];
+	char h[TOKEN_KEY_SIZE];
 	*err = (struct oidc_error){0};
 	if (!token || !*token)
 		return refuse(err, "invalid_request", "token is required."), GCAS_OK;
-	int ours = strlen(token) <= 128 && token_hash(token, h) == GCAS_OK;
-	struct revoke_ctx x = {a, client, ours ? h : NULL, err, clock_now(), {0}};
+	int ours = strlen(token) <= 128 && token_key(token, h) == GCAS_OK;
+	struct revoke_ctx x = {env->cfg, a, client, ours ? h : NULL, err, clock_now(), {0}};
 	enum gcas_err e = store_tx(env->st, revoke_tx, &x);
 	return err->error ? GCAS_OK : e;
 }

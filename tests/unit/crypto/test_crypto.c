@@ -3,6 +3,7 @@
  * HMAC-SHA256, argon2id hash/verify/rehash, the SP 800-63B password policy, TOTP drift and
  * replay, enrolment URI and QR SVG, tokens and recovery codes. */
 #include <string.h>
+#include <time.h>
 
 #include "base/arena.h"
 #include "base/codec.h"
@@ -329,6 +330,33 @@ static void test_policy(void)
 	ok(password_problem_msg(PW_PROBLEM__MAX, 0) != NULL, "out-of-range problem has a message");
 }
 
+/* Ordered tokens (grant keys that ascend with issue time) and their storage keys. */
+static void test_ordered_tokens(void)
+{
+	char t1[96], t2[96], k1[TOKEN_KEY_SIZE], k2[TOKEN_KEY_SIZE], h[SHA256_HEX_SIZE];
+	ok(token_new_ordered(t1, sizeof(t1), "gcas_ac_") == GCAS_OK, "token_new_ordered ok");
+	ok(strlen(t1) == 8 + 12 + 1 + 43 && t1[20] == '.' &&
+	       strspn(t1 + 8, "0123456789abcdef") == 12,
+	   "prefix + 12 hex time digits + '.' + 43 base64url chars (%s)", t1);
+	ok(token_new_ordered(t2, 8 + TOKEN_ORDERED_EXTRA, "gcas_ac_") == GCAS_ERR_INVALID &&
+	       t2[0] == '\0',
+	   "a buffer one short is refused");
+	struct timespec pause = {0, 3 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	ok(token_new_ordered(t2, sizeof(t2), "gcas_ac_") == GCAS_OK, "a second ordered token");
+	ok(token_key(t1, k1) == GCAS_OK && token_key(t2, k2) == GCAS_OK, "keys made");
+	sha256_hex(t1, strlen(t1), h);
+	ok(strlen(k1) == 76 && strncmp(k1, t1 + 8, 12) == 0 && strcmp(k1 + 12, h) == 0,
+	   "key = the time digits + SHA-256 hex of the whole token");
+	ok(strcmp(k1, k2) < 0, "a later token has a greater key");
+	t2[9] = 'G'; /* not lower-case hex: not an ordered token, so the plain hash */
+	ok(token_key(t2, k2) == GCAS_OK && strlen(k2) == 64, "a look-alike keys as a plain hash");
+	ok(token_key("gcas_at_bogus", k2) == GCAS_OK && strlen(k2) == 64,
+	   "an old-style token keys as its plain hash");
+	ok(token_key("000000000000.short", k2) == GCAS_OK && strlen(k2) == 64,
+	   "a dot without 43 random characters after it: plain hash");
+}
+
 int main(void)
 {
 	test_totp_vectors();
@@ -336,6 +364,7 @@ int main(void)
 	test_totp_uri_qr();
 	test_hashes();
 	test_tokens();
+	test_ordered_tokens();
 	test_password_hash();
 	test_policy();
 	return tap_done();

@@ -137,10 +137,12 @@ static void test_register(struct arena *a, struct oidc_client *k, const char **s
 	is_str(k->auth_method, "client_secret_basic", "  Basic by default");
 	is_str(k->id_token_alg, "RS256", "  RS256 by default");
 	ok(*secret && strncmp(*secret, "gcas_cs_", 8) == 0, "  a secret is shown once");
-	char h[SHA256_HEX_SIZE];
-	token_hash(*secret, h);
-	ok(k->secret_hash && strcmp(k->secret_hash, h) == 0 && strcmp(k->secret_hash, *secret),
-	   "  only its SHA-256 is stored");
+	char h[TOKEN_KEY_SIZE], plain[SHA256_HEX_SIZE];
+	token_key(*secret, h);
+	token_hash(*secret, plain);
+	ok(k->secret_hash && strcmp(k->secret_hash, h) == 0 && strcmp(k->secret_hash, *secret) &&
+	       strcmp(k->secret_hash + 12, plain) == 0,
+	   "  only its SHA-256 (after the issue time) is stored");
 	const char *psec = "x";
 	struct oidc_client_input pin = {.name = "CLI tool",
 	                                .redirect_uris = "http://127.0.0.1:9999/cb\n" CB,
