@@ -15,12 +15,13 @@
 # signs/s ÷ 2 signatures per response. Medians of RUNS runs; rows in bench/results/sso.jsonl.
 # usage: bench/sso.sh BUILD_DIR   env: CLIENTS=50 DUR=10 RUNS=3 PEERS=1 PG=0 PG_PORT=55475
 #        SERVER_THREADS=4 SSO_PORT=18090 PEERS_DIR=../shared/peers
+#        MODES="redeem refresh flow redeem_es refresh_es flow_es saml" (a subset; verdicts need all)
 set -uo pipefail
 DUR=${DUR:-10}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init "${1:-}"
-need_tools curl openssl python3
+need_tools curl openssl python3 wrk
 CLIENTS=${CLIENTS:-50}
 PEERS=${PEERS:-1}
 PG=${PG:-0}
@@ -28,12 +29,14 @@ PG_PORT=${PG_PORT:-55475}
 SERVER_THREADS=${SERVER_THREADS:-4}
 PORT=${SSO_PORT:-18090}
 PEERS_SRC=${PEERS_DIR:-$REPO_DIR/../shared/peers}
-LOAD="$BUILD_DIR/bench/sso_load"
 SEED="$BUILD_DIR/bench/seed_sessions"
+SEED_GRANTS="$BUILD_DIR/bench/seed_grants"
+# codes stored before each redemption run, per second of it (more than it can redeem)
+GRANTS_PER_S=${GRANTS_PER_S:-12000}
 OUT="$RESULTS_DIR/sso.jsonl"
 RAW="$RESULTS_DIR/raw/sso_$STAMP"
 mkdir -p "$RAW"
-for b in "$LOAD" "$SEED"; do
+for b in "$SEED" "$SEED_GRANTS"; do
 	[ -x "$b" ] || die "$b not found: build first (ninja -C $BUILD_DIR)"
 done
 
@@ -127,25 +130,42 @@ EOF
 		{ cat "$dir/sp.txt" >&2; die "sp add failed"; }
 }
 
-# run_load ENGINE MODE: RUNS runs; prints the median rate and keeps every run's output.
+# run_load ENGINE MODE: RUNS runs of wrk with the peers' settings (-t1 -cCLIENTS -dDUR --latency
+# --timeout 10s) and bench/sso.lua; what a run consumes (codes, refresh tokens, sessions) is
+# stored first, untimed, by seed_grants / seed_sessions. Prints the median rate.
 declare -A RATE ERRS P99
+VERIFIER=$(openssl rand -hex 32)
+CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '=')
+REDIRECT="http://127.0.0.1:18079/cb"
 run_load() {
-	local eng=$1 mode=$2 i rates=() p99s=() errs=0 out cid=$CID sec=$CSECRET
-	if [ "${mode%_es}" != "$mode" ]; then cid=$CID_ES sec=$CSECRET_ES; fi
+	local eng=$1 mode=$2 i rates=() p99s=() errs=0 out cid=$CID sec=$CSECRET grants=""
+	local m=${mode%_es}
+	if [ "$m" != "$mode" ]; then cid=$CID_ES sec=$CSECRET_ES; fi
 	for i in $(seq 1 "$RUNS"); do
 		out="$RAW/${eng}_${mode}_$i.txt"
 		"$SEED" "$DSN" "$BENCH_EMAIL" "$CLIENTS" >"$WORK/cookies.txt" 2>"$out.err" || { cat "$out.err" >&2; die "seed failed"; }
-		"$LOAD" "${mode%_es}" "http://127.0.0.1:$PORT" "$CLIENTS" "$DUR" "$WORK/cookies.txt" "$cid" "$sec" \
-			"http://127.0.0.1:18079/cb" "$SP_ENTITY" "$SP_ACS" >"$out" 2>>"$out.err"
+		case $m in
+		redeem) grants="$WORK/grants.txt"
+			"$SEED_GRANTS" "$DSN" "$BENCH_EMAIL" "$cid" codes $((GRANTS_PER_S * DUR)) "$REDIRECT" "$CHALLENGE" \
+				>"$grants" 2>>"$out.err" || { cat "$out.err" >&2; die "seed_grants failed"; } ;;
+		refresh) grants="$WORK/grants.txt"
+			"$SEED_GRANTS" "$DSN" "$BENCH_EMAIL" "$cid" refresh $((CLIENTS * 4)) \
+				>"$grants" 2>>"$out.err" || { cat "$out.err" >&2; die "seed_grants failed"; } ;;
+		esac
+		wait_quiet >/dev/null
+		MODE=$m GRANTS=$grants COOKIES="$WORK/cookies.txt" CLIENT_ID=$cid CLIENT_SECRET=$sec \
+			REDIRECT=$REDIRECT VERIFIER=$VERIFIER CHALLENGE=$CHALLENGE SP_ENTITY=$SP_ENTITY ACS=$SP_ACS \
+			timeout $((DUR + 60)) wrk -t1 -c"$CLIENTS" -d"${DUR}s" --latency --timeout 10s \
+			-s "$REPO_DIR/bench/sso.lua" "http://127.0.0.1:$PORT" >"$out" 2>>"$out.err"
 		rates+=("$(awk '$1 == "rate" {print $2}' "$out")")
 		p99s+=("$(awk '$1 == "p99_ms" {print $2}' "$out")")
-		errs=$((errs + $(awk '$1 == "errors" || $1 == "prep_errors" {s += $2} END {print s + 0}' "$out")))
+		errs=$((errs + $(awk '$1 == "errors" {s += $2} END {print s + 0}' "$out")))
 		sleep 1
 	done
 	RATE[$eng.$mode]=$(median "${rates[@]}")
 	P99[$eng.$mode]=$(median "${p99s[@]}")
 	ERRS[$eng.$mode]=$errs
-	printf '%-8s %-8s %9.1f/s  p99 %7.2f ms  errors %d  (runs: %s)\n' "$eng" "$mode" \
+	printf '%-8s %-10s %9.1f/s  p99 %7.2f ms  errors %d  (runs: %s)\n' "$eng" "$mode" \
 		"${RATE[$eng.$mode]}" "${P99[$eng.$mode]}" "$errs" "${rates[*]}"
 }
 
@@ -160,7 +180,7 @@ for eng in "${ENGINES[@]}"; do
 	fi
 	setup_engine "$eng" "$DSN"
 	gcas_start "$eng" "$PORT"
-	for mode in redeem refresh flow redeem_es refresh_es flow_es saml; do run_load "$eng" "$mode"; done
+	for mode in ${MODES:-redeem refresh flow redeem_es refresh_es flow_es saml}; do run_load "$eng" "$mode"; done
 	stop_pid "$(eval echo "\$PID_$eng")"
 done
 
