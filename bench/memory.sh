@@ -6,7 +6,7 @@
 # sessions seeded by bench/seed.c through the store API (target < 100 MB) after a few pages were
 # served with one of the sessions (so every worker's caches are warm); and the peak after a
 # healthz load (wrk -t1 -c50) and after a password sign-in load (argon2id memory per hash).
-# usage: bench/memory.sh BUILD_DIR    env: ACCOUNTS=100000 SESSIONS=10000 MEM_THREADS=4 DUR=10
+# usage: bench/memory.sh BUILD_DIR    env: ACCOUNTS=100000 SESSIONS=10000 MEM_THREADS=16 DUR=10
 set -uo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,16 +15,22 @@ need_tools wrk curl cc pkg-config
 PORT=${MEMORY_PORT:-18086}
 ACCOUNTS=${ACCOUNTS:-100000}
 SESSIONS=${SESSIONS:-10000}
-MEM_THREADS=${MEM_THREADS:-4} # the configuration's default
+MEM_THREADS=${MEM_THREADS:-16} # the configuration's default
 OUT="$RESULTS_DIR/memory.jsonl"
 RAW="$RESULTS_DIR/raw/memory_$STAMP"
 mkdir -p "$RAW"
 base="http://127.0.0.1:$PORT"
 [ -f "$BUILD_DIR/libgcas.a" ] || die "$BUILD_DIR/libgcas.a not found"
 
-# seed.c against the project's static library (with the sanitizer runtime when the build has one).
-libs=$(pkg-config --libs libmicrohttpd sqlite3 libpq libsodium libcrypto libssl jansson libqrencode)
+# seed.c as bench/meson.build built it (the project's flags and libraries); else compiled here
+# against the project's static library (with the sanitizer runtime when the build has one).
+libs=$(pkg-config --libs libmicrohttpd sqlite3 libpq libsodium libcrypto libssl jansson libqrencode \
+	libcurl lasso libxml-2.0 xmlsec1-openssl libfido2) -lunistring
 build_seed() {
+	if [ -x "$BUILD_DIR/bench/seed" ] && [ $# -eq 0 ]; then
+		cp "$BUILD_DIR/bench/seed" "$WORK/seed"
+		return
+	fi
 	cc -std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I"$REPO_DIR/src" "$@" \
 		"$BENCH_DIR/seed.c" "$BUILD_DIR/libgcas.a" $libs -pthread -o "$WORK/seed"
 }

@@ -14,7 +14,7 @@
 # Glewlwyd's; flows ≥ 3× oidc-provider's code-flow rate; SAML responses ≥ 0.8 × RSA-2048
 # signs/s ÷ 2 signatures per response. Medians of RUNS runs; rows in bench/results/sso.jsonl.
 # usage: bench/sso.sh BUILD_DIR   env: CLIENTS=50 DUR=10 RUNS=3 PEERS=1 PG=0 PG_PORT=55475
-#        SERVER_THREADS=4 SSO_PORT=18090 PEERS_DIR=../shared/peers
+#        SERVER_THREADS=16 SSO_PORT=18090 PEERS_DIR=../shared/peers
 #        MODES="redeem refresh flow redeem_es refresh_es flow_es saml" (a subset; verdicts need all)
 set -uo pipefail
 DUR=${DUR:-10}
@@ -26,7 +26,7 @@ CLIENTS=${CLIENTS:-50}
 PEERS=${PEERS:-1}
 PG=${PG:-0}
 PG_PORT=${PG_PORT:-55475}
-SERVER_THREADS=${SERVER_THREADS:-4}
+SERVER_THREADS=${SERVER_THREADS:-16} # the configuration default
 PORT=${SSO_PORT:-18090}
 PEERS_SRC=${PEERS_DIR:-$REPO_DIR/../shared/peers}
 SEED="$BUILD_DIR/bench/seed_sessions"

@@ -96,7 +96,7 @@ static enum gcas_err lite_open(const char *dsn, struct db **out, char *why, size
 	char *msg = NULL;
 	rc = sqlite3_exec(d->h,
 	                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA "
-	                  "foreign_keys=ON; PRAGMA cache_size=-32768;",
+	                  "foreign_keys=ON;",
 	                  NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(why, why_len, "cannot configure SQLite database %s: %s", dsn,

@@ -10,7 +10,11 @@ void config_defaults(struct config *c)
 	c->db = "sqlite:var/gcas.db";
 	c->listen = "127.0.0.1";
 	c->port = 8080;
-	c->threads = 4;
+	/* Handlers block (a group commit, an RSA signature) and libmicrohttpd keeps each connection
+	 * on one thread, so a thread waiting for its batch stalls its other connections: more
+	 * threads than cores keep the writers' batches full (bench/sso.sh: 4 → 16 threads took
+	 * ES256 code redemptions from about 3,900/s to 7,000/s on 2 cores). */
+	c->threads = 16;
 	c->trusted_proxies = "";
 	c->base_url = "http://127.0.0.1:8080";
 	c->issuer = "GCAS";

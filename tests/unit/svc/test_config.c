@@ -263,7 +263,7 @@ static void test_file_errors(struct arena *a)
 	ok(!leaked, "a DSN password is never echoed");
 	is_int(p.n, 27, "one problem per bad line, no more (27)");
 	is_int(c.port, 8080, "bad and duplicate values leave the field alone");
-	is_int(c.threads, 4, "threads untouched");
+	is_int(c.threads, 16, "threads untouched");
 	is_str(c.listen, "127.0.0.1", "listen untouched");
 	is_str(c.log_level, "info", "level untouched");
 	is_str(c.db, "sqlite:var/gcas.db", "url untouched");
@@ -402,7 +402,7 @@ static void test_env(struct arena *a)
 	c.port = 1;
 	is_int(config_load(&c, a, ini_path, 0, env4, &p), 0, "config_load");
 	is_int(c.port, 9200, "config_load: environment over file over defaults");
-	is_int(c.threads, 4, "config_load starts from defaults");
+	is_int(c.threads, 16, "config_load starts from defaults");
 }
 
 static void test_flags(struct arena *a)
