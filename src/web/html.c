@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,15 +41,31 @@ static const char *entity_for(unsigned char c)
 
 /* Bytes that can be copied as they are: printable ASCII other than the five specials, plus tab,
  * newline and carriage return. Everything >= 0x80 goes through the UTF-8 decoder. */
-static int plain_ascii(unsigned char c)
+static int plain_ascii_slow(unsigned char c)
 {
 	if (c == '\t' || c == '\n' || c == '\r')
 		return 1;
 	return c >= 0x20 && c < 0x7F && !entity_for(c);
 }
 
+/* The same as a table (escape_n asks it of every byte of every page), filled once. */
+static unsigned char plain_tab[256];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+
+static void plain_fill(void)
+{
+	for (int c = 0; c < 256; c++)
+		plain_tab[c] = (unsigned char)plain_ascii_slow((unsigned char)c);
+}
+
+static int plain_ascii(unsigned char c)
+{
+	return plain_tab[c];
+}
+
 static void escape_n(struct buf *b, const char *s, size_t n)
 {
+	pthread_once(&plain_once, plain_fill);
 	const char *p = s, *end = s + n;
 	while (p < end && !b->failed) {
 		const char *run = p;
@@ -325,7 +342,7 @@ static void emit_string(struct buf *b, const struct spec *sp, const char *s)
 	size_t n = strlen(s);
 	if (sp->precision >= 0)
 		n = utf8_prefix(s, n, (size_t)sp->precision);
-	long cps = utf8_count(s, n);
+	long cps = sp->width > 0 ? utf8_count(s, n) : -1; /* only a width needs the count */
 	int fill = 0;
 	if (sp->width > 0 && cps >= 0 && cps < sp->width)
 		fill = sp->width - (int)cps;
