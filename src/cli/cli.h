@@ -17,10 +17,15 @@ struct cli {
 	char **argv;
 	/* problems found while loading the file, environment and flags */
 	struct config_problems load_problems;
+	/* set by a command that serves HTTP before it opens the store: a connection per worker */
+	int serving;
 };
 
 /* Open the store named by the configuration (creating var/ for the default SQLite path). With
- * check_schema, refuse a database whose schema differs from the binary's. 0 or exit status. */
+ * check_schema, refuse a database whose schema differs from the binary's. A serving command
+ * gets one connection per worker thread and the writer's; any other command two (one to read,
+ * one to write), so a one-shot command does not open 17 PostgreSQL sessions. 0 or exit
+ * status. */
 int cli_open_store(struct cli *c, int check_schema);
 void cli_close_store(struct cli *c);
 /* Load the audit sealing key (cfg.audit_key_file, 64 hex digits) and hand it to the audit log.

@@ -121,6 +121,7 @@ static int serve(struct cli *c)
 		pthread_mutex_unlock(&l.mu);
 		pthread_join(l.th, NULL);
 	}
+	log_msg(LOG_INFO, "stopped", NULL);
 	pthread_mutex_destroy(&l.mu);
 	pthread_cond_destroy(&l.cv);
 	return rc;
@@ -212,6 +213,7 @@ int cmd_breakglass(struct cli *c)
 		sigaddset(&set, SIGINT);
 		pthread_sigmask(SIG_BLOCK, &set, NULL);
 		signal(SIGPIPE, SIG_IGN);
+		c->serving = 1;
 	}
 	int rc = cli_open_store(c, 1);
 	if (rc || (rc = cli_audit_key(c, 0, 1)))

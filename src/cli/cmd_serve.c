@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "base/log.h"
 #include "cli/cli.h"
 #include "jobs/jobs.h"
 #include "server/server.h"
@@ -26,6 +27,7 @@ int cmd_serve(struct cli *c)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	c->serving = 1;
 	int rc = cli_open_store(c, 1);
 	/* The signing keys' key file must exist: serve never creates it (a node with a fresh
 	 * file could not open the keys the others sealed); `gcas init` does. */
@@ -34,6 +36,7 @@ int cmd_serve(struct cli *c)
 	struct jobs *j = jobs_start(&c->env);
 	rc = server_run(&c->env);
 	jobs_stop(j);
+	log_msg(LOG_INFO, "stopped", NULL);
 	cli_close_signer(c);
 	return rc;
 }

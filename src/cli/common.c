@@ -40,7 +40,7 @@ int cli_open_store(struct cli *c, int check_schema)
 {
 	char why[512] = "";
 	ensure_parent_dir(c->cfg.db);
-	int pool = c->cfg.threads > 0 ? c->cfg.threads + 1 : 2;
+	int pool = c->serving && c->cfg.threads > 0 ? c->cfg.threads + 1 : 2;
 	c->env.st = store_open(c->cfg.db, pool, why, sizeof(why));
 	c->env.cfg = &c->cfg;
 	if (!c->env.st) {

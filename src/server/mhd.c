@@ -318,6 +318,7 @@ int server_run_table(const struct env *env, const char *address, int port,
 	MHD_stop_daemon(s.d);
 	free(cert);
 	free(key);
-	log_msg(LOG_INFO, "stopped", NULL);
+	/* "stopped" is the caller's to say, once its background threads have ended too. */
+	log_msg(LOG_INFO, "listener stopped", NULL);
 	return 0;
 }
