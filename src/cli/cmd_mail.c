@@ -103,6 +103,9 @@ int cmd_mail(struct cli *c)
 	int rc = cli_open_store(c, 1);
 	if (rc || (rc = cli_audit_key(c, 0, 1)))
 		return rc;
+	/* Mail that carries a secret is stored sealed: delivering it needs the signer. */
+	if (strcmp(sub, "deliver") == 0 && (rc = cli_open_signer(c)))
+		return rc;
 	struct actor sys = actor_system("cli");
 	return strcmp(sub, "block") == 0 ? block(c, &sys) : deliver(c);
 }

@@ -70,6 +70,9 @@ static const struct job jobs_table[] = {
      * prompt enough and each reminder is sent once). */
     {"review", 3600, review_job},
     {"mail_deliver", 30, mail_deliver_job},
+    /* mail.retention (days): sent and failed outbox rows past it are deleted in batches;
+     * hourly keeps each run small. */
+    {"mail_purge", 3600, svc_mail_purge},
     /* -- end issue 3 jobs -- */
     /* -- issue 4 environments -- */
     /* Retries back off from a minute (core/environment.h), so a minute is the right grain. */

@@ -30,6 +30,8 @@ extern const unsigned char mig_sqlite_0010[];
 extern const unsigned char mig_pg_0010[];
 extern const unsigned char mig_sqlite_0011[];
 extern const unsigned char mig_pg_0011[];
+extern const unsigned char mig_sqlite_0012[];
+extern const unsigned char mig_pg_0012[];
 
 struct migration {
 	int version;
@@ -49,6 +51,7 @@ static const struct migration migrations[] = {
     {9, "scim", mig_sqlite_0009, mig_pg_0009},
     {10, "breakglass", mig_sqlite_0010, mig_pg_0010},
     {11, "oidc_families", mig_sqlite_0011, mig_pg_0011},
+    {12, "outbox_sensitive", mig_sqlite_0012, mig_pg_0012},
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -24,15 +24,17 @@ static const struct colmap outbox_cols[] = {
     {O(last_error), COL_STR, NULL},
     {O(created_at), COL_I64, NULL},
     {O(sent_at), COL_I64, NULL},
+    {O(sensitive), COL_I64, NULL},
 };
 #undef O
 #define NOUT ((int)(sizeof(outbox_cols) / sizeof(outbox_cols[0])))
 
 enum gcas_err store_outbox_insert(struct db *db, const struct outbox_msg *m)
 {
-	struct db_param p[] = {
-	    P_TEXT(m->id),      P_TEXT(m->to_addr), P_TEXT(m->account_id), P_TEXT(m->template_name),
-	    P_TEXT(m->subject), P_TEXT(m->body),    P_INT(m->created_at)};
+	struct db_param p[] = {P_TEXT(m->id),         P_TEXT(m->to_addr),
+	                       P_TEXT(m->account_id), P_TEXT(m->template_name),
+	                       P_TEXT(m->subject),    P_TEXT(m->body),
+	                       P_INT(m->created_at),  P_INT(m->sensitive ? 1 : 0)};
 	return db_change(db, STMT_OUTBOX_INSERT, p, NPARAMS(p), NULL);
 }
 
@@ -87,6 +89,23 @@ enum gcas_err store_outbox_retry(struct db *db, const char *id, int64_t attempts
 	struct db_param p[] = {P_TEXT(id), P_TEXT(failed ? "failed" : "queued"), P_INT(attempts),
 	                       P_INT(next_attempt_at), P_TEXT(error)};
 	return db_change(db, STMT_OUTBOX_RETRY, p, NPARAMS(p), NULL);
+}
+
+enum gcas_err store_outbox_erase_body(struct db *db, const char *id, const char *body, int64_t *n)
+{
+	struct db_param p[] = {P_TEXT(id), P_TEXT(body)};
+	int64_t k = 0;
+	enum gcas_err e = db_change(db, STMT_OUTBOX_ERASE_BODY, p, NPARAMS(p), &k);
+	if (n)
+		*n = k;
+	return e;
+}
+
+enum gcas_err store_outbox_purge(struct db *db, int64_t before, int limit, int64_t *n)
+{
+	struct db_param p[] = {P_INT(before), P_INT(limit)};
+	*n = 0;
+	return db_change(db, STMT_OUTBOX_PURGE, p, NPARAMS(p), n);
 }
 
 enum gcas_err store_outbox_get(struct db *db, struct arena *a, const char *id,

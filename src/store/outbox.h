@@ -8,18 +8,21 @@
 
 #include "store/store.h"
 
-/* One outbox row. state is "queued", "sent" or "failed". */
+/* One outbox row. state is "queued", "sent" or "failed". sensitive != 0: the body carries a
+ * secret (svc/mail.h mail_enqueue_secret): stored sealed when a signer exists, erased after. */
 struct outbox_msg {
 	const char *id, *to_addr, *account_id, *template_name, *subject, *body, *state;
 	int64_t attempts, next_attempt_at, lease_until;
 	const char *last_error;
 	int64_t created_at, sent_at;
+	int64_t sensitive;
 };
 
 /* Queue m (state queued, attempts 0, next_attempt_at = created_at = m->created_at). Uses id,
- * to_addr, account_id (may be NULL), template_name, subject, body, created_at. */
+ * to_addr, account_id (may be NULL), template_name, subject, body, created_at, sensitive. */
 enum gcas_err store_outbox_insert(struct db *db, const struct outbox_msg *m);
-/* The same for n messages in one statement (one round trip); all or none. */
+/* The same for n messages in one statement (one round trip); all or none. sensitive is not
+ * written (0): batch notices carry no secrets. */
 enum gcas_err store_outbox_insert_many(struct db *db, const struct outbox_msg *m, size_t n);
 /* Lease up to limit queued messages due at now (next_attempt_at <= now and no live lease) until
  * lease_until; they are returned (arena) and skipped by other leasers until then. */
@@ -30,6 +33,12 @@ enum gcas_err store_outbox_sent(struct db *db, const char *id, int64_t at);
 /* A failed attempt: attempts, next try, error text; failed != 0 ends retries (state failed). */
 enum gcas_err store_outbox_retry(struct db *db, const char *id, int64_t attempts,
                                  int64_t next_attempt_at, const char *error, int failed);
+/* Replace the body of a sensitive message (no change to any other row: *n, may be NULL, is 0
+ * then). Called in the transaction that marks it sent or failed. */
+enum gcas_err store_outbox_erase_body(struct db *db, const char *id, const char *body, int64_t *n);
+/* Delete up to limit sent messages with sent_at < before and failed ones with created_at <
+ * before (queued ones never); *n the rows deleted. Callers loop until *n < limit. */
+enum gcas_err store_outbox_purge(struct db *db, int64_t before, int limit, int64_t *n);
 enum gcas_err store_outbox_get(struct db *db, struct arena *a, const char *id,
                                struct outbox_msg *out);
 /* Oldest first; state / to_addr NULL = any; at most limit (<= 1000). For the CLI and tests. */

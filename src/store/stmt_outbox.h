@@ -6,13 +6,13 @@
 
 #define OUTBOX_COLS                                                                                \
 	"id, to_addr, account_id, template, subject, body, state, attempts, next_attempt_at, "     \
-	"lease_until, last_error, created_at, sent_at"
+	"lease_until, last_error, created_at, sent_at, sensitive"
 
 /* clang-format off */
 #define STMT_LIST_OUTBOX(X) \
 	X(STMT_OUTBOX_INSERT, \
 	  "INSERT INTO outbox (" OUTBOX_COLS ") VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, " \
-	  "0, NULL, $7, NULL)", \
+	  "0, NULL, $7, NULL, $8)", \
 	  NULL) \
 	/* Lease a batch of due messages so another node (or a second `gcas mail deliver`) skips \
 	 * them: on PostgreSQL SKIP LOCKED lets concurrent leasers pass each other's rows; SQLite's \
@@ -31,6 +31,18 @@
 	X(STMT_OUTBOX_RETRY, \
 	  "UPDATE outbox SET state = $2, attempts = $3, next_attempt_at = $4, lease_until = 0, " \
 	  "last_error = $5 WHERE id = $1 AND state = 'queued'", \
+	  NULL) \
+	/* A message whose body carried a secret keeps only a fixed notice once it is sent or has \
+	 * failed for good (migration 0012); in the transaction that records the outcome. */ \
+	X(STMT_OUTBOX_ERASE_BODY, \
+	  "UPDATE outbox SET body = $2 WHERE id = $1 AND sensitive = 1", \
+	  NULL) \
+	/* mail.retention: sent rows older than the cutoff by sent_at, failed ones by created_at \
+	 * (they were never sent); queued rows are never purged. created_at < $1 holds for both \
+	 * (sent_at >= created_at) and lets the outbox_done index find them. One batch per call. */ \
+	X(STMT_OUTBOX_PURGE, \
+	  "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state IN ('sent', " \
+	  "'failed') AND created_at < $1 AND COALESCE(sent_at, created_at) < $1 LIMIT $2)", \
 	  NULL) \
 	X(STMT_OUTBOX_GET, "SELECT " OUTBOX_COLS " FROM outbox WHERE id = $1", NULL) \
 	X(STMT_OUTBOX_LIST, \

@@ -47,7 +47,8 @@ static const struct mail_tmpl tmpl_rejected = {
     "Your emergency access request was rejected.\nEnvironment: {{environment}}\nApprover: "
     "{{approver}}\nNote: {{note}}\n{{url}}\n",
 };
-/* The one place the secret leaves gcas: the requester's own work address (別紙1). */
+/* The one place the secret leaves gcas: the requester's own work address (別紙1). Queued with
+ * mail_enqueue_secret: sealed in the outbox, erased once sent. */
 static const struct mail_tmpl tmpl_credential = {
     "breakglass.credential",
     "【GCAS】緊急アクセス用の認証情報: {{environment}}",
@@ -163,9 +164,16 @@ static const char *env_label(struct arena *a, const struct environment *en)
 	                    en->external_id ? en->external_id : en->id, sys_env_name(en->kind));
 }
 
+/* A request's page on the BreakGlass listener (`gcas breakglass`), which has an address of its
+ * own: breakglass.base_url, or server.base_url when that is not set. Every BreakGlass link in
+ * mail is made here. */
 static const char *request_url(const struct env *env, struct arena *a, const char *id)
 {
-	return arena_printf(a, "%s/requests/%s", env->cfg->base_url ? env->cfg->base_url : "", id);
+	const char *base = env->cfg->breakglass_base_url && *env->cfg->breakglass_base_url
+	                       ? env->cfg->breakglass_base_url
+	                   : env->cfg->base_url ? env->cfg->base_url
+	                                        : "";
+	return arena_printf(a, "%s/requests/%s", base, id);
 }
 
 /* Delay before attempt attempts + 1: a minute, doubling, at most an hour. */
@@ -197,10 +205,11 @@ static enum gcas_err record(struct db *db, struct arena *a, const struct actor *
 	return action ? audit_append(db, a, ac, &ev) : GCAS_ERR_NOMEM;
 }
 
-/* Mail one account (skipped when it is gone). */
+/* Mail one account (skipped when it is gone); secret: the body carries the credential, so it is
+ * queued sealed and erased after sending (mail_enqueue_secret). */
 static enum gcas_err mail_account(struct db *db, const struct env *env, struct arena *a,
                                   const char *account_id, const struct mail_tmpl *t,
-                                  const char *const *vars)
+                                  const char *const *vars, int secret)
 {
 	struct account acc;
 	if (!account_id)
@@ -210,7 +219,8 @@ static enum gcas_err mail_account(struct db *db, const struct env *env, struct a
 		return GCAS_OK;
 	if (e)
 		return e;
-	return mail_enqueue(db, env, a, acc.email, acc.id, t, vars);
+	return secret ? mail_enqueue_secret(db, env, a, acc.email, acc.id, t, vars)
+	              : mail_enqueue(db, env, a, acc.email, acc.id, t, vars);
 }
 
 /* Mail every active account of a role (of agency_id when not NULL). */
@@ -727,7 +737,7 @@ static enum gcas_err record_issue(struct db *db, struct attempt_ctx *c)
 		const char *vars[] = {"environment", env_label(c->a, &c->en), "attempts", attempts,
 		                      "error",       r->last_error,           "url",      url,
 		                      NULL};
-		e = mail_account(db, c->env, c->a, r->requester_id, &tmpl_failed, vars);
+		e = mail_account(db, c->env, c->a, r->requester_id, &tmpl_failed, vars, 0);
 		return e ? e : mail_role(db, c->env, c->a, ROLE_OPERATOR, NULL, &tmpl_failed, vars);
 	}
 	if (!ok)
@@ -739,7 +749,7 @@ static enum gcas_err record_issue(struct db *db, struct attempt_ctx *c)
 	                      "secret",      c->res.secret,
 	                      "url",         url,
 	                      NULL};
-	if ((e = mail_account(db, c->env, c->a, r->requester_id, &tmpl_credential, vars)))
+	if ((e = mail_account(db, c->env, c->a, r->requester_id, &tmpl_credential, vars, 1)))
 		return e;
 	return notify_use(db, c->env, c->a, r, &c->en, "発行", "issued");
 }
@@ -920,7 +930,7 @@ static enum gcas_err decide_tx(struct db *db, void *ctx)
 	    "environment", env_label(c->a, &en),   "approver", r->approver_email,
 	    "note",        c->note ? c->note : "", "url",      request_url(c->env, c->a, r->id),
 	    NULL};
-	return mail_account(db, c->env, c->a, r->requester_id, &tmpl_rejected, vars);
+	return mail_account(db, c->env, c->a, r->requester_id, &tmpl_rejected, vars, 0);
 }
 
 static enum gcas_err reread_tx(struct db *db, void *ctx)

@@ -64,6 +64,7 @@ struct key {
 static int check_listen(const char *v, char *why, size_t n);
 static int check_proxies(const char *v, char *why, size_t n);
 static int check_url(const char *v, char *why, size_t n);
+static int check_url_or_empty(const char *v, char *why, size_t n);
 static int check_dsn(const char *v, char *why, size_t n);
 static int check_issuer(const char *v, char *why, size_t n);
 static int check_driver(const char *v, char *why, size_t n);
@@ -107,6 +108,10 @@ static const struct key keys[] = {
     {"mail", "from", "mail-from", NULL, K_STR, F(mail_from), 0, 0, NULL, 1},
     {"mail", "smtp_url", "smtp-url", NULL, K_STR, F(smtp_url), 0, 0, NULL, 0},
     {"mail", "dir", "mail-dir", NULL, K_PATH, F(mail_dir), 0, 0, NULL, 0},
+    /* Sent and failed messages hold names and addresses: kept long enough to answer "was I
+     * told?", then deleted rather than kept for ever. */
+    {"mail", "retention", "mail-retention", NULL, K_DUR, F(mail_retention), DAY, 3650 * DAY, NULL,
+     0},
     {"lifecycle", "auto_fulfil", "auto-fulfil", NULL, K_INT, F(auto_fulfil), 0, 1, NULL, 0},
     /* R2.4 says 90 days; the operator may only tighten within reason. */
     {"lifecycle", "inactivity_days", "inactivity-days", NULL, K_INT, F(inactivity_days), 1, 3650,
@@ -139,6 +144,9 @@ static const struct key keys[] = {
     {"breakglass", "port", "breakglass-port", NULL, K_INT, F(breakglass_port), 1, 65535, NULL, 0},
     {"breakglass", "max_ttl", "breakglass-max-ttl", NULL, K_DUR, F(breakglass_max_ttl), 300, DAY,
      NULL, 0},
+    /* The listener is reached at its own address; empty: links use server.base_url. */
+    {"breakglass", "base_url", "breakglass-base-url", NULL, K_URL, F(breakglass_base_url), 0, 0,
+     check_url_or_empty, 0},
     {"log", "level", "log-level", NULL, K_LEVEL, F(log_level), 0, 0, NULL, 1},
     {"http", "max_body", "max-body", NULL, K_SIZE, F(max_body), KiB, 64 * MiB, NULL, 0},
 };
@@ -567,6 +575,12 @@ static int check_url(const char *v, char *why, size_t n)
 bad:
 	snprintf(why, n, "%s, got %s", expect, echo(v, e, sizeof(e)));
 	return -1;
+}
+
+/* An optional URL (breakglass.base_url): empty means "use server.base_url". */
+static int check_url_or_empty(const char *v, char *why, size_t n)
+{
+	return *v ? check_url(v, why, n) : 0;
 }
 
 /* The forms store_open() accepts; a bare file path (which it also takes) is refused here so the

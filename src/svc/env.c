@@ -32,6 +32,7 @@ void config_defaults(struct config *c)
 	c->mail_from = "GCAS <gcas@localhost>";
 	c->smtp_url = "";
 	c->mail_dir = "var/mail";
+	c->mail_retention = 30 * 86400;
 	c->auto_fulfil = 0;
 	c->inactivity_days = 90;
 	for (size_t i = 0; i < sizeof(c->provision) / sizeof(c->provision[0]); i++)
@@ -48,6 +49,7 @@ void config_defaults(struct config *c)
 	c->breakglass_listen = "127.0.0.1";
 	c->breakglass_port = 8444;
 	c->breakglass_max_ttl = 8 * 3600;
+	c->breakglass_base_url = ""; /* links fall back to base_url */
 	c->pw = password_params_default();
 }
 

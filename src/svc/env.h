@@ -37,11 +37,12 @@ struct config {
 	const char *audit_key_file;  /* key (hex) sealing audit records; the same on every node */
 	unsigned char audit_key[32]; /* loaded from audit_key_file by the CLI */
 	int audit_key_set;
-	const char *mail_from; /* From: of every notification (R5.5) */
-	const char *smtp_url;  /* smtp://host:port (smtps:// for TLS); empty: write .eml files */
-	const char *mail_dir;  /* where .eml files go when there is no SMTP server */
-	int auto_fulfil;       /* 1: approved applications are fulfilled at once (別表3) */
-	int inactivity_days;   /* R2.4: accounts unused this long are disabled (90) */
+	const char *mail_from;  /* From: of every notification (R5.5) */
+	const char *smtp_url;   /* smtp://host:port (smtps:// for TLS); empty: write .eml files */
+	const char *mail_dir;   /* where .eml files go when there is no SMTP server */
+	int64_t mail_retention; /* sent and failed outbox rows are deleted this long after */
+	int auto_fulfil;        /* 1: approved applications are fulfilled at once (別表3) */
+	int inactivity_days;    /* R2.4: accounts unused this long are disabled (90) */
 	/* issue 4 §2: the provisioning driver of each CSP ("local" or "exec:COMMAND"), in the
 	 * order of enum sys_csp (aws gcp azure oci sakura), and how long an exec driver may run. */
 	const char *provision[5];
@@ -64,6 +65,8 @@ struct config {
 	const char *breakglass_listen;
 	int breakglass_port;
 	int64_t breakglass_max_ttl; /* 別紙1: an emergency credential lives at most 8 hours */
+	/* The listener's public URL, for links in BreakGlass mail; empty: base_url */
+	const char *breakglass_base_url;
 	struct pw_params pw;
 };
 

@@ -16,6 +16,7 @@
 #include "core/mime.h"
 #include "core/validate.h"
 #include "crypto/token.h"
+#include "signer/signer.h"
 #include "store/outbox.h"
 #include "svc/audit.h"
 
@@ -185,6 +186,58 @@ enum gcas_err mail_enqueue(struct db *db, const struct env *env, struct arena *a
 	struct outbox_msg m;
 	enum gcas_err e = mail_render(env, a, to, account_id, t, vars, &m);
 	return e ? e : store_outbox_insert(db, &m);
+}
+
+const char mail_erased_body[] =
+    "（この通知には認証情報が含まれていたため、送信後に本文を消去しました）\n"
+    "(This message carried a credential; its body was erased after sending.)\n";
+
+/* Seal the rendered body under the signer's key (purpose "mail"), as auth.c seals TOTP secrets:
+ * a copy of the database or of a backup then holds no usable credential, even while the message
+ * waits for the relay. */
+enum gcas_err mail_enqueue_secret(struct db *db, const struct env *env, struct arena *a,
+                                  const char *to, const char *account_id, const struct mail_tmpl *t,
+                                  const char *const *vars)
+{
+	struct outbox_msg m;
+	char *sealed = NULL;
+	enum gcas_err e = mail_render(env, a, to, account_id, t, vars, &m);
+	if (e)
+		return e;
+	m.sensitive = 1;
+	if (env->signer) {
+		e = signer_seal(env->signer, a, "mail", m.body, strlen(m.body), &sealed);
+		if (e)
+			return e;
+		m.body = arena_printf(a, MAIL_SEALED "%s", sealed);
+		if (!m.body)
+			return GCAS_ERR_NOMEM;
+	}
+	return store_outbox_insert(db, &m);
+}
+
+enum gcas_err mail_body_open(const struct env *env, struct arena *a, const struct outbox_msg *m,
+                             const char **body)
+{
+	char *plain = NULL;
+	size_t len = 0;
+	*body = m->body;
+	/* Only a sensitive row can be sealed: an ordinary body that happens to start with the
+	 * prefix is delivered as written. */
+	if (!m->sensitive || !m->body || strncmp(m->body, MAIL_SEALED, strlen(MAIL_SEALED)) != 0)
+		return GCAS_OK;
+	*body = NULL;
+	if (!env->signer)
+		return GCAS_ERR_CRYPTO;
+	enum gcas_err e =
+	    signer_unseal(env->signer, a, "mail", m->body + strlen(MAIL_SEALED), &plain, &len);
+	if (e)
+		return e;
+	/* The sealed text was a NUL-free rendered body; one with a NUL inside is not ours. */
+	if (strlen(plain) != len)
+		return GCAS_ERR_CRYPTO;
+	*body = plain;
+	return GCAS_OK;
 }
 
 /* ---- the personal-address rule (R2.8) ---- */

@@ -26,6 +26,24 @@ struct mail_tmpl {
 enum gcas_err mail_enqueue(struct db *db, const struct env *env, struct arena *a, const char *to,
                            const char *account_id, const struct mail_tmpl *t,
                            const char *const *vars);
+/* mail_enqueue for a message whose body carries a secret (an emergency credential, 別紙1): the
+ * row is marked sensitive; with a signer (env->signer) the body is stored sealed
+ * (signer_seal, purpose "mail") as MAIL_SEALED + the sealed text, so the database and its
+ * backups do not hold the secret; without one it is stored as rendered. The mailer opens it just
+ * before sending and, once the message is sent or has failed for good, replaces it with
+ * mail_erased_body. The subject is never sealed: keep secrets out of it. Errors as mail_enqueue,
+ * plus CRYPTO when sealing fails (nothing is queued in clear then). */
+enum gcas_err mail_enqueue_secret(struct db *db, const struct env *env, struct arena *a,
+                                  const char *to, const char *account_id, const struct mail_tmpl *t,
+                                  const char *const *vars);
+#define MAIL_SEALED "s1:"
+/* What a sensitive message's body becomes once it is sent or has failed for good (Japanese,
+ * then English). */
+extern const char mail_erased_body[];
+/* The body of m as it is delivered: a sealed body opened (in a), any other as stored. CRYPTO
+ * when it is sealed and cannot be opened (no signer, another key). */
+enum gcas_err mail_body_open(const struct env *env, struct arena *a, const struct outbox_msg *m,
+                             const char **body);
 /* The same rendering without queueing: *out (id, to_addr, subject and body in the arena;
  * account_id and template_name borrowed) is ready for store_outbox_insert_many, so a batch job
  * writes its messages in one statement. INVALID for an unusable address or text. */
@@ -79,5 +97,8 @@ enum gcas_err svc_mail_block_list(const struct env *env, const struct actor *ac,
  * (1 min doubling to 6 h) and end as failed after 10 attempts. Safe with several nodes (each
  * message is leased before sending). *sent counts delivered messages. */
 enum gcas_err svc_mail_deliver(const struct env *env, int64_t *sent);
+/* The job: delete sent messages whose sent_at, and failed ones whose created_at, is older than
+ * cfg->mail_retention, in batches (queued messages are never deleted); *n the rows deleted. */
+enum gcas_err svc_mail_purge(const struct env *env, int64_t *n);
 
 #endif

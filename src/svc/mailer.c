@@ -2,7 +2,9 @@
 /* Delivery of the outbox (R5.5): lease a batch of due messages, build each as an RFC 5322
  * message (core/mime), and hand it to the SMTP server with libcurl, or write it as a .eml file
  * into mail_dir when no server is configured (development, air-gapped installs). Failures are
- * retried with exponential backoff; after MAIL_MAX_ATTEMPTS the message is marked failed. */
+ * retried with exponential backoff; after MAIL_MAX_ATTEMPTS the message is marked failed.
+ * A sensitive message (one carrying a secret) is opened just before sending and its body erased
+ * when it is sent or fails for good; sent and failed messages go after mail.retention. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +30,8 @@
 #define MAIL_BACKOFF_MAX  21600 /* ... up to 6 hours */
 #define MAIL_MSG_MAX      (1024u * 1024u)
 #define MAIL_TIMEOUT      30L
+#define PURGE_BATCH       500 /* rows per delete: short transactions beside the web's */
+#define PURGE_ROUNDS      200 /* batches per run at most; the next run goes on */
 
 /* Seconds to wait before the next attempt once attempts have failed (attempts >= 1). */
 static int64_t backoff(int64_t attempts)
@@ -185,20 +189,33 @@ static int build(const struct env *env, const struct outbox_msg *m, struct buf *
 	return 0;
 }
 
-static int deliver_one(const struct env *env, const struct outbox_msg *m, char *why, size_t why_len)
+static int deliver_one(const struct env *env, struct arena *a, const struct outbox_msg *stored,
+                       char *why, size_t why_len)
 {
 	struct buf msg;
 	char from[256];
 	int rc;
+	struct outbox_msg m = *stored;
+	/* A sealed body is opened only here, in this run's arena, for the time of the send. */
+	enum gcas_err e = mail_body_open(env, a, stored, &m.body);
+	if (e)
+		return snprintf(why, why_len, "the sealed body cannot be opened: %s",
+		                gcas_err_name(e)),
+		       -1;
 	buf_init(&msg, MAIL_MSG_MAX);
-	rc = build(env, m, &msg, from, sizeof(from), why, why_len);
+	rc = build(env, &m, &msg, from, sizeof(from), why, why_len);
 	if (rc)
 		goto out;
 	if (env->cfg->smtp_url && *env->cfg->smtp_url)
-		rc = send_smtp(env, from, m->to_addr, &msg, why, why_len);
+		rc = send_smtp(env, from, m.to_addr, &msg, why, why_len);
 	else
-		rc = write_eml(env, m, &msg, why, why_len);
+		rc = write_eml(env, &m, &msg, why, why_len);
 out:
+	/* The built message holds the secret in clear: wipe it before the buffer is freed. */
+	if (m.sensitive && msg.data)
+		explicit_bzero(msg.data, msg.len);
+	if (m.body != stored->body)
+		explicit_bzero((char *)m.body, strlen(m.body));
 	buf_free(&msg);
 	return rc;
 }
@@ -224,21 +241,30 @@ struct result_ctx {
 	const char *why;
 	int64_t attempts;
 	int failed;
+	int defer; /* not attempted here: due again later, attempts unchanged */
 };
 
 static enum gcas_err result_tx(struct db *db, void *ctx)
 {
 	struct result_ctx *c = ctx;
-	if (c->ok)
-		return store_outbox_sent(db, c->m->id, c->now);
-	return store_outbox_retry(db, c->m->id, c->attempts, c->now + backoff(c->attempts), c->why,
-	                          c->failed);
+	if (c->defer)
+		return store_outbox_retry(db, c->m->id, c->m->attempts, c->now + MAIL_BACKOFF_MIN,
+		                          c->why, 0);
+	enum gcas_err e =
+	    c->ok ? store_outbox_sent(db, c->m->id, c->now)
+	          : store_outbox_retry(db, c->m->id, c->attempts, c->now + backoff(c->attempts),
+	                               c->why, c->failed);
+	/* Once delivered (or given up) the secret has no more use here: only a notice stays, in
+	 * the same transaction, so no committed sent/failed row still holds it. */
+	if (e || !c->m->sensitive || !(c->ok || c->failed))
+		return e;
+	return store_outbox_erase_body(db, c->m->id, mail_erased_body, NULL);
 }
 
 static enum gcas_err record(const struct env *env, const struct outbox_msg *m, int ok,
                             const char *why)
 {
-	struct result_ctx c = {m, clock_now(), ok, why, m->attempts + 1, 0};
+	struct result_ctx c = {m, clock_now(), ok, why, m->attempts + 1, 0, 0};
 	char n[24];
 	c.failed = !ok && c.attempts >= MAIL_MAX_ATTEMPTS;
 	snprintf(n, sizeof(n), "%lld", (long long)c.attempts);
@@ -248,6 +274,23 @@ static enum gcas_err record(const struct env *env, const struct outbox_msg *m, i
 	else if (!ok)
 		log_msg(LOG_WARN, "mail delivery failed, will retry", "id", m->id, "template",
 		        m->template_name, "attempts", n, "error", why, NULL);
+	return store_tx(env->st, result_tx, &c);
+}
+
+/* A sealed body on a node without the signer (e.g. a process started without the key file):
+ * this node cannot send it, but one that has the key can, so it is left for a minute without
+ * counting an attempt; counting would let keyless runs exhaust its attempts and erase it. */
+static int keyless(const struct env *env, const struct outbox_msg *m)
+{
+	return m->sensitive && !env->signer && m->body &&
+	       strncmp(m->body, MAIL_SEALED, strlen(MAIL_SEALED)) == 0;
+}
+
+static enum gcas_err defer(const struct env *env, const struct outbox_msg *m)
+{
+	struct result_ctx c = {m, clock_now(), 0, "sealed body: no signer on this node", 0, 0, 1};
+	log_msg(LOG_WARN, "a sealed message waits for a node with the signing key", "id", m->id,
+	        "template", m->template_name, NULL);
 	return store_tx(env->st, result_tx, &c);
 }
 
@@ -263,7 +306,13 @@ enum gcas_err svc_mail_deliver(const struct env *env, int64_t *sent)
 		e = store_tx(env->st, lease_tx, &lc);
 		for (size_t i = 0; !e && i < lc.n; i++) {
 			char why[512] = "";
-			int ok = deliver_one(env, &lc.msgs[i], why, sizeof(why)) == 0;
+			if (keyless(env, &lc.msgs[i])) {
+				enum gcas_err de = defer(env, &lc.msgs[i]);
+				if (de && de != GCAS_ERR_NOTFOUND)
+					e = de;
+				continue;
+			}
+			int ok = deliver_one(env, a, &lc.msgs[i], why, sizeof(why)) == 0;
 			enum gcas_err re = record(env, &lc.msgs[i], ok, why);
 			/* NOTFOUND: another node finished it after our lease lapsed; not an error.
 			 */
@@ -275,6 +324,35 @@ enum gcas_err svc_mail_deliver(const struct env *env, int64_t *sent)
 		size_t n = lc.n;
 		arena_free(a);
 		if (e || n < MAIL_BATCH)
+			break;
+	}
+	return e;
+}
+
+struct purge_ctx {
+	int64_t before, n;
+};
+
+static enum gcas_err purge_tx(struct db *db, void *ctx)
+{
+	struct purge_ctx *c = ctx;
+	return store_outbox_purge(db, c->before, PURGE_BATCH, &c->n);
+}
+
+enum gcas_err svc_mail_purge(const struct env *env, int64_t *n)
+{
+	enum gcas_err e = GCAS_OK;
+	struct purge_ctx c = {clock_now() - env->cfg->mail_retention, 0};
+	*n = 0;
+	if (env->cfg->mail_retention <= 0)
+		return GCAS_ERR_INVALID;
+	/* One transaction per batch, so a large backlog never holds the write lock for long. */
+	for (int round = 0; round < PURGE_ROUNDS; round++) {
+		c.n = 0;
+		if ((e = store_tx(env->st, purge_tx, &c)))
+			break;
+		*n += c.n;
+		if (c.n < PURGE_BATCH)
 			break;
 	}
 	return e;

@@ -11,6 +11,7 @@
 #include "store/outbox.h"
 #include "svc/breakglass.h"
 #include "svc/environments.h"
+#include "svc/mail.h"
 #include "svc/systems.h"
 #include "test_pages.h"
 #include "web/web.h"
@@ -184,7 +185,8 @@ static enum gcas_err mail_tx(struct db *db, void *ctx)
 	return store_outbox_list(db, c->a, NULL, c->to, 1000, &c->m, &c->n);
 }
 
-/* The value after label on its line in the newest mail of template tmpl to `to` (static). */
+/* The value after label on its line in the newest mail of template tmpl to `to` (static). The
+ * credential mail is sealed in the outbox: it is read as the mailer would send it. */
 static const char *mailed(const char *to, const char *tmpl, const char *label)
 {
 	static char out[600];
@@ -194,8 +196,9 @@ static const char *mailed(const char *to, const char *tmpl, const char *label)
 	out[0] = '\0';
 	if (store_run(W.env.st, mail_tx, &c) == GCAS_OK)
 		for (size_t i = 0; i < c.n; i++)
-			if (strcmp(c.m[i].template_name, tmpl) == 0)
-				body = c.m[i].body;
+			if (strcmp(c.m[i].template_name, tmpl) == 0 &&
+			    mail_body_open(&W.env, a, &c.m[i], &body) != GCAS_OK)
+				body = NULL;
 	const char *p = body ? strstr(body, label) : NULL;
 	if (p)
 		snprintf(out, sizeof(out), "%.*s", (int)strcspn(p + strlen(label), "\r\n"),

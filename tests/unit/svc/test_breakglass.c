@@ -7,14 +7,21 @@
  * told), capped at max_ttl, accepted by the local cloud's emergency sign-in until the job
  * revokes it at expiry on the fixed clock; early revocation, a revocation that fails (exec
  * driver) staying visible and mailed to the operator, the exec driver's cred ops, and the audit
- * records of every step. */
+ * records of every step. Mail hygiene: the credential mail is sealed in the outbox (no password
+ * in the row), readable in the delivered .eml, and erased from the row once sent; without a
+ * signer it is queued as rendered and erased all the same; links in BreakGlass mail use
+ * breakglass.base_url, or server.base_url when it is empty. */
+#include <dirent.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/calendar.h"
+#include "mimedecode.h"
 #include "store/outbox.h"
 #include "svc/breakglass.h"
+#include "svc/mail.h"
 #include "svc/environments.h"
 #include "svc/systems.h"
 #include "test_world.h"
@@ -151,6 +158,73 @@ static size_t mails(const char *to, const char *tmpl, const char **last)
 			*last = c.m[i].body;
 	}
 	return k;
+}
+
+/* The newest outbox row to `to` made from template tmpl (zeroed when none), in W.a. Rows made
+ * in the same second are in id order, so callers tick the clock between messages they tell
+ * apart. */
+static struct outbox_msg newest(const char *to, const char *tmpl)
+{
+	struct mails_ctx c = {.a = W.a, .to = to};
+	struct outbox_msg m = {0};
+	if (store_run(W.w.env.st, mails_tx, &c))
+		return m;
+	for (size_t i = 0; i < c.n; i++)
+		if (strcmp(c.m[i].template_name, tmpl) == 0)
+			m = c.m[i];
+	return m;
+}
+
+struct get_ctx {
+	const char *id;
+	struct outbox_msg m;
+};
+
+static enum gcas_err get_tx(struct db *db, void *ctx)
+{
+	struct get_ctx *c = ctx;
+	return store_outbox_get(db, W.a, c->id, &c->m);
+}
+
+/* The outbox row id as stored now (zeroed when gone). */
+static struct outbox_msg row(const char *id)
+{
+	struct get_ctx c = {.id = id};
+	if (store_run(W.w.env.st, get_tx, &c))
+		return (struct outbox_msg){0};
+	return c.m;
+}
+
+/* Run the mail job with the file transport and return the decoded body of the .eml written for
+ * outbox message id (in W.a; "" when none): what the person actually receives. */
+static const char *delivered(const char *id)
+{
+	char dir[256], path[512] = "", suffix[64];
+	int64_t sent = 0;
+	snprintf(dir, sizeof(dir), "%s/mail", W.w.dir);
+	snprintf(suffix, sizeof(suffix), "-%s.eml", id ? id : "none");
+	W.w.cfg.smtp_url = "";
+	W.w.cfg.mail_dir = dir;
+	if (svc_mail_deliver(&W.w.env, &sent))
+		return "";
+	DIR *d = opendir(dir);
+	for (struct dirent *de; d && (de = readdir(d));) {
+		size_t n = strlen(de->d_name), k = strlen(suffix);
+		if (n > k && strcmp(de->d_name + n - k, suffix) == 0)
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	FILE *f = path[0] ? fopen(path, "rb") : NULL;
+	static char raw[65536];
+	size_t n = f ? fread(raw, 1, sizeof(raw) - 1, f) : 0;
+	raw[n] = '\0';
+	if (f)
+		fclose(f);
+	char *body = n ? md_body(raw) : NULL;
+	const char *out = arena_strdup(W.a, body ? body : "");
+	free(body);
+	return out;
 }
 
 /* The value after "label" up to the end of its line, in arena W.a ("" when absent). */
@@ -318,9 +392,17 @@ static const char *test_issue(const char **cloud, const char **user, const char 
 	       "  the agency's manager is told");
 	is_int((long)mails("am2@city.chiyoda.lg.jp", "breakglass.notice", NULL), (long)am2,
 	       "  another agency's manager is not");
-	const char *body = NULL;
-	is_int((long)mails("cs1@ichiji.co.jp", "breakglass.credential", &body), 1,
+	is_int((long)mails("cs1@ichiji.co.jp", "breakglass.credential", NULL), 1,
 	       "  the requester gets the credential by mail");
+	struct outbox_msg cm = newest("cs1@ichiji.co.jp", "breakglass.credential");
+	is_int((long)cm.sensitive, 1, "  queued as a message carrying a secret");
+	ok(cm.body && strncmp(cm.body, MAIL_SEALED, strlen(MAIL_SEALED)) == 0,
+	   "  its body sealed in the outbox (" MAIL_SEALED "...)");
+	ok(cm.body && !strstr(cm.body, "パスワード") && !strstr(cm.body, "Password") &&
+	       !strstr(cm.body, "bg-"),
+	   "  no password, label or user name readable in the row");
+	ok(cm.subject && !strstr(cm.subject, "bg-"), "  nor in the subject");
+	const char *body = delivered(cm.id);
 	*secret = line_after(body, "パスワード: ");
 	*user = line_after(body, "ユーザー名: ");
 	const char *url = line_after(body, "サインインURL: ");
@@ -328,6 +410,13 @@ static const char *test_issue(const char **cloud, const char **user, const char 
 	has_str(body, "失効", "  and says when it expires");
 	is_int((long)strlen(*secret), 43, "  a 256-bit one-time password");
 	is_str(*user, r2.credential_id, "  for the issued user");
+	ok(!strstr(cm.body, *secret), "  the queued row never held the password in clear");
+	struct outbox_msg after = row(cm.id);
+	is_str(after.state, "sent", "  the credential mail was sent");
+	is_str(after.body, mail_erased_body, "  and its body replaced by the fixed notice");
+	ok(after.body && !strstr(after.body, *secret) && !strstr(after.body, *user) &&
+	       !strstr(after.body, MAIL_SEALED),
+	   "  neither the password, the user nor the sealed text is left");
 	const char *p = strstr(url, "/local-cloud/");
 	*cloud = p ? arena_strndup(W.a, p + 13, strcspn(p + 13, "/")) : "";
 	is_int(decide(W.pm1, id, 0, &r2), GCAS_ERR_CONFLICT, "deciding twice: CONFLICT");
@@ -458,6 +547,7 @@ static void test_exec_driver(void)
 	struct verrs ve;
 	char today[11];
 	ymd_format(ymd_of_epoch_jst(W.now), today);
+	world_tick(&W, 1); /* newest() below tells this credential mail from earlier ones */
 	W.w.cfg.provision[CSP_AWS] = arena_printf(W.a, "exec:%s/breakglass.sh", scripts);
 	if (!ok(ask(W.cs1, ENV1, "exec", "exec", today, "1", NULL, &r, &ve) == GCAS_OK,
 	        "a request on an exec-driven CSP"))
@@ -466,9 +556,9 @@ static void test_exec_driver(void)
 	is_int(r2.state, BG_ISSUED, "  issued by the command");
 	is_str(r2.credential_id, "exec-emergency-1", "  with the command's credential id");
 	is_str(r2.login_url, "https://csp.example/emergency", "  and login URL");
-	const char *body = NULL;
-	mails("cs1@ichiji.co.jp", "breakglass.credential", &body);
-	has_str(body, "exec-one-time-secret", "  its secret mailed to the requester");
+	struct outbox_msg cm = newest("cs1@ichiji.co.jp", "breakglass.credential");
+	has_str(delivered(cm.id), "exec-one-time-secret", "  its secret mailed to the requester");
+	ok(!strstr(row(cm.id).body, "exec-one-time-secret"), "  and gone from the outbox row");
 	struct actor cs1 = world_actor(&W, W.cs1);
 	is_int(svc_bg_revoke(&W.w.env, &cs1, W.a, r.id, &r2), GCAS_OK, "the requester ends it");
 	is_int(r2.state, BG_REVOKED, "  the command revoked it");
@@ -540,6 +630,88 @@ static void test_stale_writers(void)
 	is_int(r2.state, BG_REVOKED, "  withdrawn");
 }
 
+/* Without a signer the credential mail is queued as rendered (nothing to seal with) but is
+ * still marked and erased once sent. */
+static void test_no_signer(void)
+{
+	struct bg_request r, r2;
+	struct verrs ve;
+	char today[11];
+	struct signer *keep = W.w.env.signer;
+	ymd_format(ymd_of_epoch_jst(W.now), today);
+	W.w.env.signer = NULL;
+	world_tick(&W, 1);
+	int issued =
+	    ask(W.cs1, ENV1, "署名鍵なし", "窓口業務", today, "1", NULL, &r, &ve) == GCAS_OK &&
+	    decide(W.pm1, r.id, 1, &r2) == GCAS_OK && r2.state == BG_ISSUED;
+	struct outbox_msg cm = newest("cs1@ichiji.co.jp", "breakglass.credential");
+	W.w.env.signer = keep; /* the mailer has its key again (other rows are sealed) */
+	const char *body = issued ? delivered(cm.id) : "";
+	if (!ok(issued, "without a signer a credential is issued"))
+		return;
+	is_int((long)cm.sensitive, 1, "  its mail is still marked as carrying a secret");
+	has_str(cm.body, "パスワード: ", "  and queued as rendered (no key to seal it with)");
+	const char *secret = line_after(body, "パスワード: ");
+	is_int((long)strlen(secret), 43, "  the delivered mail carries the password");
+	has_str(cm.body, secret, "  the same one the row held");
+	struct outbox_msg after = row(cm.id);
+	is_str(after.state, "sent", "  sent");
+	is_str(after.body, mail_erased_body, "  and erased from the row all the same");
+	struct actor cs1 = world_actor(&W, W.cs1);
+	is_int(svc_bg_revoke(&W.w.env, &cs1, W.a, r.id, &r2), GCAS_OK, "  ended");
+}
+
+/* Every link in BreakGlass mail points at the listener: breakglass.base_url, or
+ * server.base_url while that is empty. */
+static void test_links(void)
+{
+	struct bg_request r, r2;
+	struct verrs ve;
+	char today[11];
+	const char *bg = "https://bg.example.go.jp:8444", *main_url = W.w.cfg.base_url;
+	ymd_format(ymd_of_epoch_jst(W.now), today);
+	is_str(W.w.cfg.breakglass_base_url, "", "breakglass.base_url is empty by default");
+	world_tick(&W, 1);
+	if (!ok(ask(W.cs1, ENV1, "リンク確認", "窓口業務", today, "1", NULL, &r, &ve) == GCAS_OK,
+	        "a request while breakglass.base_url is empty"))
+		return;
+	const char *want = arena_printf(W.a, "%s/requests/%s", main_url, r.id);
+	has_str(newest("pm1@digital.go.jp", "breakglass.requested").body, want,
+	        "  the approver's link falls back to server.base_url");
+	world_tick(&W, 1);
+	is_int(decide(W.pm1, r.id, 0, &r2), GCAS_OK, "  rejected");
+	has_str(newest("cs1@ichiji.co.jp", "breakglass.rejected").body, want,
+	        "  the rejection's link too");
+
+	W.w.cfg.breakglass_base_url = bg;
+	world_tick(&W, 1);
+	if (!ok(ask(W.cs1, ENV1, "リンク確認2", "窓口業務", today, "1", NULL, &r, &ve) == GCAS_OK,
+	        "a request with breakglass.base_url set"))
+		goto out;
+	want = arena_printf(W.a, "%s/requests/%s", bg, r.id);
+	const char *main_link = arena_printf(W.a, "%s/requests/", main_url);
+	const char *b = newest("pm1@digital.go.jp", "breakglass.requested").body;
+	has_str(b, want, "  the approver's link is on the listener's own URL");
+	ok(b && !strstr(b, main_link), "  not on server.base_url");
+	world_tick(&W, 1);
+	is_int(decide(W.pm1, r.id, 1, &r2), GCAS_OK, "  approved and issued");
+	struct outbox_msg cm = newest("cs1@ichiji.co.jp", "breakglass.credential");
+	b = delivered(cm.id);
+	has_str(b, want, "  the credential mail links to the listener");
+	ok(!strstr(b, main_link), "  and not to server.base_url");
+	has_str(newest("op1@gcas.go.jp", "breakglass.notice").body, want,
+	        "  the operator's use report too");
+	has_str(newest("am1@digital.go.jp", "breakglass.notice").body, want,
+	        "  and the agency manager's");
+	struct actor cs1 = world_actor(&W, W.cs1);
+	world_tick(&W, 1);
+	is_int(svc_bg_revoke(&W.w.env, &cs1, W.a, r.id, &r2), GCAS_OK, "  ended");
+	has_str(newest("op1@gcas.go.jp", "breakglass.notice").body, want,
+	        "  the revocation report links to the listener");
+out:
+	W.w.cfg.breakglass_base_url = "";
+}
+
 int main(void)
 {
 	const char *cloud = "", *user = "", *secret = "", *id8 = NULL;
@@ -559,6 +731,8 @@ int main(void)
 	test_revoke_and_failure();
 	test_exec_driver();
 	test_stale_writers();
+	test_no_signer();
+	test_links();
 	world_close(&W);
 	return tap_done();
 }

@@ -77,7 +77,9 @@ static int config_equal(const struct config *x, const struct config *y)
 	       x->setup_link_ttl == y->setup_link_ttl && x->token_max_ttl == y->token_max_ttl &&
 	       x->throttle_free == y->throttle_free && x->throttle_ip_free == y->throttle_ip_free &&
 	       x->throttle_max_delay == y->throttle_max_delay && x->max_body == y->max_body &&
-	       x->pw.opslimit == y->pw.opslimit && x->pw.memlimit == y->pw.memlimit;
+	       x->pw.opslimit == y->pw.opslimit && x->pw.memlimit == y->pw.memlimit &&
+	       x->mail_retention == y->mail_retention &&
+	       streq(x->breakglass_base_url, y->breakglass_base_url);
 }
 
 static void test_every_key(struct arena *a)
@@ -615,6 +617,80 @@ static void test_round_trip(struct arena *a)
 	free(text);
 }
 
+/* mail.retention (a duration of days) and breakglass.base_url (empty, or a URL like
+ * server.base_url): defaults, files, flags, refusals, checks and the print round trip. */
+static void test_mail_breakglass(struct arena *a)
+{
+	struct config c, back;
+	struct config_problems p;
+	config_defaults(&c);
+	is_int(c.mail_retention, 30 * 86400, "mail.retention defaults to 30d");
+	is_str(c.breakglass_base_url, "",
+	       "breakglass.base_url defaults to empty (server.base_url)");
+	int r = load_text(&c, a,
+	                  "[mail]\nretention = 7d\n[breakglass]\n"
+	                  "base_url = https://bg.example.go.jp:8444/\n",
+	                  &p);
+	is_int(r, 0, "mail.retention and breakglass.base_url load");
+	if (p.n)
+		dump(&p);
+	is_int(c.mail_retention, 7 * 86400, "mail.retention 7d");
+	is_str(c.breakglass_base_url, "https://bg.example.go.jp:8444",
+	       "breakglass.base_url, trailing / dropped");
+	is_int(config_check(&c, &p), 0, "and pass the checks");
+	r = load_text(&c, a, "[breakglass]\nbase_url =\n", &p);
+	is_int(r, 0, "an empty breakglass.base_url is accepted");
+	is_str(c.breakglass_base_url, "", "  and stays empty");
+
+	r = load_text(&c, a,
+	              "[mail]\nretention = 12h\n[breakglass]\nbase_url = ftp://bg.example.go.jp\n",
+	              &p);
+	is_int(r, -1, "bad values refused");
+	has_problem(&p, "gcas.ini:2",
+	            "retention: expected a duration 1d\xE2\x80\x93"
+	            "3650d");
+	has_problem(&p, "gcas.ini:2", "got \"12h\"");
+	has_problem(&p, "gcas.ini:4", "base_url: expected an http:// or https:// URL");
+	is_int(p.n, 2, "  two problems");
+	is_int(c.mail_retention, 30 * 86400, "  the retention is left alone");
+	is_str(c.breakglass_base_url, "", "  and so is the URL");
+	load_text(&c, a, "[breakglass]\nbase_url = https://user@bg.example.go.jp\n", &p);
+	has_problem(&p, "gcas.ini:2", "(no user, query or fragment)");
+
+	config_defaults(&c);
+	is_int(config_set(&c, a, "mail-retention", "90d", "--mail-retention", &p), 0,
+	       "--mail-retention");
+	is_int(c.mail_retention, 90 * 86400, "  applied");
+	is_int(config_set(&c, a, "breakglass-base-url", "http://10.0.0.5:8444",
+	                  "--breakglass-base-url", &p),
+	       0, "--breakglass-base-url");
+	is_str(c.breakglass_base_url, "http://10.0.0.5:8444", "  applied");
+	CHECK_ONE(c_.breakglass_base_url = "https://bg.example.go.jp/", "breakglass.base_url",
+	          "must not end with \"/\"");
+	CHECK_ONE(c_.mail_retention = 0, "mail.retention", "expected a duration 1d");
+
+	char path[300];
+	snprintf(path, sizeof(path), "%s/printed.ini", dir);
+	FILE *f = fopen(path, "w");
+	if (!ok(f != NULL, "print file opens"))
+		return;
+	config_print(&c, f);
+	fclose(f);
+	config_defaults(&back);
+	p = (struct config_problems){0};
+	is_int(config_load_file(&back, a, path, 0, &p), 0, "printed configuration loads back");
+	is_int(back.mail_retention, 90 * 86400, "  mail.retention round trips (90d)");
+	is_str(back.breakglass_base_url, "http://10.0.0.5:8444", "  breakglass.base_url too");
+	config_defaults(&c);
+	f = fopen(path, "w");
+	config_print(&c, f);
+	fclose(f);
+	config_defaults(&back);
+	back.breakglass_base_url = "https://stale.example";
+	is_int(config_load_file(&back, a, path, 0, &p), 0, "printed defaults load back");
+	is_str(back.breakglass_base_url, "", "  the empty URL round trips as empty");
+}
+
 /* etc/gcas.ini.example is valid and says the defaults; docs/config.md names every key and its
  * environment variable. Keys are taken from config_print so a new key cannot go undocumented. */
 static void test_docs(struct arena *a)
@@ -660,7 +736,7 @@ static void test_docs(struct arena *a)
 		ok(strstr(doc, want) && strstr(doc, env), "docs/config.md documents %s and %s",
 		   want, env);
 	}
-	is_int(keys, 44, "44 keys printed");
+	is_int(keys, 46, "46 keys printed");
 	free(text);
 }
 
@@ -680,6 +756,7 @@ int main(void)
 	test_flags(a);
 	test_check();
 	test_round_trip(a);
+	test_mail_breakglass(a);
 	test_docs(a);
 
 	arena_free(a);

@@ -4,7 +4,10 @@
  * decoded independently; a 421 then OK gives a retry with the documented backoff, ten failures
  * end as failed; the file transport writes a parseable .eml; header injection, role and list
  * addresses, blocklist globs and taken addresses are refused; the verification flow (valid,
- * reused, expired, address taken meanwhile, wrong link kind) and set-up links verifying. */
+ * reused, expired, address taken meanwhile, wrong link kind) and set-up links verifying.
+ * Mail hygiene: a message carrying a secret is sealed in the outbox, opened only to send it, and
+ * its body erased once sent or failed for good (with or without a signer, tampered text
+ * refused); mail.retention purges old sent and failed rows in batches, never queued ones. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,15 @@ static const struct mail_tmpl tmpl_test = {
     .body_en = "Dear {{name}},\nApplication {{app}} was approved.\n",
 };
 
+/* Stands in for breakglass.credential: a body that carries a secret. */
+static const struct mail_tmpl tmpl_secret = {
+    .name = "test.credential",
+    .subject_ja = "認証情報",
+    .subject_en = "Credential",
+    .body_ja = "ユーザー名: {{user}}\nパスワード: {{secret}}\n",
+    .body_en = "User: {{user}}\nPassword: {{secret}}\n",
+};
+
 /* ---- small store helpers (the tests' own transactions) ---- */
 
 struct enq {
@@ -58,6 +70,67 @@ static enum gcas_err enqueue(const char *to, const struct mail_tmpl *t, const ch
 	enum gcas_err e = store_tx(W.env.st, enq_tx, &q);
 	arena_free(a);
 	return e;
+}
+
+static enum gcas_err enq_secret_tx(struct db *db, void *ctx)
+{
+	struct enq *q = ctx;
+	return mail_enqueue_secret(db, &W.env, q->a, q->to, q->account_id, q->t, q->vars);
+}
+
+/* mail_enqueue_secret of tmpl_secret carrying user and secret. */
+static enum gcas_err enqueue_secret(const char *to, const char *user, const char *secret)
+{
+	struct arena *a = arena_new(0);
+	const char *vars[] = {"user", user, "secret", secret, NULL};
+	struct enq q = {to, NULL, &tmpl_secret, vars, a};
+	enum gcas_err e = store_tx(W.env.st, enq_secret_tx, &q);
+	arena_free(a);
+	return e;
+}
+
+struct row_ctx {
+	struct arena *a;
+	const char *id;
+	int64_t attempts, next, before;
+	int failed, limit;
+	int64_t n;
+	struct outbox_msg m;
+};
+
+static enum gcas_err get_tx(struct db *db, void *ctx)
+{
+	struct row_ctx *c = ctx;
+	return store_outbox_get(db, c->a, c->id, &c->m);
+}
+
+/* GCAS_OK when row id still exists. */
+static enum gcas_err row_exists(const char *id)
+{
+	struct arena *a = arena_new(0);
+	struct row_ctx c = {.a = a, .id = id};
+	enum gcas_err e = store_run(W.env.st, get_tx, &c);
+	arena_free(a);
+	return e;
+}
+
+static enum gcas_err retry_tx(struct db *db, void *ctx)
+{
+	struct row_ctx *c = ctx;
+	return store_outbox_retry(db, c->id, c->attempts, c->next, "test", c->failed);
+}
+
+/* Record an attempt on row id as the mailer would: failed != 0 ends it, else due at next. */
+static enum gcas_err mark(const char *id, int64_t attempts, int64_t next, int failed)
+{
+	struct row_ctx c = {.id = id, .attempts = attempts, .next = next, .failed = failed};
+	return store_tx(W.env.st, retry_tx, &c);
+}
+
+static enum gcas_err purge_tx(struct db *db, void *ctx)
+{
+	struct row_ctx *c = ctx;
+	return store_outbox_purge(db, c->before, c->limit, &c->n);
 }
 
 struct list_ctx {
@@ -604,6 +677,204 @@ static void test_setup_link(void)
 	arena_free(a);
 }
 
+/* ---- secrets in the outbox ---- */
+
+static void test_secret(void)
+{
+	const char *secret = "S3cr3t-0nly-1n-Th3-Ma1l", *user = "bg-0123456789abcdef";
+	struct smtpsink *sink = smtpsink_start();
+	if (!ok(sink != NULL, "test SMTP server started (secrets)"))
+		return;
+	W.cfg.smtp_url = smtpsink_url(sink);
+	int64_t now = T0 + 30 * 86400, sent = 0;
+	clock_fix(now);
+	svc_mail_deliver(&W.env, &sent); /* what the tests above left queued goes first */
+	struct arena *a = arena_new(0);
+
+	/* With a signer: sealed in the row, opened only to send it. */
+	is_int(enqueue_secret("kana.abe@example.go.jp", user, secret), GCAS_OK,
+	       "a message carrying a secret is queued");
+	struct outbox_msg q = last_to(a, "kana.abe@example.go.jp", NULL);
+	is_int((int)q.sensitive, 1, "  marked sensitive in its row");
+	ok(q.body && strncmp(q.body, MAIL_SEALED, strlen(MAIL_SEALED)) == 0,
+	   "  the body is stored sealed (" MAIL_SEALED "...)");
+	ok(q.body && !strstr(q.body, secret) && !strstr(q.body, user) &&
+	       !strstr(q.body, "パスワード") && !strstr(q.body, "GCAS"),
+	   "  nothing of the text is readable in the row");
+	is_str(q.subject, "認証情報 / Credential", "  the subject is kept as it is");
+	const char *plain = NULL;
+	is_int(mail_body_open(&W.env, a, &q, &plain), GCAS_OK, "  mail_body_open opens it");
+	has_str(plain, "パスワード: S3cr3t-0nly-1n-Th3-Ma1l\n", "  to the rendered body");
+	has_str(plain, "このアドレスはGCASアカウントに紐づく", "  footer included");
+	struct outbox_msg t = q;
+	char *bad = arena_strdup(a, q.body);
+	size_t k = strlen(MAIL_SEALED) + 10;
+	bad[k] = bad[k] == 'A' ? 'B' : 'A';
+	t.body = bad;
+	is_int(mail_body_open(&W.env, a, &t, &plain), GCAS_ERR_CRYPTO,
+	       "  a tampered sealed body is refused (CRYPTO)");
+	t = q;
+	t.sensitive = 0;
+	is_int(mail_body_open(&W.env, a, &t, &plain), GCAS_OK, "  an ordinary row is not opened");
+	ok(plain == t.body, "  its body is delivered as stored, even starting with " MAIL_SEALED);
+
+	const char *vars[] = {"name", "阿部 加奈", "app", "C-3", NULL};
+	clock_fix(now += 1); /* last_to orders by created_at: a second later than the secret */
+	enqueue("kana.abe@example.go.jp", &tmpl_test, vars);
+	struct outbox_msg ordinary = last_to(a, "kana.abe@example.go.jp", NULL);
+	is_int(svc_mail_deliver(&W.env, &sent), GCAS_OK, "delivery ran");
+	is_int((int)sent, 2, "  both messages sent");
+	struct smtpsink_msg m = {0};
+	char *body = NULL;
+	for (size_t i = 0; i < smtpsink_count(sink); i++) {
+		smtpsink_get(sink, i, &m);
+		char *b = m.data ? md_body(m.data) : NULL;
+		if (b && strstr(b, "ユーザー名")) {
+			free(body);
+			body = b;
+		} else
+			free(b);
+	}
+	has_str(body, "パスワード: S3cr3t-0nly-1n-Th3-Ma1l\r\n",
+	        "  the received mail carries the secret in clear");
+	has_str(body, "ユーザー名: bg-0123456789abcdef\r\n", "  and the user");
+	free(body);
+	struct row_ctx rc = {.a = a, .id = q.id};
+	store_run(W.env.st, get_tx, &rc);
+	is_str(rc.m.state, "sent", "  the row is marked sent");
+	is_str(rc.m.body, mail_erased_body, "  and its body replaced by the fixed notice");
+	has_str(rc.m.body, "本文を消去しました", "  (Japanese first)");
+	has_str(rc.m.body, "its body was erased after sending", "  (then English)");
+	rc.id = ordinary.id;
+	store_run(W.env.st, get_tx, &rc);
+	is_str(rc.m.state, "sent", "the ordinary message is sent too");
+	is_str(rc.m.body, ordinary.body, "  and keeps its body");
+	is_int((int)rc.m.sensitive, 0, "  it was never sensitive");
+
+	/* The signer is gone when the mailer runs: the body cannot be opened, the message waits
+	 * (still sealed) and goes out once the key is back. */
+	enqueue_secret("ken.ueda@example.go.jp", user, secret);
+	struct signer *keep = W.env.signer;
+	W.env.signer = NULL;
+	svc_mail_deliver(&W.env, &sent);
+	W.env.signer = keep;
+	is_int((int)sent, 0, "without the key the sealed message is not sent");
+	q = last_to(a, "ken.ueda@example.go.jp", NULL);
+	is_str(q.state, "queued", "  it stays queued");
+	has_str(q.last_error, "no signer on this node", "  saying why");
+	is_int((int)q.attempts, 0, "  without counting an attempt (keyless runs never fail it)");
+	ok(q.next_attempt_at == now + 60, "  due again in a minute");
+	ok(q.body && strncmp(q.body, MAIL_SEALED, strlen(MAIL_SEALED)) == 0,
+	   "  its body still sealed (a retry will need it)");
+	clock_fix(now += 60);
+	svc_mail_deliver(&W.env, &sent);
+	is_int((int)sent, 1, "  with the key back it is sent on the retry");
+	q = last_to(a, "ken.ueda@example.go.jp", NULL);
+	is_str(q.body, mail_erased_body, "  and erased");
+
+	/* Failed for good: erased in the transaction that marks it failed. */
+	smtpsink_fail_next(sink, 100);
+	size_t received = smtpsink_count(sink);
+	enqueue_secret("mio.sato@example.go.jp", user, secret);
+	for (int i = 0; i < 10; i++) {
+		svc_mail_deliver(&W.env, &sent);
+		q = last_to(a, "mio.sato@example.go.jp", NULL);
+		if (i < 9)
+			ok(q.body && strncmp(q.body, MAIL_SEALED, strlen(MAIL_SEALED)) == 0,
+			   "  attempt %d failed: still sealed for the retry", i + 1);
+		clock_fix(now = q.next_attempt_at);
+	}
+	is_str(q.state, "failed", "a secret message that never gets through ends failed");
+	is_str(q.body, mail_erased_body, "  and its body is erased");
+	has_str(q.last_error, "421", "  the reason is kept");
+	is_int((int)(smtpsink_count(sink) - received), 0, "  (nothing was received)");
+	smtpsink_fail_next(sink, 0);
+
+	/* No signer at all: queued as rendered (nothing to seal with), erased all the same. */
+	W.env.signer = NULL;
+	is_int(enqueue_secret("yuto.kimura@example.go.jp", user, secret), GCAS_OK,
+	       "without a signer a secret message is queued");
+	q = last_to(a, "yuto.kimura@example.go.jp", NULL);
+	is_int((int)q.sensitive, 1, "  marked sensitive");
+	has_str(q.body, secret, "  its body as rendered");
+	svc_mail_deliver(&W.env, &sent);
+	W.env.signer = keep;
+	is_int((int)sent, 1, "  sent");
+	q = last_to(a, "yuto.kimura@example.go.jp", NULL);
+	is_str(q.body, mail_erased_body, "  and erased after sending");
+
+	arena_free(a);
+	W.cfg.smtp_url = "";
+	smtpsink_stop(sink);
+}
+
+/* ---- retention ---- */
+
+static const char *queue_at(struct arena *a, int64_t at, const char *to)
+{
+	const char *vars[] = {"name", "x", "app", "R", NULL};
+	clock_fix(at);
+	enqueue(to, &tmpl_test, vars);
+	return last_to(a, to, NULL).id;
+}
+
+static void test_retention(void)
+{
+	const int64_t D = 86400, T = T0 + 400 * D;
+	char dir[256];
+	int64_t n = -1, sent = 0;
+	struct arena *a = arena_new(0);
+	snprintf(dir, sizeof(dir), "%s/mail/retention", W.dir);
+	W.cfg.smtp_url = "";
+	W.cfg.mail_dir = dir;
+	is_int(W.cfg.mail_retention, 30 * D, "mail.retention defaults to 30 days");
+	/* A clean slate: whatever the tests above left is sent, then purged. */
+	clock_fix(T - 100 * D);
+	svc_mail_deliver(&W.env, &sent);
+	clock_fix(T - 60 * D);
+	is_int(svc_mail_purge(&W.env, &n), GCAS_OK, "purge runs");
+	ok(n > 0, "  the earlier tests' old messages go (%lld)", (long long)n);
+	is_int(outbox_count("queued"), 0, "  nothing is left queued");
+
+	const char *old_sent = queue_at(a, T - 40 * D, "old.sent@example.go.jp");
+	svc_mail_deliver(&W.env, &sent);
+	const char *late_sent = queue_at(a, T - 40 * D, "late.sent@example.go.jp");
+	const char *old_failed = queue_at(a, T - 40 * D, "old.failed@example.go.jp");
+	const char *old_queued = queue_at(a, T - 40 * D, "old.queued@example.go.jp");
+	mark(old_failed, 10, 0, 1);
+	mark(old_queued, 3, T + 100 * D, 0); /* still retrying, long after the cutoff */
+	clock_fix(T - 10 * D);
+	svc_mail_deliver(&W.env, &sent);
+	is_int((int)sent, 1, "queued 40 days ago, sent 10 days ago");
+	const char *new_failed = queue_at(a, T - 10 * D, "new.failed@example.go.jp");
+	mark(new_failed, 10, 0, 1);
+	const char *edge_sent = queue_at(a, T - 30 * D, "edge.sent@example.go.jp");
+	svc_mail_deliver(&W.env, &sent);
+	const char *new_sent = queue_at(a, T - D, "new.sent@example.go.jp");
+	svc_mail_deliver(&W.env, &sent);
+
+	clock_fix(T);
+	struct row_ctx c = {.before = T - 30 * D, .limit = 1};
+	is_int(store_tx(W.env.st, purge_tx, &c), GCAS_OK, "a purge batch of one");
+	is_int((int)c.n, 1, "  deletes one row");
+	is_int(svc_mail_purge(&W.env, &n), GCAS_OK, "the purge job");
+	is_int((int)n, 1, "  deletes the other old one");
+	is_int(row_exists(old_sent), GCAS_ERR_NOTFOUND, "  sent 40 days ago: gone");
+	is_int(row_exists(old_failed), GCAS_ERR_NOTFOUND, "  failed, queued 40 days ago: gone");
+	is_int(row_exists(late_sent), GCAS_OK, "  queued 40 days ago but sent 10 days ago: kept");
+	is_int(row_exists(new_failed), GCAS_OK, "  failed, queued 10 days ago: kept");
+	is_int(row_exists(edge_sent), GCAS_OK, "  sent exactly 30 days ago: kept");
+	is_int(row_exists(new_sent), GCAS_OK, "  sent yesterday: kept");
+	is_int(row_exists(old_queued), GCAS_OK, "  queued 40 days ago and still queued: kept");
+	is_int(svc_mail_purge(&W.env, &n), GCAS_OK, "again");
+	is_int((int)n, 0, "  nothing more");
+	clock_fix(T + 365 * D);
+	svc_mail_purge(&W.env, &n);
+	is_int(row_exists(old_queued), GCAS_OK, "a queued row is never purged, however old");
+	is_int(row_exists(new_sent), GCAS_ERR_NOTFOUND, "  while every sent one goes in time");
+	arena_free(a);
+}
+
 int main(void)
 {
 	if (wt_open(&W))
@@ -625,6 +896,8 @@ int main(void)
 	test_unique();
 	test_verify();
 	test_setup_link();
+	test_secret();
+	test_retention();
 	wt_close(&W);
 	return tap_done();
 }
