@@ -132,28 +132,30 @@ struct pw_write {
 
 /* 1 when the account has a confirmed authenticator; also 1 when that cannot be read, so a
  * database error never opens the enrolment path to a password-only session (fail closed). */
-static int has_confirmed_totp(struct db *db, struct arena *a, const char *account_id)
+/* Which confirmed second factors the account has, from one listing. When the listing fails the
+ * account counts as having TOTP (it is then asked for a code, never let through unenrolled) and
+ * no security key. */
+static void factor_flags(struct db *db, struct arena *a, const char *account_id, int *totp,
+                         int *webauthn)
 {
 	struct factor *f;
 	size_t n;
+	*totp = 1;
+	*webauthn = 0;
 	if (store_factor_list(db, a, account_id, &f, &n))
-		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (f[i].kind == FACTOR_TOTP && f[i].confirmed)
-			return 1;
-	return 0;
+		return;
+	*totp = 0;
+	for (size_t i = 0; i < n; i++) {
+		*totp |= f[i].kind == FACTOR_TOTP && f[i].confirmed;
+		*webauthn |= f[i].kind == FACTOR_WEBAUTHN && f[i].confirmed;
+	}
 }
 
-static int has_webauthn(struct db *db, struct arena *a, const char *account_id)
+static int has_confirmed_totp(struct db *db, struct arena *a, const char *account_id)
 {
-	struct factor *f;
-	size_t n;
-	if (store_factor_list(db, a, account_id, &f, &n))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (f[i].kind == FACTOR_WEBAUTHN && f[i].confirmed)
-			return 1;
-	return 0;
+	int totp, webauthn;
+	factor_flags(db, a, account_id, &totp, &webauthn);
+	return totp;
 }
 
 static enum gcas_err pw_write_tx(struct db *db, void *ctx)
@@ -267,8 +269,7 @@ static enum gcas_err resolve_tx(struct db *db, void *ctx)
 	if (c->out->acc.status != ACCOUNT_ACTIVE && c->out->acc.status != ACCOUNT_PENDING)
 		return GCAS_ERR_AUTH;
 	c->out->mfa_done = s->mfa_at > 0;
-	c->out->has_totp = has_confirmed_totp(db, c->a, s->account_id);
-	c->out->has_webauthn = has_webauthn(db, c->a, s->account_id);
+	factor_flags(db, c->a, s->account_id, &c->out->has_totp, &c->out->has_webauthn);
 	/* Touch at most once a minute: the idle timeout does not need more precision, and
 	 * every write costs a transaction. */
 	c->touch = now - s->last_seen_at >= 60;
