@@ -184,6 +184,26 @@ enum gcas_err store_session_count(struct db *db, int64_t *n)
 	return db_query_int(db, STMT_SESSION_COUNT, NULL, 0, n);
 }
 
+#define SP(f) offsetof(struct session_purpose, f)
+static const struct colmap purpose_cols[] = {
+    {SP(purpose), COL_STR, NULL}, {SP(reason), COL_STR, NULL}, {SP(until), COL_I64, NULL}};
+#undef SP
+
+enum gcas_err store_session_purpose_set(struct db *db, const char *id_hash, const char *purpose,
+                                        const char *reason, int64_t until)
+{
+	struct db_param p[] = {P_TEXT(id_hash), P_TEXT(purpose), P_TEXT(reason), P_INT(until)};
+	return db_change(db, STMT_SESSION_PURPOSE_SET, p, NPARAMS(p), NULL);
+}
+
+enum gcas_err store_session_purpose_get(struct db *db, struct arena *a, const char *id_hash,
+                                        struct session_purpose *out)
+{
+	struct db_param p[] = {P_TEXT(id_hash)};
+	*out = (struct session_purpose){0};
+	return db_query_one(db, a, STMT_SESSION_PURPOSE_GET, p, 1, purpose_cols, 3, out);
+}
+
 #define T(f) offsetof(struct throttle_state, f)
 static const struct colmap throttle_cols[] = {{T(failures), COL_I64, NULL},
                                               {T(window_start), COL_I64, NULL},

@@ -32,6 +32,8 @@ extern const unsigned char mig_sqlite_0011[];
 extern const unsigned char mig_pg_0011[];
 extern const unsigned char mig_sqlite_0012[];
 extern const unsigned char mig_pg_0012[];
+extern const unsigned char mig_sqlite_0013[];
+extern const unsigned char mig_pg_0013[];
 
 struct migration {
 	int version;
@@ -52,6 +54,7 @@ static const struct migration migrations[] = {
     {10, "breakglass", mig_sqlite_0010, mig_pg_0010},
     {11, "oidc_families", mig_sqlite_0011, mig_pg_0011},
     {12, "outbox_sensitive", mig_sqlite_0012, mig_pg_0012},
+    {13, "access_purpose", mig_sqlite_0013, mig_pg_0013},
 };
 
 #define NMIG ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -147,6 +147,12 @@
 	X(STMT_SESSION_SWEEP, "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at < $2",  \
 	  NULL)                                                                                    \
 	X(STMT_SESSION_COUNT, "SELECT COUNT(*) FROM sessions", NULL)                               \
+	/* R7.2: the operator's declared access purpose, kept with the session */                  \
+	X(STMT_SESSION_PURPOSE_SET,                                                                \
+	  "UPDATE sessions SET purpose = $2, reason = $3, purpose_until = $4 WHERE id_hash = $1",  \
+	  NULL)                                                                                    \
+	X(STMT_SESSION_PURPOSE_GET,                                                                \
+	  "SELECT purpose, reason, purpose_until FROM sessions WHERE id_hash = $1", NULL)          \
 	/* throttle */                                                                             \
 	X(STMT_THROTTLE_GET,                                                                       \
 	  "SELECT failures, window_start, locked_until FROM throttle WHERE key = $1", NULL)        \

@@ -128,6 +128,19 @@ enum gcas_err store_session_delete_others(struct db *db, const char *account_id,
 enum gcas_err store_session_sweep(struct db *db, int64_t now, int64_t idle_before,
                                   int64_t *deleted);
 enum gcas_err store_session_count(struct db *db, int64_t *n);
+/* R7.2: the access purpose an operator declared for this session (regulation §5.2.2).
+ * purpose is a category key, reason the stated reason, until when it lapses (0 = none
+ * declared; purpose and reason are then NULL). */
+struct session_purpose {
+	const char *purpose, *reason;
+	int64_t until;
+};
+/* Record (or replace) the session's purpose; NOTFOUND when the session is gone. */
+enum gcas_err store_session_purpose_set(struct db *db, const char *id_hash, const char *purpose,
+                                        const char *reason, int64_t until);
+/* Read it (arena strings); NOTFOUND when the session is gone. */
+enum gcas_err store_session_purpose_get(struct db *db, struct arena *a, const char *id_hash,
+                                        struct session_purpose *out);
 
 /* --- throttling of failed sign-ins (shared by every node) --- */
 enum gcas_err store_throttle_get(struct db *db, const char *key, struct throttle_state *out);

@@ -15,6 +15,7 @@
 #include "svc/audit.h"
 #include "svc/auth.h"
 #include "svc/mail.h"
+#include "svc/privacy.h"
 
 struct target account_target(const struct account *acc)
 {
@@ -333,16 +334,35 @@ static enum gcas_err run_op(struct op_ctx *c, store_tx_fn fn, int write)
 	return e;
 }
 
+/* R7.2 (regulation §5.2.2): an operator's read of user information is recorded with the
+ * purpose they declared; agency-side readers (R7.1, their own agency) and the system are not. */
+static int read_audited(const struct actor *ac)
+{
+	return purpose_needed(ac) && ac->purpose;
+}
+
 static enum gcas_err get_tx(struct db *db, void *ctx)
 {
-	return load_allowed(db, ctx);
+	struct op_ctx *c = ctx;
+	enum gcas_err e = load_allowed(db, c);
+	if (e || !read_audited(c->ac))
+		return e;
+	/* Filed under the account's agency, so its managers see who looked at their people. */
+	char *detail = audit_json(c->a, "category", c->ac->purpose->category, "reason",
+	                          c->ac->purpose->reason, NULL);
+	if (!detail)
+		return GCAS_ERR_NOMEM;
+	struct audit_event ev = {"account.view",   "account", c->acc.id,
+	                         c->acc.agency_id, NULL,      detail};
+	return audit_append(db, c->a, c->ac, &ev);
 }
 
 enum gcas_err svc_account_get(const struct env *env, const struct actor *ac, struct arena *a,
                               const char *id, struct account *out)
 {
 	struct op_ctx c = {.env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_VIEW};
-	enum gcas_err e = run_op(&c, get_tx, 0);
+	/* The read and its record are one transaction: no record, no read. */
+	enum gcas_err e = run_op(&c, get_tx, read_audited(ac));
 	if (!e)
 		*out = c.acc;
 	return e;
@@ -585,6 +605,24 @@ static enum gcas_err list_tx(struct db *db, void *ctx)
 	return store_account_list(db, c->a, c->f, c->pg, &c->out, &c->n);
 }
 
+/* R7.2: the operator's list read, recorded with its query and the number of accounts shown
+ * (their names are in the list, so the record says how many people were seen and how). The
+ * rows are handed out only once the record is written. */
+static enum gcas_err audit_list(const struct env *env, const struct actor *ac, struct arena *a,
+                                const struct account_filter *f, size_t count)
+{
+	const char *role = f->role >= 0 ? role_name((enum role)f->role) : NULL;
+	const char *status =
+	    f->status >= 0 ? account_status_name((enum account_status)f->status) : NULL;
+	char *detail = audit_json(a, "category", ac->purpose->category, "reason",
+	                          ac->purpose->reason, "q", f->q, "org_id", f->org_id, "role", role,
+	                          "status", status, "count", arena_printf(a, "%zu", count), NULL);
+	if (!detail)
+		return GCAS_ERR_NOMEM;
+	struct audit_event ev = {"account.list", "account", NULL, NULL, NULL, detail};
+	return audit_record(env, ac, &ev);
+}
+
 enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, struct arena *a,
                                struct account_filter *f, struct page *pg, struct account **out,
                                size_t *n)
@@ -622,6 +660,8 @@ enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, st
 		if (policy_allows(&ac->subj, ACT_ACCOUNT_VIEW, &t))
 			c.out[k++] = c.out[i];
 	}
+	if (read_audited(ac) && (e = audit_list(env, ac, a, f, k)))
+		return e;
 	*out = c.out;
 	*n = k;
 	return GCAS_OK;

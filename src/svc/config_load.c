@@ -112,6 +112,9 @@ static const struct key keys[] = {
      * told?", then deleted rather than kept for ever. */
     {"mail", "retention", "mail-retention", NULL, K_DUR, F(mail_retention), DAY, 3650 * DAY, NULL,
      0},
+    /* R7.2 (regulation §5.2.2): long enough for one inquiry, short enough that a purpose is
+     * not left standing for the rest of the working day. */
+    {"privacy", "purpose_ttl", "purpose-ttl", NULL, K_DUR, F(purpose_ttl), 60, DAY, NULL, 0},
     {"lifecycle", "auto_fulfil", "auto-fulfil", NULL, K_INT, F(auto_fulfil), 0, 1, NULL, 0},
     /* R2.4 says 90 days; the operator may only tighten within reason. */
     {"lifecycle", "inactivity_days", "inactivity-days", NULL, K_INT, F(inactivity_days), 1, 3650,
@@ -155,9 +158,9 @@ static const struct key keys[] = {
 
 enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 
-static const char *const sections[] = {"server",    "database",   "session", "security", "mail",
-                                       "lifecycle", "provision",  "keys",    "oidc",     "saml",
-                                       "scim",      "breakglass", "log",     "http"};
+static const char *const sections[] = {"server",  "database",  "session",    "security", "mail",
+                                       "privacy", "lifecycle", "provision",  "keys",     "oidc",
+                                       "saml",    "scim",      "breakglass", "log",      "http"};
 enum { NSECTIONS = sizeof(sections) / sizeof(sections[0]) };
 
 /* In the order of enum log_level (base/log.h), so the stored literal is what log_level_parse

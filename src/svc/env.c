@@ -33,6 +33,7 @@ void config_defaults(struct config *c)
 	c->smtp_url = "";
 	c->mail_dir = "var/mail";
 	c->mail_retention = 30 * 86400;
+	c->purpose_ttl = 30 * 60;
 	c->auto_fulfil = 0;
 	c->inactivity_days = 90;
 	for (size_t i = 0; i < sizeof(c->provision) / sizeof(c->provision[0]); i++)

@@ -41,6 +41,7 @@ struct config {
 	const char *smtp_url;   /* smtp://host:port (smtps:// for TLS); empty: write .eml files */
 	const char *mail_dir;   /* where .eml files go when there is no SMTP server */
 	int64_t mail_retention; /* sent and failed outbox rows are deleted this long after */
+	int64_t purpose_ttl;    /* R7.2: an operator's declared access purpose holds this long */
 	int auto_fulfil;        /* 1: approved applications are fulfilled at once (別表3) */
 	int inactivity_days;    /* R2.4: accounts unused this long are disabled (90) */
 	/* issue 4 §2: the provisioning driver of each CSP ("local" or "exec:COMMAND"), in the
@@ -82,6 +83,8 @@ struct env {
 };
 
 /* Who is acting, resolved from a session or an API token (or the system for jobs and CLI). */
+struct access_purpose; /* svc/privacy.h */
+
 struct actor {
 	struct subject subj;
 	const struct account *acc; /* NULL for the system */
@@ -89,6 +92,9 @@ struct actor {
 	const char *ip;
 	const char *request_id;
 	const char *scopes; /* API token scopes ("read write"); NULL for a browser session */
+	/* R7.2: the purpose the operator declared for this request (svc/privacy.h); NULL: none.
+	 * Reads of user information by an operator that carries one are audited with it. */
+	const struct access_purpose *purpose;
 };
 
 /* The system actor for the CLI and jobs: operator rights, labelled "system". */

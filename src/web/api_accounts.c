@@ -128,7 +128,8 @@ void api_accounts_list(struct web_ctx *c)
 	struct account_filter f;
 	struct account *accs;
 	size_t n;
-	if (api_page(c, &pg) || account_filter(c, &f))
+	/* R7.2: an operator's read carries its purpose (header or session), or 428. */
+	if (api_page(c, &pg) || account_filter(c, &f) || purpose_gate_api(c))
 		return;
 	enum gcas_err e = svc_account_list(c->env, &c->ac, c->a, &f, &pg, &accs, &n);
 	if (e) {
@@ -184,6 +185,9 @@ static void send_account(struct web_ctx *c, enum gcas_err e, const struct verrs 
 
 void api_account_get(struct web_ctx *c)
 {
+	/* R7.2: an operator's read carries its purpose (header or session), or 428. */
+	if (purpose_gate_api(c))
+		return;
 	send_account(c, GCAS_OK, NULL);
 }
 

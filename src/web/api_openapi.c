@@ -176,10 +176,10 @@ static const struct api_op_doc ops[] = {
     {"getOrg", NULL, 0, 200, "Org", NULL, "401 403 404"},
     {"updateOrg", &api_body_org_update, 0, 200, "Org", NULL, RW},
     {"listAccounts", NULL, 0, 200, "AccountList", "limit cursor q role status org_id",
-     "400 401 403"},
+     "400 401 403 428"},
     {"createAccount", &api_body_account_create, 0, 201, "AccountCreated", NULL,
      "400 401 403 409 415 422"},
-    {"getAccount", NULL, 0, 200, "Account", NULL, "401 403 404"},
+    {"getAccount", NULL, 0, 200, "Account", NULL, "401 403 404 428"},
     {"updateAccount", &api_body_account_update, 0, 200, "Account", NULL, RW409},
     {"disableAccount", &api_body_reason, 0, 200, "Account", NULL, RW},
     {"enableAccount", &api_body_empty, 1, 200, "Account", NULL, RW},
@@ -426,6 +426,24 @@ static json_t *components(void)
 	return json_pack("{s:o, s:o}", "schemas", schemas, "securitySchemes", sec);
 }
 
+/* R7.2: the reads of user information that an operator makes only with a declared purpose
+ * (page_access_purpose.c answers 428 without it). */
+static int purpose_header_op(const char *op_id)
+{
+	return op_id && (strcmp(op_id, "listAccounts") == 0 || strcmp(op_id, "getAccount") == 0);
+}
+
+static json_t *purpose_header_param(void)
+{
+	return json_pack(
+	    "{s:s, s:s, s:b, s:s, s:{s:s}, s:s}", "name", "GCAS-Access-Purpose", "in", "header",
+	    "required", 0, "description",
+	    "Required of the operator (R7.2, regulation 5.2.2): \"<category>; <reason>\", category "
+	    "one of operations, legal, published, agreement, security. Without it (and without a "
+	    "purpose declared on the session) the operator gets 428.",
+	    "schema", "type", "string", "example", "operations; inquiry 2026-1234");
+}
+
 static json_t *problem_response(int status)
 {
 	return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", http_status_text(status),
@@ -539,6 +557,12 @@ static json_t *operation(const struct route *rt)
 	}
 	if (d && d->query)
 		json_object_set_new(op, "parameters", query_params(part_of(d), d->query));
+	if (purpose_header_op(rt->op_id)) {
+		json_t *ps = json_object_get(op, "parameters");
+		if (!ps)
+			json_object_set_new(op, "parameters", ps = json_array());
+		json_array_append_new(ps, purpose_header_param());
+	}
 	const struct api_raw_body *raw = raw_body_find(rt->op_id);
 	if (raw)
 		json_object_set_new(op, "requestBody",

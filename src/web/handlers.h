@@ -50,6 +50,8 @@
 	X(page_settings_totp) \
 	X(page_settings_token_create) \
 	X(page_settings_token_revoke) \
+	X(page_access_purpose_form) \
+	X(page_access_purpose) \
 	X(api_openapi) \
 	X(api_me) \
 	X(api_orgs_list) \
@@ -268,5 +270,16 @@
 /* clang-format on */
 HANDLERS(H)
 #undef H
+
+/* R7.2 (page_access_purpose.c): the operator's purpose for reading user information. Each gate
+ * returns 0 when the request may go on — having set c->ac.purpose (arena) for an operator, so
+ * the read use case audits it — or -1 once it has answered: a page sends an operator without a
+ * live session purpose to /access-purpose?next=<this page> (303); an API request needs the
+ * GCAS-Access-Purpose header ("<category>; <reason>") or, with a session, the session's purpose,
+ * else 428 problem+json. Other roles pass untouched. */
+int purpose_gate_page(struct web_ctx *c);
+int purpose_gate_api(struct web_ctx *c);
+/* A page's notice of the declared purpose (c->ac.purpose) and when it ends; nothing when none. */
+void purpose_notice(struct web_ctx *c);
 
 #endif

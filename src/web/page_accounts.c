@@ -139,12 +139,16 @@ void page_accounts(struct web_ctx *c)
 		web_error_page(c, 400, "検索条件が正しくありません。", "The search is not valid.");
 		return;
 	}
+	/* R7.2: the operator says why before the list of people is read. */
+	if (purpose_gate_page(c))
+		return;
 	enum gcas_err e = svc_account_list(c->env, &c->ac, c->a, &f, &pg, &rows, &n);
 	if (e) {
 		web_fail(c, e);
 		return;
 	}
 	pages_begin(c, "アカウント管理", "Accounts", acc_done, NDONE);
+	purpose_notice(c);
 	html_printf(b, "<div class=\"page-header\"><h1>%s</h1>",
 	            T(c, "アカウント管理", "Accounts"));
 	if (policy_role_can(c->ac.subj.role, ACT_ACCOUNT_CREATE))
@@ -709,6 +713,7 @@ static void account_page(struct web_ctx *c, const struct account *acc, const str
 	struct buf *b = &c->resp->body;
 	struct org_names cache = {0};
 	pages_begin(c, "アカウントの詳細", "Account", acc_done, NDONE);
+	purpose_notice(c);
 	html_printf(b, "<p><a href=\"/accounts\">%s</a></p>\n",
 	            T(c, "← アカウントの一覧へ", "← Back to accounts"));
 	html_printf(b, "<div class=\"page-header\"><h1>%s</h1>",
@@ -748,6 +753,8 @@ static void account_page(struct web_ctx *c, const struct account *acc, const str
 void page_account(struct web_ctx *c)
 {
 	struct account acc;
+	if (purpose_gate_page(c))
+		return;
 	enum gcas_err e = svc_account_get(c->env, &c->ac, c->a, web_param(c, 0), &acc);
 	if (e) {
 		web_fail(c, e);

@@ -65,6 +65,9 @@ const struct route web_routes[] = {
     PAGE(POST, "/settings/totp", page_settings_totp, AUTH_FULL),
     PAGE(POST, "/settings/tokens", page_settings_token_create, AUTH_FULL),
     PAGE(POST, "/settings/tokens/{id}/revoke", page_settings_token_revoke, AUTH_FULL),
+    /* R7.2: the operator's purpose for reading user information (regulation §5.2.2) */
+    PAGE(GET, "/access-purpose", page_access_purpose_form, AUTH_FULL),
+    PAGE(POST, "/access-purpose", page_access_purpose, AUTH_FULL),
 
     {HTTP_GET, "/api/v1/openapi.json", api_openapi, ROUTE_API, AUTH_NONE, "getOpenApi",
      "This API's OpenAPI 3.1 document", NULL},

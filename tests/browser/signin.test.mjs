@@ -186,11 +186,25 @@ step('the language switch gives the English page', async () => {
   assert.equal((await op.locator('h1').textContent()).trim(), 'Home');
   assert.match(await op.locator('main').textContent(), /Welcome/);
   await screenshot(op, 'operator-home-english');
-  // The choice sticks (cookie) on the next page, and switching back works.
+  // The choice sticks (cookie) on the next page, and switching back works (the account list
+  // first asks the operator for a purpose, R7.2: the form is a page like any other).
   await op.goto(base + '/accounts');
   assert.equal(await op.getAttribute('html', 'lang'), 'en');
   await Promise.all([op.waitForNavigation(), op.getByRole('link', { name: '日本語' }).click()]);
   assert.equal(await op.getAttribute('html', 'lang'), 'ja');
+});
+
+// R7.2 (regulation §5.2.2): the operator states a purpose before reading user information.
+step('the account list asks the operator for a purpose first; the form passes axe', async (t) => {
+  await axeCheck('/access-purpose', opCtx);
+  await op.goto(base + '/accounts');
+  assert.equal(new URL(op.url()).pathname, '/access-purpose', 'sent to the purpose form');
+  await screenshot(op, 'operator-access-purpose');
+  await op.locator('select[name="purpose"]').selectOption('operations');
+  await op.locator('input[name="reason"]').fill('browser test');
+  const resp = await submit(op, '/access-purpose');
+  expectStatus(t, resp, 200, 'POST /access-purpose, then back to /accounts');
+  assert.equal(new URL(op.url()).pathname, '/accounts');
 });
 
 step('the accounts page passes axe', async (t) => {

@@ -157,9 +157,18 @@ int main(void)
 	take_id("account_id", acc);
 	ok(strlen(acc) == 32, "names the new account");
 	ok(json_array_size(json_object_get(J, "events")) >= 3, "the history grew");
-	is_int(
-	    call("GET", (snprintf(url, sizeof(url), "/api/v1/accounts/%s", acc), url), t_op, NULL),
-	    200, "the account");
+	/* R7.2: the operator reads the account under a declared purpose (the session's). */
+	char c_op[256], op_csrf[64], form[160];
+	struct wt_resp pr = {0};
+	ok(wt_login(&W, op, c_op, op_csrf) == 0, "an operator session");
+	snprintf(form, sizeof(form), "csrf=%s&purpose=operations&reason=fulfilment", op_csrf);
+	wt_request(&W, "POST", "/access-purpose", c_op, "application/x-www-form-urlencoded", form,
+	           NULL, &pr);
+	is_int(pr.status, 303, "declares a purpose");
+	wt_resp_free(&pr);
+	is_int(call_full("GET", (snprintf(url, sizeof(url), "/api/v1/accounts/%s", acc), url), NULL,
+	                 c_op, NULL, NULL, NULL),
+	       200, "the account");
 	is_str(js("status"), "pending", "is pending until the set-up");
 	is_str(js("email"), "sato@ca.example.jp", "at the address applied for");
 	ok(!js("setup_link"), "the set-up link is mailed, not returned");

@@ -52,6 +52,10 @@ int main(void)
 	       person(ROLE_AGENCY_STAFF, b, "staff@b.example.jp", &sb) == 0 &&
 	       person(ROLE_AGENCY_MANAGER, a, "mgr2@a.example.jp", &ma2) == 0,
 	   "people in both agencies, signed in");
+	/* R7.2: the operator reads user information under a declared purpose. */
+	is_int(post(&op, "/access-purpose",
+	            form("csrf", op.csrf, "purpose", "operations", "reason", "test", NULL)),
+	       303, "the operator declares a purpose");
 
 	/* The list is scoped and filtered. */
 	is_int(get(&ma, "/accounts"), 200, "A's manager: list");

@@ -56,6 +56,10 @@ int main(void)
 	       person(ROLE_PROJECT_MANAGER, pb, "pm@b.example.jp", &pmb) == 0 &&
 	       person(ROLE_CONTRACTOR_MANAGER, cb, "cm@cb.example.jp", &cmb) == 0,
 	   "people in both agencies, signed in");
+	/* R7.2: the operator reads user information under a declared purpose. */
+	is_int(post(&op, "/access-purpose",
+	            form("csrf", op.csrf, "purpose", "operations", "reason", "test", NULL)),
+	       303, "the operator declares a purpose");
 
 	/* Lists render for every role that may see applications. */
 	const struct who *lister[] = {&op, &ma, &pm, &cm, &mb};

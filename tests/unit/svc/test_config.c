@@ -78,7 +78,7 @@ static int config_equal(const struct config *x, const struct config *y)
 	       x->throttle_free == y->throttle_free && x->throttle_ip_free == y->throttle_ip_free &&
 	       x->throttle_max_delay == y->throttle_max_delay && x->max_body == y->max_body &&
 	       x->pw.opslimit == y->pw.opslimit && x->pw.memlimit == y->pw.memlimit &&
-	       x->mail_retention == y->mail_retention &&
+	       x->mail_retention == y->mail_retention && x->purpose_ttl == y->purpose_ttl &&
 	       streq(x->breakglass_base_url, y->breakglass_base_url);
 }
 
@@ -691,6 +691,24 @@ static void test_mail_breakglass(struct arena *a)
 	is_str(back.breakglass_base_url, "", "  the empty URL round trips as empty");
 }
 
+/* privacy.purpose_ttl (R7.2): a duration of 1m-1d, 30m by default. */
+static void test_privacy(struct arena *a)
+{
+	struct config c;
+	struct config_problems p;
+	config_defaults(&c);
+	is_int(c.purpose_ttl, 30 * 60, "privacy.purpose_ttl defaults to 30m");
+	is_int(load_text(&c, a, "[privacy]\npurpose_ttl = 2h\n", &p), 0,
+	       "privacy.purpose_ttl loads");
+	is_int(c.purpose_ttl, 2 * 3600, "  2h");
+	is_int(load_text(&c, a, "[privacy]\npurpose_ttl = 30s\n", &p), -1,
+	       "privacy.purpose_ttl below a minute is refused");
+	is_int(load_text(&c, a, "[privacy]\npurpose_ttl = 2d\n", &p), -1,
+	       "privacy.purpose_ttl above a day is refused");
+	is_int(config_set(&c, a, "purpose-ttl", "45m", "--purpose-ttl", &p), 0, "--purpose-ttl");
+	is_int(c.purpose_ttl, 45 * 60, "  applied");
+}
+
 /* etc/gcas.ini.example is valid and says the defaults; docs/config.md names every key and its
  * environment variable. Keys are taken from config_print so a new key cannot go undocumented. */
 static void test_docs(struct arena *a)
@@ -736,7 +754,7 @@ static void test_docs(struct arena *a)
 		ok(strstr(doc, want) && strstr(doc, env), "docs/config.md documents %s and %s",
 		   want, env);
 	}
-	is_int(keys, 46, "46 keys printed");
+	is_int(keys, 47, "47 keys printed");
 	free(text);
 }
 
@@ -757,6 +775,7 @@ int main(void)
 	test_check();
 	test_round_trip(a);
 	test_mail_breakglass(a);
+	test_privacy(a);
 	test_docs(a);
 
 	arena_free(a);
