@@ -897,7 +897,8 @@ static int load_editable(struct web_ctx *c, const char *id, struct account *acc)
 void page_account_edit_form(struct web_ctx *c)
 {
 	struct account acc;
-	if (load_editable(c, web_param(c, 0), &acc))
+	/* The form shows the person's details: for the operator a read like any other (R7.2). */
+	if (purpose_gate_page(c) || load_editable(c, web_param(c, 0), &acc))
 		return;
 	struct account_input in = {.email = acc.email,
 	                           .family_name = acc.family_name,

@@ -120,6 +120,9 @@ static void test_no_purpose(void)
 	is_int(get(&op, fmt("%s?x=1", path)), 303, "operator, no purpose: an account page too");
 	is_str(LOCATION, fmt("/access-purpose?next=%%2Faccounts%%2F%s%%3Fx%%3D1", staff),
 	       "  with its path and query");
+	is_int(get(&op, fmt("%s/edit", path)), 303, "operator, no purpose: the edit form too");
+	is_str(LOCATION, fmt("/access-purpose?next=%%2Faccounts%%2F%s%%2Fedit", staff),
+	       "  (it shows the person's details)");
 	is_int(api_get(op_token, fmt("/api/v1%s", path), NULL), 428, "API without the header: 428");
 	has_str(BODY, "GCAS-Access-Purpose", "  names the header");
 	has_str(BODY, "\"operations\"", "  and the categories");
