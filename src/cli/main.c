@@ -22,7 +22,7 @@ static const struct {
     {"db", cmd_db, "db migrate | db status: manage the schema"},
     {"org", cmd_org, "org create | org list: organisations"},
     {"user", cmd_user, "user create | list | disable | enable | setup-link: accounts"},
-    {"audit", cmd_audit, "audit verify | audit export: the tamper-evident audit log"},
+    {"audit", cmd_audit, "audit verify | export | anchor: the tamper-evident audit log"},
     {"config", cmd_config, "config check | config show: configuration"},
     {"jobs", cmd_jobs, "jobs run: run the background jobs once"},
     {"calendar", cmd_calendar, "calendar import FILE | show YEAR: holidays (R2.10)"},

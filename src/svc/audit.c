@@ -2,13 +2,20 @@
 /* Hash-chained audit records: hash = SHA-256(prev_hash || "\n" || canonical JSON). */
 #include "svc/audit.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <jansson.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/codec.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "crypto/token.h"
 
@@ -301,6 +308,353 @@ enum gcas_err audit_verify(struct store *st, FILE *out, int64_t *checked)
 		fprintf(out, "note: no audit key configured, so the seals were not checked\n");
 	fprintf(out, "%" PRId64 " records checked, %" PRId64 " problems\n", *checked, problems);
 	return problems ? GCAS_ERR_CONFLICT : GCAS_OK;
+}
+
+/* ---- the anchor (R6.4) ------------------------------------------------------------------- */
+
+#define ANCHOR_TAG "gcas-audit-anchor-v1"
+enum {
+	ANCHOR_LINE_MAX = 256, /* tag, two numbers and two hashes fit in well under this */
+	ANCHOR_PATH_MAX = 4096,
+};
+
+/* The signed part of an anchor line: everything before " MAC". -1 when it does not fit. */
+static int anchor_body(const struct audit_anchor *an, char *out, size_t cap)
+{
+	int n =
+	    snprintf(out, cap, ANCHOR_TAG " %" PRId64 " %s %" PRId64, an->seq, an->hash, an->at);
+	return n > 0 && (size_t)n < cap ? n : -1;
+}
+
+/* HMAC-SHA256 of body under the audit key, hex. The tag that starts every body keeps this apart
+ * from a record's seal (the HMAC of a bare hash), so no seal can pass for an anchor's MAC. */
+static enum gcas_err anchor_mac(const char *body, char out[65])
+{
+	unsigned char mac[32];
+	if (!seal_key_set)
+		return GCAS_ERR_AUTH;
+	enum gcas_err e = hmac_sha256(seal_key, sizeof(seal_key), body, strlen(body), mac);
+	if (e)
+		return e;
+	hex_encode(out, mac, sizeof(mac));
+	return GCAS_OK;
+}
+
+static int is_hex64(const char *s)
+{
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+/* Split line in place at single spaces into exactly n fields; 0 or -1. */
+static int split_fields(char *line, char **f, int n)
+{
+	char *p = line;
+	for (int i = 0; i < n - 1; i++) {
+		char *sp = strchr(p, ' ');
+		if (!sp)
+			return -1;
+		*sp = '\0';
+		f[i] = p;
+		p = sp + 1;
+	}
+	f[n - 1] = p;
+	return strchr(p, ' ') ? -1 : 0;
+}
+
+enum gcas_err audit_anchor_read(const char *path, struct audit_anchor *out)
+{
+	char line[ANCHOR_LINE_MAX + 2];
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return errno == ENOENT ? GCAS_ERR_NOTFOUND : GCAS_ERR_IO;
+	size_t n = fread(line, 1, sizeof(line) - 1, fp);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad)
+		return GCAS_ERR_IO;
+	line[n] = '\0';
+	/* Exactly one line: text without NUL, one newline at the end and nothing after it. */
+	if (n == 0 || n > ANCHOR_LINE_MAX || strlen(line) != n ||
+	    strchr(line, '\n') != line + n - 1)
+		return GCAS_ERR_INVALID;
+	line[n - 1] = '\0';
+	struct audit_anchor an = {0};
+	char *f[5], body[ANCHOR_LINE_MAX], want[65];
+	/* TAG SEQ HASH AT MAC */
+	if (split_fields(line, f, 5) || strcmp(f[0], ANCHOR_TAG) != 0 ||
+	    str_to_i64(f[1], &an.seq) || an.seq < 1 || !is_hex64(f[2]) ||
+	    str_to_i64(f[3], &an.at) || !is_hex64(f[4]))
+		return GCAS_ERR_INVALID;
+	memcpy(an.hash, f[2], sizeof(an.hash));
+	/* The MAC is over the canonical form, so "007" for 7 is not genuine either. */
+	if (anchor_body(&an, body, sizeof(body)) < 0)
+		return GCAS_ERR_INVALID;
+	enum gcas_err e = anchor_mac(body, want);
+	if (e)
+		return e;
+	if (!ct_streq(want, f[4]))
+		return GCAS_ERR_AUTH;
+	*out = an;
+	return GCAS_OK;
+}
+
+/* The head and the record at seq `want` (NULL when it is not there), read together. */
+struct anchor_ctx {
+	struct arena *a;
+	int64_t want; /* 0: only the head */
+	int64_t head_seq;
+	const char *head_hash;
+	const struct audit_rec *rec;
+};
+
+static enum gcas_err anchor_tx(struct db *db, void *ctx)
+{
+	struct anchor_ctx *c = ctx;
+	struct audit_rec *r = NULL;
+	size_t n = 0;
+	enum gcas_err e = store_audit_head_read(db, c->a, &c->head_seq, &c->head_hash);
+	if (e || c->want < 1)
+		return e;
+	if ((e = store_audit_scan(db, c->a, c->want - 1, 1, &r, &n)))
+		return e;
+	c->rec = n == 1 && r[0].seq == c->want ? &r[0] : NULL;
+	return GCAS_OK;
+}
+
+static enum gcas_err anchor_load(struct store *st, struct arena *a, int64_t want,
+                                 struct anchor_ctx *c)
+{
+	*c = (struct anchor_ctx){.a = a, .want = want};
+	return a ? store_run(st, anchor_tx, c) : GCAS_ERR_NOMEM;
+}
+
+/* The directory holding path, opened for flock and fsync; -1 on failure. */
+static int anchor_dir_open(const char *path)
+{
+	char dir[ANCHOR_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir))
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Replace path by line atomically: a temporary file beside it (mkstemp creates it 0600), fsync,
+ * rename over path (atomic within one file system, POSIX rename()), then fsync the directory
+ * so the rename itself survives a crash. The temporary file never outlives a failure. */
+static enum gcas_err anchor_put(const char *path, int dirfd, const char *line)
+{
+	char tmp[ANCHOR_PATH_MAX + 16];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
+		return GCAS_ERR_INVALID;
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return GCAS_ERR_IO;
+	int bad = fchmod(fd, 0600) != 0 || write_all(fd, line, strlen(line)) != 0 || fsync(fd) != 0;
+	bad |= close(fd) != 0;
+	if (!bad)
+		bad = rename(tmp, path) != 0;
+	if (bad) {
+		unlink(tmp);
+		return GCAS_ERR_IO;
+	}
+	return fsync(dirfd) == 0 ? GCAS_OK : GCAS_ERR_IO;
+}
+
+static void anchor_warn(const char *path, const char *why, int64_t anchor_seq, int64_t db_seq)
+{
+	char s1[24], s2[24];
+	snprintf(s1, sizeof(s1), "%" PRId64, anchor_seq);
+	snprintf(s2, sizeof(s2), "%" PRId64, db_seq);
+	log_msg(LOG_WARN, "audit anchor left as it is", "path", path, "reason", why, "anchor_seq",
+	        s1, "db_seq", s2, NULL);
+}
+
+/* Whether the file may move from old (NULL: none) to the head in c: only forward, and only
+ * along the same chain (the record at old's seq still has old's hash). */
+static enum gcas_err anchor_judge(const char *path, const struct audit_anchor *old,
+                                  const struct anchor_ctx *c, int *write)
+{
+	*write = 0;
+	if (c->head_seq < 1 || !c->head_hash)
+		return GCAS_OK; /* an empty log: nothing to anchor yet */
+	if (!old) {
+		*write = 1;
+		return GCAS_OK;
+	}
+	if (c->head_seq < old->seq) {
+		anchor_warn(
+		    path,
+		    "the database's audit log ends before the anchor (a rollback, or an older "
+		    "replica): run gcas audit verify",
+		    old->seq, c->head_seq);
+		return GCAS_ERR_CONFLICT;
+	}
+	if (!c->rec || !c->rec->hash || strcmp(c->rec->hash, old->hash) != 0) {
+		anchor_warn(
+		    path,
+		    "the record at the anchor's seq is missing or has another hash: run gcas "
+		    "audit verify",
+		    old->seq, c->head_seq);
+		return GCAS_ERR_CONFLICT;
+	}
+	*write = c->head_seq > old->seq;
+	return GCAS_OK;
+}
+
+/* Under the directory lock: read the file and the database, judge, write. */
+static enum gcas_err anchor_advance(struct store *st, const char *path, int dirfd,
+                                    struct audit_anchor *out, int *moved)
+{
+	struct audit_anchor old = {0};
+	struct anchor_ctx c;
+	char body[ANCHOR_LINE_MAX], mac[65], line[ANCHOR_LINE_MAX + 80];
+	int write = 0;
+	enum gcas_err e = audit_anchor_read(path, &old);
+	if (e && e != GCAS_ERR_NOTFOUND) {
+		anchor_warn(path, "the file is not a genuine anchor: run gcas audit verify", 0, 0);
+		return e;
+	}
+	const struct audit_anchor *have = e ? NULL : &old;
+	struct arena *a = arena_new(0);
+	e = anchor_load(st, a, have ? have->seq : 0, &c);
+	if (!e)
+		e = anchor_judge(path, have, &c, &write);
+	if (e || !write) {
+		if (!e && have)
+			*out = old;
+		arena_free(a);
+		return e;
+	}
+	struct audit_anchor an = {.seq = c.head_seq, .at = clock_now()};
+	str_copy(an.hash, sizeof(an.hash), c.head_hash);
+	arena_free(a);
+	if (anchor_body(&an, body, sizeof(body)) < 0 || (e = anchor_mac(body, mac)))
+		return e ? e : GCAS_ERR_INTERNAL;
+	snprintf(line, sizeof(line), "%s %s\n", body, mac);
+	if ((e = anchor_put(path, dirfd, line)))
+		return e;
+	*out = an;
+	*moved = 1;
+	return GCAS_OK;
+}
+
+enum gcas_err audit_anchor_write(struct store *st, const char *path, struct audit_anchor *out,
+                                 int *moved)
+{
+	struct audit_anchor ignored;
+	*moved = 0;
+	if (!path || !*path)
+		return GCAS_OK;
+	if (!seal_key_set)
+		return GCAS_ERR_AUTH;
+	if (!out)
+		out = &ignored;
+	*out = (struct audit_anchor){0};
+	int dirfd = anchor_dir_open(path);
+	if (dirfd < 0)
+		return GCAS_ERR_IO;
+	/* One writer at a time (the job and `gcas audit anchor` on one node): otherwise a slower
+	 * writer holding an older head could rename its file over a newer one. */
+	enum gcas_err e = GCAS_ERR_IO;
+	if (flock(dirfd, LOCK_EX) == 0)
+		e = anchor_advance(st, path, dirfd, out, moved);
+	close(dirfd); /* releases the lock */
+	return e;
+}
+
+/* The anchor against the database, as read in c. */
+static enum gcas_err anchor_compare(const struct audit_anchor *an, const struct anchor_ctx *c,
+                                    FILE *out)
+{
+	char t[32];
+	clock_fmt_utc(t, an->at);
+	if (c->head_seq < an->seq) {
+		fprintf(out,
+		        "anchor: the audit log was rolled back: it ends at %" PRId64
+		        ", but reached %" PRId64 " at %s\n",
+		        c->head_seq, an->seq, t);
+		return GCAS_ERR_CONFLICT;
+	}
+	if (!c->rec || !c->rec->hash) {
+		fprintf(out,
+		        "anchor: seq %" PRId64 ", which the log had reached at %s, is missing "
+		        "(deleted)\n",
+		        an->seq, t);
+		return GCAS_ERR_CONFLICT;
+	}
+	if (strcmp(c->rec->hash, an->hash) != 0) {
+		fprintf(out,
+		        "anchor: seq %" PRId64 " was rewritten: its hash is %s, but was %s at %s\n",
+		        an->seq, c->rec->hash, an->hash, t);
+		return GCAS_ERR_CONFLICT;
+	}
+	fprintf(out, "anchor: the log still reaches seq %" PRId64 " as it was at %s\n", an->seq, t);
+	return GCAS_OK;
+}
+
+enum gcas_err audit_verify_anchor(struct store *st, const char *path, FILE *out)
+{
+	struct audit_anchor an;
+	if (!path || !*path) {
+		fprintf(out,
+		        "note: no anchor file configured (audit.anchor_file), so a rollback of "
+		        "the whole log cannot be seen\n");
+		return GCAS_OK;
+	}
+	if (!seal_key_set) {
+		fprintf(out, "note: no audit key configured, so the anchor was not checked\n");
+		return GCAS_OK;
+	}
+	enum gcas_err e = audit_anchor_read(path, &an);
+	if (e == GCAS_ERR_NOTFOUND) {
+		fprintf(out, "note: no anchor file at %s yet (gcas audit anchor writes it)\n",
+		        path);
+		return GCAS_OK;
+	}
+	if (e == GCAS_ERR_AUTH) {
+		fprintf(out,
+		        "anchor: the anchor file is not genuine (%s: its HMAC does not match under "
+		        "the audit key)\n",
+		        path);
+		return GCAS_ERR_CONFLICT;
+	}
+	if (e == GCAS_ERR_INVALID) {
+		fprintf(out, "anchor: %s is not an audit anchor file (damaged or replaced)\n",
+		        path);
+		return GCAS_ERR_CONFLICT;
+	}
+	if (e)
+		return e;
+	struct arena *a = arena_new(0);
+	struct anchor_ctx c;
+	e = anchor_load(st, a, an.seq, &c);
+	if (!e)
+		e = anchor_compare(&an, &c, out);
+	arena_free(a);
+	return e;
 }
 
 enum gcas_err audit_export(struct store *st, FILE *out, int64_t *written)

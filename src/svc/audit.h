@@ -52,6 +52,42 @@ char *audit_canonical(struct arena *a, const struct audit_rec *r);
 /* Walk the whole chain. Writes one line per problem to out ("seq 12: hash mismatch (record
  * edited)"), and the totals. Returns GCAS_OK when intact, GCAS_ERR_CONFLICT when broken. */
 enum gcas_err audit_verify(struct store *st, FILE *out, int64_t *checked);
+/* ---- The anchor (R6.4): the chain's end, kept outside the database ----------------------
+ * A database restored from a backup, or a tail cut off with the head row rewound, is still a
+ * valid chain, only shorter; the anchor file remembers how far the chain had reached. It holds
+ * one line, "gcas-audit-anchor-v1 SEQ HASH AT MAC", MAC = HMAC-SHA256 under the audit key (the
+ * one audit_set_key set) of the line before " MAC", so only a holder of that key can forge or
+ * lower it. Each node keeps its own file. */
+struct audit_anchor {
+	int64_t seq;
+	char hash[65]; /* the record's chain hash, hex */
+	int64_t at;    /* when the anchor was written (epoch seconds) */
+};
+
+/* Read and authenticate the anchor file at path into *out. GCAS_ERR_NOTFOUND: no such file;
+ * GCAS_ERR_INVALID: not one anchor line; GCAS_ERR_AUTH: the HMAC does not match, or no audit
+ * key is set (nothing can be authenticated then); GCAS_ERR_IO: unreadable. */
+enum gcas_err audit_anchor_read(const char *path, struct audit_anchor *out);
+
+/* Move the anchor at path forward to the database's head, atomically (a temporary file in the
+ * same directory, fsync, rename, fsync of the directory; mode 0600) and only forward: the file
+ * is left as it is, with a warning logged, when it is ahead of the database or the record at
+ * its seq now has another hash (GCAS_ERR_CONFLICT), when it is not genuine (GCAS_ERR_AUTH) or
+ * not an anchor (GCAS_ERR_INVALID). Writers on one directory are serialised (flock on it).
+ * *moved is 1 when the file was written, 0 when it already held the head, the log is empty,
+ * or path is NULL or empty (no anchor configured). out (may be NULL) receives what the file
+ * now holds. GCAS_ERR_AUTH without an audit key; GCAS_ERR_IO when it cannot be written (no
+ * temporary file is left behind). */
+enum gcas_err audit_anchor_write(struct store *st, const char *path, struct audit_anchor *out,
+                                 int *moved);
+
+/* Check the database against the anchor file at path, one line per finding to out: the file
+ * is not genuine, the log was rolled back (it ends before the anchor's seq), or the record at
+ * the anchor's seq is missing or was rewritten. GCAS_ERR_CONFLICT on any of those; GCAS_OK
+ * when the log reaches the anchor with the same hash, and also (with a note) when path is
+ * NULL or empty, the file does not exist, or no audit key is set. Store errors as they come. */
+enum gcas_err audit_verify_anchor(struct store *st, const char *path, FILE *out);
+
 /* Write every record as JSON Lines (with prev_hash and hash) for independent auditors. */
 enum gcas_err audit_export(struct store *st, FILE *out, int64_t *written);
 

@@ -105,6 +105,10 @@ static const struct key keys[] = {
     /* The key that seals audit records (R6.4): kept outside the database, shared by nodes. */
     {"security", "audit_key_file", "audit-key-file", NULL, K_PATH, F(audit_key_file), 0, 0, NULL,
      1},
+    /* R6.4: the chain's last seq and hash, kept outside the database so a restored backup or a
+     * cut tail with its head rewound is still caught; one file per node, empty: none. */
+    {"audit", "anchor_file", "audit-anchor-file", NULL, K_PATH, F(audit_anchor_file), 0, 0, NULL,
+     0},
     {"mail", "from", "mail-from", NULL, K_STR, F(mail_from), 0, 0, NULL, 1},
     {"mail", "smtp_url", "smtp-url", NULL, K_STR, F(smtp_url), 0, 0, NULL, 0},
     {"mail", "dir", "mail-dir", NULL, K_PATH, F(mail_dir), 0, 0, NULL, 0},
@@ -158,9 +162,9 @@ static const struct key keys[] = {
 
 enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 
-static const char *const sections[] = {"server",  "database",  "session",    "security", "mail",
-                                       "privacy", "lifecycle", "provision",  "keys",     "oidc",
-                                       "saml",    "scim",      "breakglass", "log",      "http"};
+static const char *const sections[] = {
+    "server",    "database", "session", "security", "audit", "mail",       "privacy", "lifecycle",
+    "provision", "keys",     "oidc",    "saml",     "scim",  "breakglass", "log",     "http"};
 enum { NSECTIONS = sizeof(sections) / sizeof(sections[0]) };
 
 /* In the order of enum log_level (base/log.h), so the stored literal is what log_level_parse

@@ -29,6 +29,7 @@ void config_defaults(struct config *c)
 	c->throttle_max_delay = 15 * 60;
 	c->max_body = 1024 * 1024;
 	c->audit_key_file = "var/audit.key";
+	c->audit_anchor_file = "var/audit.anchor";
 	c->mail_from = "GCAS <gcas@localhost>";
 	c->smtp_url = "";
 	c->mail_dir = "var/mail";

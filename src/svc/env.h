@@ -37,6 +37,9 @@ struct config {
 	const char *audit_key_file;  /* key (hex) sealing audit records; the same on every node */
 	unsigned char audit_key[32]; /* loaded from audit_key_file by the CLI */
 	int audit_key_set;
+	/* R6.4: the anchor (seq, hash, time, HMAC under audit_key) written forward only by the
+	 * audit_anchor job and `gcas audit anchor`; NULL: no anchor is kept on this node. */
+	const char *audit_anchor_file;
 	const char *mail_from;  /* From: of every notification (R5.5) */
 	const char *smtp_url;   /* smtp://host:port (smtps:// for TLS); empty: write .eml files */
 	const char *mail_dir;   /* where .eml files go when there is no SMTP server */

@@ -9,7 +9,8 @@
 # then SIGTERM and a clean exit (status 0 and the "stopped" log line). When GCAS_TEST_PG holds a
 # PostgreSQL URL (tests/pg.sh start prints one) the same runs against PostgreSQL, with TWO
 # `gcas serve` processes sharing the database. That database's schema public is DROPPED first.
-# Also: `gcas serve` refuses an un-migrated database, `gcas config check` explains a bad file.
+# Also: `gcas serve` refuses an un-migrated database, `gcas config check` explains a bad file,
+# and (R6.4) after the SQLite run `gcas audit verify` names a log rolled back behind its anchor.
 # Set GCAS_TEST_E2E_KEEP=1 to keep the temporary directory (logs, databases) for a look afterwards.
 set -u
 
@@ -204,6 +205,42 @@ run_checks() {
 	fi
 }
 
+# anchor_checks DB (SQLite): R6.4. `gcas audit anchor` writes this node's anchor; then the tail
+# of the log is cut and the head rewound with sqlite3 (a restored backup looks the same): the
+# shortened chain is valid, but `gcas audit verify` names the rollback, and `gcas audit anchor`
+# will not move the file back.
+anchor_checks() {
+	local db=$1 path=${1#sqlite:} anchor=$GCAS_AUDIT_ANCHOR_FILE n m rc
+	if "$GCAS" audit anchor --db "$db" >"$TMP/anchor.out" 2>&1 && [ -s "$anchor" ] &&
+		[ "$(stat -c %a "$anchor")" = 600 ]; then
+		ok "gcas audit anchor writes the anchor file (mode 0600)"
+	else
+		not_ok "gcas audit anchor writes the anchor file (mode 0600)"
+		diag "$TMP/anchor.out"
+	fi
+	cp "$anchor" "$TMP/anchor.before"
+	n=$(sqlite3 "$path" "SELECT seq FROM audit_head")
+	m=$((n - 2))
+	sqlite3 "$path" "DROP TRIGGER IF EXISTS audit_no_delete; DELETE FROM audit WHERE seq > $m;
+		UPDATE audit_head SET seq = $m, hash = (SELECT hash FROM audit WHERE seq = $m)"
+	"$GCAS" audit verify --db "$db" >"$TMP/verify-rollback.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "rolled back: it ends at $m, but reached $n at" "$TMP/verify-rollback.out"; then
+		ok "gcas audit verify names the rollback (ends at $m, reached $n; exit 1)"
+	else
+		not_ok "gcas audit verify names the rollback (ends at $m, reached $n; exit $rc)"
+		diag "$TMP/verify-rollback.out"
+	fi
+	"$GCAS" audit anchor --db "$db" >"$TMP/anchor2.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] && cmp -s "$anchor" "$TMP/anchor.before"; then
+		ok "gcas audit anchor does not move the anchor back (exit 1)"
+	else
+		not_ok "gcas audit anchor does not move the anchor back (exit $rc)"
+		diag "$TMP/anchor2.out"
+	fi
+}
+
 # ---- the CLI alone ----
 
 printf '[server]\nprot = 8080\nport = 99999\n[session]\nidle_ttl = 5M\n' >"$TMP/bad.ini"
@@ -238,6 +275,8 @@ fi
 
 mkdir -p "$TMP/sqlite"
 SQ="sqlite:$TMP/sqlite/gcas.db"
+# Each database its own audit anchor (R6.4): one left by another database would be a rollback.
+export GCAS_AUDIT_ANCHOR_FILE=$TMP/sqlite/audit.anchor
 refuse_unmigrated sqlite "sqlite:$TMP/sqlite/empty.db"
 if init_db sqlite "$SQ"; then
 	port=$(free_port)
@@ -245,6 +284,7 @@ if init_db sqlite "$SQ"; then
 		pid=$NODE_PID
 		run_checks sqlite "$SQ" "http://127.0.0.1:$port"
 		stop_node sqlite "$pid"
+		anchor_checks "$SQ"
 	fi
 fi
 
@@ -257,6 +297,8 @@ elif ! psql "$GCAS_TEST_PG" -X -q -v ON_ERROR_STOP=1 \
 	not_ok "pg: reset schema public of GCAS_TEST_PG"
 	diag "$TMP/pg-reset.out"
 else
+	mkdir -p "$TMP/pg"
+	export GCAS_AUDIT_ANCHOR_FILE=$TMP/pg/audit.anchor
 	refuse_unmigrated pg "$GCAS_TEST_PG"
 	if "$GCAS" db migrate --db "$GCAS_TEST_PG" >"$TMP/pg-migrate.out" 2>&1; then
 		ok "pg: gcas db migrate"

@@ -4,10 +4,16 @@
  * edited, deleted, reordered or the tail truncated (tampering done with sqlite3 directly on the
  * database file); audit_export lets an auditor recompute every hash from the exported lines
  * alone; svc_audit_list is scoped (operator: all; agency manager: own agency; staff: refused),
- * and no agency sees another agency's people in it (R7.1). */
+ * and no agency sees another agency's people in it (R7.1). The anchor file (R6.4): written
+ * atomically and only forward, authenticated by its HMAC (recomputed here from the documented
+ * line format), and a rollback of the whole log (tail cut, head rewound with sqlite3) named by
+ * audit_verify_anchor although the shortened chain alone still verifies. */
+#include <dirent.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/codec.h"
 #include "crypto/token.h"
@@ -506,6 +512,272 @@ static void test_list_scope(void)
 	arena_free(a);
 }
 
+/* ---- the anchor (R6.4) ---- */
+
+static char adir[64], apath[128];
+
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
+static int spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* An anchor line made here, from the format documented in svc/audit.h and the test's audit key,
+ * not by audit.c: what a holder of the key could write. */
+static void forge_anchor(const char *path, int64_t seq, const char *hash, int64_t at)
+{
+	char body[256], line[400], hex[65];
+	unsigned char mac[32];
+	snprintf(body, sizeof(body), "gcas-audit-anchor-v1 %lld %s %lld", (long long)seq, hash,
+	         (long long)at);
+	hmac_sha256(W.w.cfg.audit_key, sizeof(W.w.cfg.audit_key), body, strlen(body), mac);
+	hex_encode(hex, mac, sizeof(mac));
+	snprintf(line, sizeof(line), "%s %s\n", body, hex);
+	spit(path, line);
+}
+
+static char *anchor_text(const char *path, enum gcas_err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	*e = f ? audit_verify_anchor(W.w.env.st, path, f) : GCAS_ERR_IO;
+	if (f)
+		fclose(f);
+	return text;
+}
+
+/* The directory holds exactly the anchor: no temporary file left behind. */
+static int only_anchor_in_dir(void)
+{
+	DIR *d = opendir(adir);
+	int others = 0, anchor = 0;
+	for (struct dirent *de; d && (de = readdir(d));) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strcmp(de->d_name, "audit.anchor") == 0)
+			anchor++;
+		else
+			others++, printf("#   left in the directory: %s\n", de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return anchor == 1 && others == 0;
+}
+
+static void append_events(int k)
+{
+	struct actor sys = actor_system("anchor-test");
+	struct audit_event ev = {"test.anchor", "audit", NULL, NULL, NULL, NULL};
+	for (int i = 0; i < k; i++)
+		audit_record(&W.w.env, &sys, &ev);
+}
+
+static void test_anchor_write(void)
+{
+	enum gcas_err e;
+	struct audit_anchor an;
+	int moved = -1;
+	char before[512], after[512], *text;
+	struct stat sb;
+
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_OK, "anchor: no file yet is not a failure");
+	has_str(text, "note: no anchor file", "  but a note");
+	free(text);
+
+	int64_t n = world_audit_seq(&W);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_OK, "anchor written");
+	is_int(moved, 1, "  moved");
+	is_int(an.seq, n, "  at the head's seq (%lld)", (long long)n);
+	struct arena *a = arena_new(0);
+	struct audit_rec last = world_audit_last(&W, a);
+	is_str(an.hash, last.hash, "  with the head record's hash");
+	is_int(an.at, W.now, "  and the time it was written");
+	ok(stat(apath, &sb) == 0 && (sb.st_mode & 0777) == 0600, "  mode 0600 (%o)",
+	   (unsigned)(sb.st_mode & 0777));
+	ok(only_anchor_in_dir(), "  no temporary file left in the directory");
+
+	/* The HMAC is what the header says: recompute the line independently. */
+	slurp(apath, before, sizeof(before));
+	char forged[128];
+	snprintf(forged, sizeof(forged), "%s/forged.anchor", adir);
+	forge_anchor(forged, an.seq, an.hash, an.at);
+	slurp(forged, after, sizeof(after));
+	is_str(before, after, "  the line is TAG SEQ HASH AT HMAC-SHA256(audit key, the rest)");
+	unlink(forged);
+
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_OK, "written again");
+	is_int(moved, 0, "  nothing to move: the file is left");
+
+	append_events(3);
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_OK, "three records later the log still reaches the anchor");
+	has_str(text, "still reaches seq", "  and says so");
+	free(text);
+	int64_t checked;
+	text = verify_text(&e, &checked);
+	is_int(e, GCAS_OK, "  the chain verifies too");
+	free(text);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_OK, "the anchor moves on");
+	ok(moved == 1 && an.seq == n + 3, "  to seq %lld", (long long)an.seq);
+	ok(only_anchor_in_dir(), "  still no temporary file");
+
+	/* A head below the file: the file is not moved back, whatever the database says. */
+	slurp(apath, before, sizeof(before));
+	forge_anchor(apath, n + 50, an.hash, W.now);
+	slurp(apath, before, sizeof(before));
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_ERR_CONFLICT,
+	       "a file ahead of the database: refused (conflict)");
+	slurp(apath, after, sizeof(after));
+	ok(moved == 0 && strcmp(before, after) == 0, "  the file is not moved back");
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_ERR_CONFLICT, "  and verify reports it");
+	char say[160], t[32];
+	clock_fmt_utc(t, W.now);
+	snprintf(say, sizeof(say), "rolled back: it ends at %lld, but reached %lld at %s",
+	         (long long)(n + 3), (long long)(n + 50), t);
+	has_str(text, say, "  as a rollback naming both seqs");
+	free(text);
+
+	/* The seq edited by hand: the HMAC no longer matches. */
+	forge_anchor(apath, n + 3, last.hash, W.now);
+	slurp(apath, before, sizeof(before));
+	char *sp = strchr(before, ' ');
+	char edited[512];
+	snprintf(edited, sizeof(edited), "gcas-audit-anchor-v1 %lld%s", (long long)(n + 2),
+	         sp ? strchr(sp + 1, ' ') : "");
+	spit(apath, edited);
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_ERR_CONFLICT, "anchor: the file's seq edited by hand");
+	has_str(text, "the anchor file is not genuine", "  is reported as not genuine");
+	free(text);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_ERR_AUTH,
+	       "  and the writer leaves it (evidence)");
+	slurp(apath, after, sizeof(after));
+	is_str(after, edited, "  untouched");
+
+	spit(apath, "hello\n");
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_ERR_CONFLICT, "anchor: a file that is not an anchor");
+	has_str(text, "is not an audit anchor file", "  is named so");
+	free(text);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_ERR_INVALID,
+	       "  and left by the writer");
+
+	unlink(apath);
+	is_int(audit_anchor_write(W.w.env.st, "/nonexistent-gcas-dir/audit.anchor", &an, &moved),
+	       GCAS_ERR_IO, "anchor: a directory that does not exist is an I/O error");
+	ok(access("/nonexistent-gcas-dir", F_OK) != 0, "  and nothing is created");
+	is_int(audit_anchor_write(W.w.env.st, "", &an, &moved), GCAS_OK,
+	       "anchor: none configured: nothing to do");
+	is_int(moved, 0, "  nothing written");
+	text = anchor_text("", &e);
+	ok(e == GCAS_OK && text && strstr(text, "note: no anchor file configured"),
+	   "  and verify notes it");
+	free(text);
+
+	audit_set_key(NULL, 0);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_ERR_AUTH,
+	       "anchor: without the audit key none can be written");
+	ok(access(apath, F_OK) != 0, "  and none is");
+	audit_set_key(W.w.cfg.audit_key, sizeof(W.w.cfg.audit_key));
+	arena_free(a);
+}
+
+/* The whole log rolled back: the tail cut and the head rewound with it, so the chain alone is
+ * valid. Only the anchor shows it. */
+static void test_anchor_rollback(void)
+{
+	enum gcas_err e;
+	struct audit_anchor an;
+	int moved;
+	int64_t checked;
+	char *text, before[512], after[512], q[512], say[200], t[32];
+	if (strncmp(W.w.dsn, "sqlite:", 7) != 0) {
+		ok(1, "# SKIP the rollback needs the SQLite store (GCAS_TEST_DSN is set)");
+		return;
+	}
+	if (!ok(sqlite3_open(W.w.dsn + 7, &db) == SQLITE_OK, "the database file opens"))
+		return;
+	sqlite3_busy_timeout(db, 5000);
+	int64_t n = world_audit_seq(&W);
+	append_events(4);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_OK,
+	       "rollback: anchor written at seq %lld", (long long)(n + 4));
+	is_int(an.seq, n + 4, "  at the head");
+	slurp(apath, before, sizeof(before));
+
+	sql("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete");
+	snprintf(
+	    q, sizeof(q),
+	    "CREATE TEMP TABLE tail AS SELECT * FROM audit WHERE seq > %lld;"
+	    "CREATE TEMP TABLE savedh AS SELECT * FROM audit_head;"
+	    "DELETE FROM audit WHERE seq > %lld;"
+	    "UPDATE audit_head SET seq = %lld, hash = (SELECT hash FROM audit WHERE seq = %lld)",
+	    (long long)n, (long long)n, (long long)n, (long long)n);
+	ok(sql(q) == SQLITE_OK, "  the last 4 records cut and the head rewound (raw SQL)");
+	text = verify_text(&e, &checked);
+	is_int(e, GCAS_OK, "  the shortened chain alone still verifies (why the anchor exists)");
+	free(text);
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_ERR_CONFLICT, "  audit_verify_anchor reports it");
+	clock_fmt_utc(t, an.at);
+	snprintf(say, sizeof(say),
+	         "the audit log was rolled back: it ends at %lld, but reached %lld at %s",
+	         (long long)n, (long long)(n + 4), t);
+	has_str(text, say, "  naming both seqs and the time");
+	free(text);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_ERR_CONFLICT,
+	       "  the writer refuses to follow the lower head");
+	slurp(apath, after, sizeof(after));
+	ok(moved == 0 && strcmp(before, after) == 0, "  and the file is not moved back");
+	ok(sql("INSERT INTO audit SELECT * FROM tail; DROP TABLE tail;"
+	       "UPDATE audit_head SET seq = (SELECT seq FROM savedh), hash = (SELECT hash FROM "
+	       "savedh); DROP TABLE savedh") == SQLITE_OK,
+	   "  restored");
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_OK, "  the restored log reaches the anchor again");
+	free(text);
+
+	/* The record at the anchor's seq given another hash (as a re-chaining forger would). */
+	snprintf(q, sizeof(q),
+	         "CREATE TEMP TABLE saved AS SELECT * FROM audit WHERE seq = %lld;"
+	         "UPDATE audit SET hash = '%064d' WHERE seq = %lld",
+	         (long long)(n + 4), 0, (long long)(n + 4));
+	ok(sql(q) == SQLITE_OK, "rewritten: the anchored record's hash replaced");
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_ERR_CONFLICT, "  audit_verify_anchor reports it");
+	snprintf(say, sizeof(say), "seq %lld was rewritten", (long long)(n + 4));
+	has_str(text, say, "  as rewritten");
+	free(text);
+	is_int(audit_anchor_write(W.w.env.st, apath, &an, &moved), GCAS_ERR_CONFLICT,
+	       "  and the writer leaves the file");
+	snprintf(q, sizeof(q),
+	         "DELETE FROM audit WHERE seq = %lld; INSERT INTO audit SELECT * FROM saved;"
+	         "DROP TABLE saved",
+	         (long long)(n + 4));
+	ok(sql(q) == SQLITE_OK, "  restored");
+	text = anchor_text(apath, &e);
+	is_int(e, GCAS_OK, "  and it verifies again");
+	free(text);
+	sqlite3_close(db);
+	db = NULL;
+}
+
 int main(void)
 {
 	if (!ok(world_open(&W) == 0, "fixture world"))
@@ -514,6 +786,14 @@ int main(void)
 	test_verify();
 	test_export();
 	test_list_scope();
+	snprintf(adir, sizeof(adir), "/tmp/gcas-anchor-XXXXXX");
+	if (ok(mkdtemp(adir) != NULL, "a directory for the anchor")) {
+		snprintf(apath, sizeof(apath), "%s/audit.anchor", adir);
+		test_anchor_write();
+		test_anchor_rollback();
+		unlink(apath);
+		rmdir(adir);
+	}
 	world_close(&W);
 	return tap_done();
 }

@@ -79,7 +79,8 @@ static int config_equal(const struct config *x, const struct config *y)
 	       x->throttle_max_delay == y->throttle_max_delay && x->max_body == y->max_body &&
 	       x->pw.opslimit == y->pw.opslimit && x->pw.memlimit == y->pw.memlimit &&
 	       x->mail_retention == y->mail_retention && x->purpose_ttl == y->purpose_ttl &&
-	       streq(x->breakglass_base_url, y->breakglass_base_url);
+	       streq(x->breakglass_base_url, y->breakglass_base_url) &&
+	       streq(x->audit_anchor_file, y->audit_anchor_file);
 }
 
 static void test_every_key(struct arena *a)
@@ -709,6 +710,27 @@ static void test_privacy(struct arena *a)
 	is_int(c.purpose_ttl, 45 * 60, "  applied");
 }
 
+/* audit.anchor_file (R6.4): a path next to the audit key by default; empty keeps no anchor. */
+static void test_audit_anchor(struct arena *a)
+{
+	struct config c;
+	struct config_problems p;
+	config_defaults(&c);
+	is_str(c.audit_anchor_file, "var/audit.anchor",
+	       "audit.anchor_file defaults to var/audit.anchor");
+	is_int(load_text(&c, a, "[audit]\nanchor_file = /var/lib/gcas/audit.anchor\n", &p), 0,
+	       "audit.anchor_file loads");
+	is_str(c.audit_anchor_file, "/var/lib/gcas/audit.anchor", "  the path");
+	is_int(load_text(&c, a, "[audit]\nanchor_file =\n", &p), 0,
+	       "an empty audit.anchor_file loads");
+	ok(c.audit_anchor_file == NULL, "  as unset (no anchor on this node)");
+	is_int(config_set(&c, a, "audit-anchor-file", "/srv/a.anchor", "--audit-anchor-file", &p),
+	       0, "--audit-anchor-file");
+	is_str(c.audit_anchor_file, "/srv/a.anchor", "  applied");
+	is_int(load_text(&c, a, "[security]\nanchor_file = x\n", &p), -1,
+	       "anchor_file under [security] is refused");
+}
+
 /* etc/gcas.ini.example is valid and says the defaults; docs/config.md names every key and its
  * environment variable. Keys are taken from config_print so a new key cannot go undocumented. */
 static void test_docs(struct arena *a)
@@ -754,7 +776,7 @@ static void test_docs(struct arena *a)
 		ok(strstr(doc, want) && strstr(doc, env), "docs/config.md documents %s and %s",
 		   want, env);
 	}
-	is_int(keys, 47, "47 keys printed");
+	is_int(keys, 48, "48 keys printed");
 	free(text);
 }
 
@@ -776,6 +798,7 @@ int main(void)
 	test_round_trip(a);
 	test_mail_breakglass(a);
 	test_privacy(a);
+	test_audit_anchor(a);
 	test_docs(a);
 
 	arena_free(a);
