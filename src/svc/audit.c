@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/fileio.h"
 #include "base/codec.h"
 #include "base/log.h"
 #include "base/str.h"
@@ -447,20 +448,6 @@ static int anchor_dir_open(const char *path)
 	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Replace path by line atomically: a temporary file beside it (mkstemp creates it 0600), fsync,
  * rename over path (atomic within one file system, POSIX rename()), then fsync the directory
  * so the rename itself survives a crash. The temporary file never outlives a failure. */
@@ -472,7 +459,8 @@ static enum gcas_err anchor_put(const char *path, int dirfd, const char *line)
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return GCAS_ERR_IO;
-	int bad = fchmod(fd, 0600) != 0 || write_all(fd, line, strlen(line)) != 0 || fsync(fd) != 0;
+	int bad =
+	    fchmod(fd, 0600) != 0 || fd_write_all(fd, line, strlen(line)) != 0 || fsync(fd) != 0;
 	bad |= close(fd) != 0;
 	if (!bad)
 		bad = rename(tmp, path) != 0;

@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/fileio.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "core/mime.h"
@@ -120,20 +121,6 @@ static int make_dirs(const char *dir)
 	return mkdir(p, 0750) && errno != EEXIST ? -1 : 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* <mail_dir>/<utc-time>-<id>.eml, written to a hidden temporary name first and renamed, so a
  * reader never sees half a message. */
 static int write_eml(const struct env *env, const struct outbox_msg *m, const struct buf *msg,
@@ -153,7 +140,7 @@ static int write_eml(const struct env *env, const struct outbox_msg *m, const st
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return snprintf(why, why_len, "open %.200s: %s", tmp, strerror(errno)), -1;
-	int bad = write_all(fd, msg->data, msg->len) || fsync(fd);
+	int bad = fd_write_all(fd, msg->data, msg->len) || fsync(fd);
 	int err = errno;
 	if (close(fd) || bad || rename(tmp, path)) {
 		snprintf(why, why_len, "write %.200s: %s", path, strerror(bad ? err : errno));
