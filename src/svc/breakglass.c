@@ -19,6 +19,7 @@
 #include "crypto/token.h"
 #include "store/environments.h"
 #include "svc/audit.h"
+#include "svc/due.h"
 #include "svc/mail.h"
 
 /* A claim outlives the longest driver run, so a crashed node's claim expires and another run
@@ -1208,36 +1209,16 @@ enum gcas_err svc_bg_mine(const struct env *env, const struct actor *ac, struct 
 
 /* ---- the job ---- */
 
-struct due_ctx {
-	struct arena *a;
-	const char **ids;
-	size_t n;
-};
-
-static enum gcas_err due_tx(struct db *db, void *ctx)
+static enum gcas_err run_one(const struct env *env, const struct actor *ac, struct arena *a,
+                             const char *id)
 {
-	struct due_ctx *c = ctx;
-	return store_bg_req_due(db, c->a, clock_now(), 50, &c->ids, &c->n);
+	return attempt(env, ac, a, id, NULL, NULL);
 }
 
 enum gcas_err svc_bg_run(const struct env *env, int64_t *count)
 {
-	struct actor ac = actor_system("breakglass_expiry");
-	struct arena *a = arena_new(65536);
-	struct due_ctx c = {a, NULL, 0};
-	*count = 0;
-	enum gcas_err e = a ? store_run(env->st, due_tx, &c) : GCAS_ERR_NOMEM;
-	for (size_t i = 0; !e && i < c.n; i++) {
-		enum gcas_err one = attempt(env, &ac, a, c.ids[i], NULL, NULL);
-		if (one == GCAS_ERR_CONFLICT)
-			continue; /* another node claimed it first */
-		if (one)
-			log_msg(LOG_WARN, "breakglass run failed", "request", c.ids[i], "error",
-			        gcas_err_name(one), NULL);
-		(*count)++;
-	}
-	arena_free(a);
-	return e;
+	return svc_due_run(env, "breakglass_expiry", "breakglass run failed", store_bg_req_due,
+	                   run_one, count);
 }
 
 /* ---- the local cloud's emergency sign-in ---- */

@@ -21,6 +21,7 @@
 #include "store/systems.h"
 #include "svc/audit.h"
 #include "svc/calendar.h"
+#include "svc/due.h"
 #include "svc/mail.h"
 #include "svc/provision.h"
 
@@ -650,36 +651,16 @@ enum gcas_err svc_env_request_fulfil(const struct env *env, const struct actor *
 	return attempt(env, ac, a, r.id, out);
 }
 
-struct due_ctx {
-	struct arena *a;
-	const char **ids;
-	size_t n;
-};
-
-static enum gcas_err due_tx(struct db *db, void *ctx)
+static enum gcas_err run_one(const struct env *env, const struct actor *ac, struct arena *a,
+                             const char *id)
 {
-	struct due_ctx *c = ctx;
-	return store_env_request_due(db, c->a, clock_now(), 50, &c->ids, &c->n);
+	return attempt(env, ac, a, id, NULL);
 }
 
 enum gcas_err svc_env_provision_run(const struct env *env, int64_t *count)
 {
-	struct actor ac = actor_system("provision");
-	struct arena *a = arena_new(65536);
-	struct due_ctx c = {a, NULL, 0};
-	*count = 0;
-	enum gcas_err e = a ? store_run(env->st, due_tx, &c) : GCAS_ERR_NOMEM;
-	for (size_t i = 0; !e && i < c.n; i++) {
-		enum gcas_err one = attempt(env, &ac, a, c.ids[i], NULL);
-		if (one == GCAS_ERR_CONFLICT)
-			continue; /* another node claimed it first */
-		if (one)
-			log_msg(LOG_WARN, "provisioning run failed", "request", c.ids[i], "error",
-			        gcas_err_name(one), NULL);
-		(*count)++;
-	}
-	arena_free(a);
-	return e;
+	return svc_due_run(env, "provision", "provisioning run failed", store_env_request_due,
+	                   run_one, count);
 }
 
 /* ---- reading ---- */
