@@ -22,8 +22,10 @@ static const struct route bg_routes[] = {
     PAGE(GET, "/", page_bg_home, AUTH_FULL),
     PAGE(GET, "/signin", page_bg_signin_form, AUTH_NONE),
     PAGE(POST, "/signin", page_bg_signin, AUTH_NONE),
-    PAGE(GET, "/signin/factor", page_bg_factor_form, AUTH_PARTIAL),
-    PAGE(POST, "/signin/factor", page_bg_factor, AUTH_PARTIAL),
+    /* The second factor is the main listener's page: the same check, and with no return
+     * cookie on this listener it lands on "/". */
+    PAGE(GET, "/signin/factor", page_factor_form, AUTH_PARTIAL),
+    PAGE(POST, "/signin/factor", page_factor, AUTH_PARTIAL),
     PAGE(GET, "/signin/enrol", page_bg_enrol, AUTH_PARTIAL),
     /* A security key as the second factor: the main server's pages work here unchanged (same
      * paths, this listener's cookies through web_session_cookie). */

@@ -257,8 +257,6 @@
 	X(page_bg_home) \
 	X(page_bg_signin_form) \
 	X(page_bg_signin) \
-	X(page_bg_factor_form) \
-	X(page_bg_factor) \
 	X(page_bg_enrol) \
 	X(page_bg_signout) \
 	X(page_bg_request_form) \

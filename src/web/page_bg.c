@@ -103,69 +103,6 @@ void page_bg_signin(struct web_ctx *c)
 	web_redirect(c, need_enrol ? "/signin/enrol" : "/signin/factor");
 }
 
-static void factor_page(struct web_ctx *c, const char *error)
-{
-	struct buf *b = &c->resp->body;
-	card_begin(c, "2段階認証", "Two-step verification");
-	if (error) {
-		struct field_error fe = {"code", error};
-		form_error_summary(b, c->lang, &fe, 1);
-	}
-	html_printf(b, "<p>%s</p>",
-	            T(c, "認証アプリの6桁のコード、またはリカバリーコードを入力してください。",
-	              "Enter the 6-digit code of your authenticator app, or a recovery code."));
-	html_lit(b, "<form method=\"post\" action=\"/signin/factor\" novalidate>");
-	form_csrf(b, web_csrf_token(c));
-	code_field(c, "code", "text", "確認コード", "Verification code", NULL, error,
-	           "one-time-code", 1);
-	form_submit(b, T(c, "確認する", "Verify"), "primary");
-	html_lit(b, "</form>");
-	if (c->sv.has_webauthn)
-		html_printf(b,
-		            "<p class=\"webauthn-offer\"><a class=\"btn btn--secondary\" "
-		            "href=\"/signin/webauthn\">%s</a></p>",
-		            T(c, "セキュリティキーを使う", "Use a security key"));
-	card_end(c);
-}
-
-void page_bg_factor_form(struct web_ctx *c)
-{
-	if (c->sv.mfa_done) {
-		web_redirect(c, "/");
-		return;
-	}
-	if (!c->sv.has_totp && !c->sv.has_webauthn) {
-		web_redirect(c, "/signin/enrol");
-		return;
-	}
-	factor_page(c, NULL);
-}
-
-void page_bg_factor(struct web_ctx *c)
-{
-	char token[SESSION_TOKEN_SIZE];
-	if (c->sv.mfa_done) {
-		web_redirect(c, "/");
-		return;
-	}
-	enum gcas_err e = svc_signin_factor(c->env, &c->cl, &c->sv, web_form(c, "code"), token);
-	if (e == GCAS_ERR_AUTH) {
-		c->resp->status = 401;
-		factor_page(c, T(c, "コードが正しくないか、既に使われています。",
-		                 "The code is wrong or has already been used."));
-		return;
-	}
-	if (e) {
-		web_fail(c, e);
-		return;
-	}
-	web_set_cookie(c, web_session_cookie(c), token, 0);
-	explicit_bzero(token, sizeof(token));
-	web_redirect(c, "/");
-}
-
-/* Registration happens in advance (別紙1), second factor included: the emergency desk does not
- * enrol a factor for an account that has none. */
 void page_bg_enrol(struct web_ctx *c)
 {
 	if (c->sv.mfa_done || c->sv.has_totp || c->sv.has_webauthn) {
