@@ -328,11 +328,10 @@ static void group_from(struct arena *a, json_t *o, struct scim_group *g)
 	}
 }
 
-/* GET base/kind?filter=...: the first resource of the ListResponse, or NOTFOUND. */
+/* GET base/kind?filter=f: the first resource of the ListResponse, or NOTFOUND. */
 static enum gcas_err find_one(struct scim_client *c, struct arena *a, const char *kind,
-                              const char *attr, const char *value, json_t **res)
+                              const char *f, json_t **res)
 {
-	char *f = scim_filter_eq(a, attr, value);
 	char *q = f ? pct(a, f) : NULL;
 	const char *url = q ? arena_printf(a, "%s/%s?filter=%s", c->base, kind, q) : NULL;
 	json_t *list = NULL;
@@ -357,7 +356,7 @@ enum gcas_err scim_user_find(struct scim_client *c, struct arena *a, const char 
                              struct scim_user *out)
 {
 	json_t *r;
-	enum gcas_err e = find_one(c, a, "Users", "userName", user_name, &r);
+	enum gcas_err e = find_one(c, a, "Users", scim_filter_eq(a, "userName", user_name), &r);
 	if (e)
 		return e;
 	user_from(a, r, out);
@@ -451,7 +450,8 @@ enum gcas_err scim_group_find(struct scim_client *c, struct arena *a, const char
                               struct scim_group *out)
 {
 	json_t *r;
-	enum gcas_err e = find_one(c, a, "Groups", "displayName", display_name, &r);
+	enum gcas_err e =
+	    find_one(c, a, "Groups", scim_filter_eq(a, "displayName", display_name), &r);
 	if (e)
 		return e;
 	group_from(a, r, out);
@@ -471,6 +471,27 @@ enum gcas_err scim_group_get(struct scim_client *c, struct arena *a, const char 
 	group_from(a, r, out);
 	json_decref(r);
 	return GCAS_OK;
+}
+
+enum gcas_err scim_group_has_member(struct scim_client *c, struct arena *a, const char *group_id,
+                                    const char *user_id, int *member)
+{
+	/* AWS IAM Identity Center lists no members in GetGroup or ListGroups; it answers
+	 * membership through this filter (its "(id and member)" combination; RFC 7644 §3.4.2.2). */
+	char *fid = scim_filter_eq(a, "id", group_id), *fm = scim_filter_eq(a, "members", user_id);
+	json_t *r = NULL;
+	*member = 0;
+	enum gcas_err e = fid && fm
+	                      ? find_one(c, a, "Groups", arena_printf(a, "%s and %s", fid, fm), &r)
+	                      : GCAS_ERR_NOMEM;
+	if (e == GCAS_ERR_NOTFOUND)
+		return GCAS_OK;
+	if (e)
+		return e;
+	const char *got = json_string_value(json_object_get(r, "id"));
+	*member = got && strcmp(got, group_id) == 0;
+	json_decref(r);
+	return *member ? GCAS_OK : GCAS_ERR_INVALID;
 }
 
 enum gcas_err scim_group_create(struct scim_client *c, struct arena *a, const char *display_name,

@@ -101,6 +101,12 @@ enum gcas_err scim_group_find(struct scim_client *c, struct arena *a, const char
                               struct scim_group *out);
 enum gcas_err scim_group_get(struct scim_client *c, struct arena *a, const char *id,
                              struct scim_group *out);
+/* Whether user_id is a member of group group_id, asked with the filter
+ * `id eq "g" and members eq "u"` (for stores that list no members in a group: AWS). *member
+ * 1 or 0 with GCAS_OK; INVALID when the store refuses the filter (400) or answers with
+ * another group; the other errors as above. */
+enum gcas_err scim_group_has_member(struct scim_client *c, struct arena *a, const char *group_id,
+                                    const char *user_id, int *member);
 enum gcas_err scim_group_create(struct scim_client *c, struct arena *a, const char *display_name,
                                 struct scim_group *out);
 /* PATCH add / remove members (RFC 7644 §3.5.2.1, §3.5.2.2) in requests of at most

@@ -262,6 +262,13 @@ static enum gcas_err ensure_group(struct run *r, struct grp *g)
 
 /* ---- drift ---- */
 
+static void drift_check_failed(struct run *r, enum gcas_err e)
+{
+	/* A read that failed says nothing about the store: noted on the environment, and the
+	 * next check tries again. */
+	r->env_error = arena_printf(r->a, "drift check: %s", err_text(r, e));
+}
+
 static int user_differs(const struct scim_user *want, const struct scim_user *got)
 {
 	if (want->active != got->active)
@@ -291,9 +298,7 @@ static void drift_user(struct run *r, struct pu *p)
 		return;
 	}
 	if (e) {
-		/* A read that failed says nothing about the user: noted on the environment, and the
-		 * next check tries again. */
-		r->env_error = arena_printf(r->a, "drift check: %s", err_text(r, e));
+		drift_check_failed(r, e);
 		return;
 	}
 	user_of(p, r->a, &want);
@@ -312,7 +317,111 @@ static struct pu *user_by_remote(struct run *r, const char *remote_id)
 	return NULL;
 }
 
-/* Members missing are added again (pushed_group cleared); extra members are removed at once. */
+/* Extra members found by either check leave the group at once. */
+static void remove_extra(struct run *r, struct grp *g, const char **extra, size_t nextra)
+{
+	enum gcas_err e;
+	if (nextra && (e = scim_group_members(&r->c, g->remote_id, NULL, 0, extra, nextra))) {
+		g->failed = 1;
+		g->error = err_text(r, e);
+	}
+	r->rep->member_changes += (int64_t)nextra;
+}
+
+/* A member gcas pushed that the store no longer has is added again (pushed_group cleared). */
+static void member_missing(struct run *r, struct pu *p, const struct grp *g)
+{
+	p->pushed_group = NULL;
+	corrected(r, "%s was missing from group %s: added again", p->d ? p->d->email : p->key,
+	          g->name);
+}
+
+/* A member the group should not have, unless it is about to be added anyway. 1: remove it. */
+static int member_extra(struct run *r, const struct pu *p, const struct grp *g, const char *id)
+{
+	if (p && streq0(p->pushed_group, g->name))
+		return 0;
+	if (p && streq0(p->want_group, g->name) && !p->pushed_group)
+		return 0;
+	corrected(r, "%s was an extra member of group %s: removed", p && p->d ? p->d->email : id,
+	          g->name);
+	return 1;
+}
+
+/* Whether the store's group read lists its members: 1 yes, 0 no, -1 the check failed. AWS IAM
+ * Identity Center answers every group with an empty member list, so an empty list is taken at
+ * its word only from a store that refuses the membership filter; one that takes it is asked
+ * about each user instead (drift_probed). */
+static int members_listed(struct run *r, const struct grp *g, const struct scim_group *sg)
+{
+	if (!sg->members_known)
+		return 0;
+	if (sg->nmembers)
+		return 1;
+	const struct pu *p = NULL;
+	for (size_t i = 0; i < r->nu && !p; i++)
+		if (r->u[i].remote_id)
+			p = &r->u[i];
+	if (!p)
+		return 1; /* no user of gcas there: nothing to ask about */
+	int is = 0;
+	enum gcas_err e = scim_group_has_member(&r->c, r->a, g->remote_id, p->remote_id, &is);
+	if (e == GCAS_ERR_INVALID)
+		return 1; /* the filter is refused: the empty list is all the store can say */
+	if (e) {
+		drift_check_failed(r, e);
+		return -1;
+	}
+	return 0;
+}
+
+/* A store that lists members: those missing are added again, the others removed. */
+static void drift_listed(struct run *r, struct grp *g, const struct scim_group *sg)
+{
+	for (size_t i = 0; i < r->nu; i++) {
+		struct pu *p = &r->u[i];
+		if (!p->remote_id || !streq0(p->pushed_group, g->name))
+			continue;
+		int found = 0;
+		for (size_t k = 0; k < sg->nmembers && !found; k++)
+			found = strcmp(sg->members[k], p->remote_id) == 0;
+		if (!found)
+			member_missing(r, p, g);
+	}
+	const char **extra = arena_alloc(r->a, (sg->nmembers + 1) * sizeof(*extra));
+	size_t nextra = 0;
+	for (size_t k = 0; extra && k < sg->nmembers; k++)
+		if (member_extra(r, user_by_remote(r, sg->members[k]), g, sg->members[k]))
+			extra[nextra++] = sg->members[k];
+	remove_extra(r, g, extra, nextra);
+}
+
+/* A store that lists no members (AWS): each user gcas manages there is asked about with the
+ * membership filter, one request per user and group. Members gcas never pushed cannot be seen
+ * this way; AWS offers no listing of them. */
+static void drift_probed(struct run *r, struct grp *g)
+{
+	const char **extra = arena_alloc(r->a, (r->nu + 1) * sizeof(*extra));
+	size_t nextra = 0;
+	for (size_t i = 0; extra && i < r->nu; i++) {
+		struct pu *p = &r->u[i];
+		int is = 0;
+		if (!p->remote_id)
+			continue;
+		enum gcas_err e =
+		    scim_group_has_member(&r->c, r->a, g->remote_id, p->remote_id, &is);
+		if (e) {
+			drift_check_failed(r, e);
+			return;
+		}
+		if (!is && streq0(p->pushed_group, g->name))
+			member_missing(r, p, g);
+		else if (is && member_extra(r, p, g, p->remote_id))
+			extra[nextra++] = p->remote_id;
+	}
+	remove_extra(r, g, extra, nextra);
+}
+
 static void drift_group(struct run *r, struct grp *g)
 {
 	struct scim_group sg;
@@ -328,38 +437,15 @@ static void drift_group(struct run *r, struct grp *g)
 		ensure_group(r, g);
 		return;
 	}
-	if (e || !sg.members_known)
-		return; /* a store that does not list members (AWS) is trusted on its PATCHes */
-	for (size_t i = 0; i < r->nu; i++) {
-		struct pu *p = &r->u[i];
-		if (!p->remote_id || !streq0(p->pushed_group, g->name))
-			continue;
-		int found = 0;
-		for (size_t k = 0; k < sg.nmembers && !found; k++)
-			found = strcmp(sg.members[k], p->remote_id) == 0;
-		if (!found) {
-			p->pushed_group = NULL;
-			corrected(r, "%s was missing from group %s: added again",
-			          p->d ? p->d->email : p->key, g->name);
-		}
+	if (e) {
+		drift_check_failed(r, e);
+		return;
 	}
-	const char **extra = arena_alloc(r->a, (sg.nmembers + 1) * sizeof(*extra));
-	size_t nextra = 0;
-	for (size_t k = 0; extra && k < sg.nmembers; k++) {
-		struct pu *p = user_by_remote(r, sg.members[k]);
-		if (p && streq0(p->pushed_group, g->name))
-			continue;
-		if (p && (streq0(p->want_group, g->name) && !p->pushed_group))
-			continue; /* about to be added anyway */
-		extra[nextra++] = sg.members[k];
-		corrected(r, "%s was an extra member of group %s: removed",
-		          p && p->d ? p->d->email : sg.members[k], g->name);
-	}
-	if (nextra && (e = scim_group_members(&r->c, g->remote_id, NULL, 0, extra, nextra))) {
-		g->failed = 1;
-		g->error = err_text(r, e);
-	}
-	r->rep->member_changes += (int64_t)nextra;
+	int listed = members_listed(r, g, &sg);
+	if (listed > 0)
+		drift_listed(r, g, &sg);
+	else if (listed == 0)
+		drift_probed(r, g);
 }
 
 /* ---- pushing users ---- */

@@ -37,6 +37,10 @@ struct fake_scim {
 	int patch_sizes[64]; /* member changes in each group PATCH */
 	int npatch_sizes;
 	char last_filter[256];
+	/* AWS IAM Identity Center's behaviour: group reads list no members (an empty list), and
+	 * membership is answered by ListGroups with `id eq "g" and members eq "u"`. */
+	int aws;
+	int member_queries; /* such membership questions answered */
 };
 
 static inline void fs_error(struct buf *resp, long *status, long st, const char *type,
@@ -73,10 +77,10 @@ static inline json_t *fs_user_json(const struct fs_user *u)
 	                 "emails", "value", u->email, "primary", 1, "active", u->active);
 }
 
-static inline json_t *fs_group_json(const struct fs_group *g)
+static inline json_t *fs_group_json(const struct fake_scim *f, const struct fs_group *g)
 {
 	json_t *m = json_array();
-	for (int i = 0; i < g->nmembers; i++)
+	for (int i = 0; !f->aws && i < g->nmembers; i++)
 		json_array_append_new(m, json_pack("{s:s}", "value", g->members[i]));
 	return json_pack("{s:s, s:s, s:o}", "id", g->id, "displayName", g->name, "members", m);
 }
@@ -99,13 +103,11 @@ static inline struct fs_group *fs_group_by(struct fake_scim *f, const char *id, 
 	return NULL;
 }
 
-/* "attr eq <JSON string>" from a percent-encoded query; the value into out. */
-static inline int fs_filter(struct fake_scim *f, const char *q, const char *attr, char *out,
-                            size_t cap)
+/* A percent-encoded query value decoded into dec (cut at cap - 1 bytes). */
+static inline void fs_decode(const char *q, char *dec, size_t cap)
 {
-	char dec[256];
 	size_t n = 0;
-	for (const char *p = q; *p && n + 1 < sizeof(dec); p++) {
+	for (const char *p = q; *p && n + 1 < cap; p++) {
 		if (*p == '%' && p[1] && p[2]) {
 			char h[3] = {p[1], p[2], 0};
 			dec[n++] = (char)strtol(h, NULL, 16);
@@ -114,6 +116,14 @@ static inline int fs_filter(struct fake_scim *f, const char *q, const char *attr
 			dec[n++] = *p == '+' ? ' ' : *p;
 	}
 	dec[n] = '\0';
+}
+
+/* "attr eq <JSON string>" from a percent-encoded query; the value into out. */
+static inline int fs_filter(struct fake_scim *f, const char *q, const char *attr, char *out,
+                            size_t cap)
+{
+	char dec[256];
+	fs_decode(q, dec, sizeof(dec));
 	snprintf(f->last_filter, sizeof(f->last_filter), "%s", dec);
 	size_t al = strlen(attr);
 	if (strncmp(dec, attr, al) != 0 || strncmp(dec + al, " eq ", 4) != 0)
@@ -211,6 +221,29 @@ static inline void fs_group_patch(struct fake_scim *f, struct fs_group *g, json_
 	*status = 204;
 }
 
+/* In AWS mode, `id eq "g" and members eq "u"` (percent-encoded): the group when u is in it,
+ * else an empty list. 1 when the query was such a question (answered), 0 otherwise. */
+static inline int fs_member_query(struct fake_scim *f, const char *q, struct buf *resp,
+                                  long *status)
+{
+	char dec[256], gid[40], uid[40];
+	fs_decode(q, dec, sizeof(dec));
+	if (!f->aws || sscanf(dec, "id eq \"%39[^\"]\" and members eq \"%39[^\"]\"", gid, uid) != 2)
+		return 0;
+	f->member_queries++;
+	struct fs_group *g = fs_group_by(f, gid, NULL);
+	json_t *list = json_array();
+	for (int i = 0; g && i < g->nmembers; i++)
+		if (strcmp(g->members[i], uid) == 0) {
+			json_array_append_new(list, fs_group_json(f, g));
+			break;
+		}
+	fs_send(resp, status, 200,
+	        json_pack("{s:I, s:o}", "totalResults", (json_int_t)json_array_size(list),
+	                  "Resources", list));
+	return 1;
+}
+
 static inline enum gcas_err fs_handle(void *ctx, const char *method, const char *url,
                                       const char *token, const char *body, long *status,
                                       struct buf *resp)
@@ -235,14 +268,16 @@ static inline enum gcas_err fs_handle(void *ctx, const char *method, const char 
 	if (*p == '/')
 		snprintf(id, sizeof(id), "%s", p + 1);
 	json_t *in = body ? json_loads(body, 0, NULL) : NULL;
-	if (strcmp(method, "GET") == 0 && *p == '?') {
+	if (strcmp(method, "GET") == 0 && *p == '?' && fs_member_query(f, p + 8, resp, status)) {
+		/* answered: an AWS membership question */
+	} else if (strcmp(method, "GET") == 0 && *p == '?') {
 		json_t *list = json_array();
 		if (!fs_filter(f, p + 8, users ? "userName" : "displayName", val, sizeof(val))) {
 			if (users && fs_user_by(f, NULL, val))
 				json_array_append_new(list, fs_user_json(fs_user_by(f, NULL, val)));
 			if (!users && fs_group_by(f, NULL, val))
 				json_array_append_new(list,
-				                      fs_group_json(fs_group_by(f, NULL, val)));
+				                      fs_group_json(f, fs_group_by(f, NULL, val)));
 			fs_send(resp, status, 200,
 			        json_pack("{s:I, s:o}", "totalResults",
 			                  (json_int_t)json_array_size(list), "Resources", list));
@@ -273,7 +308,7 @@ static inline enum gcas_err fs_handle(void *ctx, const char *method, const char 
 			snprintf(g->id, sizeof(g->id), "g-%d", ++f->next_id);
 			snprintf(g->name, sizeof(g->name), "%s", dn);
 			g->live = 1;
-			fs_send(resp, status, 201, fs_group_json(g));
+			fs_send(resp, status, 201, fs_group_json(f, g));
 		}
 	} else if (users && !fs_user_by(f, id, NULL)) {
 		fs_error(resp, status, 404, NULL, "no such user");
@@ -282,7 +317,7 @@ static inline enum gcas_err fs_handle(void *ctx, const char *method, const char 
 	} else if (strcmp(method, "GET") == 0) {
 		fs_send(resp, status, 200,
 		        users ? fs_user_json(fs_user_by(f, id, NULL))
-		              : fs_group_json(fs_group_by(f, id, NULL)));
+		              : fs_group_json(f, fs_group_by(f, id, NULL)));
 	} else if (strcmp(method, "DELETE") == 0) {
 		if (users)
 			fs_user_by(f, id, NULL)->live = 0;

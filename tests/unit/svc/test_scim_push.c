@@ -246,6 +246,55 @@ static void test_drift(void)
 	is_int(rep.corrected, 0, "nothing to correct right after");
 }
 
+/* AWS IAM Identity Center lists no members in a group read (an empty list) and answers
+ * membership only through `id eq "g" and members eq "u"`: the empty list is not taken for
+ * drift, and drift is still found by asking about each user gcas manages there. */
+static void test_drift_aws(void)
+{
+	F.aws = 1;
+	world_tick(&W, W.w.cfg.scim_interval);
+	int64_t s0 = world_audit_seq(&W);
+	struct scim_push_report rep = push();
+	is_int(rep.corrected, 0, "AWS: an empty member list is not taken for missing members");
+	is_int(rep.member_changes, 0, "  and no membership change is sent");
+	ok(F.member_queries > 0, "  membership was asked with the filter (%d questions)",
+	   F.member_queries);
+	is_int(world_audit_seq(&W), s0, "  nothing audited as corrected");
+
+	struct fs_user *cm1 = csp_user("cm1@ichiji.co.jp"), *ps1 = csp_user("ps1@digital.go.jp");
+	ok(cm1 && ps1 && member("gcas-admin", "cm1@ichiji.co.jp") &&
+	       member("gcas-general", "ps1@digital.go.jp"),
+	   "AWS: cm1 is an administrator, ps1 general");
+	fs_member_rm(fs_group_by(&F, NULL, "gcas-admin"), cm1->id);
+	fs_member_add(fs_group_by(&F, NULL, "gcas-admin"), ps1->id); /* made admin by hand */
+	world_tick(&W, W.w.cfg.scim_interval);
+	rep = push();
+	is_int(rep.corrected, 2, "AWS drift found: the missing and the extra member");
+	ok(member("gcas-admin", "cm1@ichiji.co.jp"), "  the missing member is added again");
+	ok(!member("gcas-admin", "ps1@digital.go.jp") &&
+	       member("gcas-general", "ps1@digital.go.jp"),
+	   "  the member added by hand leaves gcas-admin and stays general");
+	struct audit_rec last = world_audit_last(&W, W.a);
+	ok(strcmp(last.action, "scim.drift_corrected") == 0, "  the correction is audited");
+	has_str(last.detail, "missing from group gcas-admin", "  naming the missing member");
+	has_str(last.detail, "extra member of group gcas-admin", "  and the extra one");
+
+	world_tick(&W, W.w.cfg.scim_interval);
+	rep = push();
+	is_int(rep.corrected, 0, "AWS: nothing to correct at the next check");
+
+	/* A store that lists members and refuses the membership filter: its empty list is the
+	 * truth, and every member gcas pushed there is added again. */
+	F.aws = 0;
+	struct fs_group *ga = fs_group_by(&F, NULL, "gcas-admin");
+	int had = ga->nmembers;
+	ga->nmembers = 0;
+	world_tick(&W, W.w.cfg.scim_interval);
+	rep = push();
+	is_int(rep.corrected, had, "an emptied group of a listing store: %d members missing", had);
+	ok(member("gcas-admin", "cm1@ichiji.co.jp") && ga->nmembers == had, "  all added again");
+}
+
 static void test_failures(void)
 {
 	F.fail_status = 500;
@@ -365,6 +414,7 @@ int main(void)
 	test_deactivation();
 	test_assign_revoke();
 	test_drift();
+	test_drift_aws();
 	test_failures();
 	test_lease_and_close();
 	scim_transport_free(TR);
