@@ -4,8 +4,9 @@
 #   peers   ../shared/peers: node oidc-provider (client_credentials RS256 token rate and its
 #           complete code flow at c50) and Glewlwyd (client_credentials RS256 at c50), with the
 #           peers' own scripts; `openssl speed rsa2048` for the machine's signing rate.
-#   gcas    bench/sso_load.c at CLIENTS (50) keep-alive clients, each with its own signed-in
-#           session (bench/seed_sessions.c), against `gcas serve` on SQLite (and PostgreSQL with
+#   gcas    wrk with the peers' settings at CLIENTS (50) keep-alive connections and bench/sso.lua,
+#           each with its own signed-in session (bench/seed_sessions.c) and grants stored first
+#           by bench/seed_grants.c, against `gcas serve` on SQLite (and PostgreSQL with
 #           PG=1): authorization-code redemptions/s (codes made first, untimed; every grant
 #           durably stored), refresh exchanges/s (rotation), complete flows/s (authorize → code
 #           → token), each with RS256 and with ES256 ID tokens (*_es), and SAML SP-initiated
