@@ -334,27 +334,18 @@ static enum gcas_err run_op(struct op_ctx *c, store_tx_fn fn, int write)
 	return e;
 }
 
-/* R7.2 (regulation §5.2.2): an operator's read of user information is recorded with the
- * purpose they declared; agency-side readers (R7.1, their own agency) and the system are not. */
-static int read_audited(const struct actor *ac)
-{
-	return purpose_needed(ac) && ac->purpose;
-}
-
 static enum gcas_err get_tx(struct db *db, void *ctx)
 {
 	struct op_ctx *c = ctx;
 	enum gcas_err e = load_allowed(db, c);
-	if (e || !read_audited(c->ac))
+	if (e)
 		return e;
-	/* Filed under the account's agency, so its managers see who looked at their people. */
-	char *detail = audit_json(c->a, "category", c->ac->purpose->category, "reason",
-	                          c->ac->purpose->reason, NULL);
-	if (!detail)
-		return GCAS_ERR_NOMEM;
+	/* R7.2 (regulation §5.2.2): an operator's read is recorded with the purpose declared
+	 * (svc/privacy.h decides who); filed under the account's agency, so its managers see who
+	 * looked at their people. */
 	struct audit_event ev = {"account.view",   "account", c->acc.id,
-	                         c->acc.agency_id, NULL,      detail};
-	return audit_append(db, c->a, c->ac, &ev);
+	                         c->acc.agency_id, NULL,      NULL};
+	return purpose_record_read(c->env, db, c->a, c->ac, NULL, &ev, NULL);
 }
 
 enum gcas_err svc_account_get(const struct env *env, const struct actor *ac, struct arena *a,
@@ -362,7 +353,7 @@ enum gcas_err svc_account_get(const struct env *env, const struct actor *ac, str
 {
 	struct op_ctx c = {.env = env, .ac = ac, .a = a, .id = id, .act = ACT_ACCOUNT_VIEW};
 	/* The read and its record are one transaction: no record, no read. */
-	enum gcas_err e = run_op(&c, get_tx, read_audited(ac));
+	enum gcas_err e = run_op(&c, get_tx, purpose_read_recorded(ac, NULL));
 	if (!e)
 		*out = c.acc;
 	return e;
@@ -614,13 +605,11 @@ static enum gcas_err audit_list(const struct env *env, const struct actor *ac, s
 	const char *role = f->role >= 0 ? role_name((enum role)f->role) : NULL;
 	const char *status =
 	    f->status >= 0 ? account_status_name((enum account_status)f->status) : NULL;
-	char *detail = audit_json(a, "category", ac->purpose->category, "reason",
-	                          ac->purpose->reason, "q", f->q, "org_id", f->org_id, "role", role,
-	                          "status", status, "count", arena_printf(a, "%zu", count), NULL);
-	if (!detail)
-		return GCAS_ERR_NOMEM;
-	struct audit_event ev = {"account.list", "account", NULL, NULL, NULL, detail};
-	return audit_record(env, ac, &ev);
+	const char *extra[] = {"q",  f->q,     "org_id", f->org_id, "role",
+	                       role, "status", status,   "count",   arena_printf(a, "%zu", count),
+	                       NULL};
+	struct audit_event ev = {"account.list", "account", NULL, NULL, NULL, NULL};
+	return purpose_record_read(env, NULL, a, ac, NULL, &ev, extra);
 }
 
 enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, struct arena *a,
@@ -660,7 +649,7 @@ enum gcas_err svc_account_list(const struct env *env, const struct actor *ac, st
 		if (policy_allows(&ac->subj, ACT_ACCOUNT_VIEW, &t))
 			c.out[k++] = c.out[i];
 	}
-	if (read_audited(ac) && (e = audit_list(env, ac, a, f, k)))
+	if ((e = audit_list(env, ac, a, f, k)))
 		return e;
 	*out = c.out;
 	*n = k;

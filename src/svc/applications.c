@@ -23,6 +23,7 @@
 #include "svc/calendar.h"
 #include "svc/lifecycle.h"
 #include "svc/mail.h"
+#include "svc/privacy.h"
 
 /* R5.5: notifications, Japanese first. {{subject}} is the person (or the org), {{url}} the page. */
 static const struct mail_tmpl tmpl_submitted = {
@@ -1125,7 +1126,16 @@ enum gcas_err svc_app_get(const struct env *env, const struct actor *ac, struct 
 	enum gcas_err e = store_run(env->st, get_tx, &c);
 	if (e == GCAS_ERR_DENIED)
 		return audit_denied(env, ac, ACT_APP_VIEW, "application", id, c.denied_agency);
-	return e;
+	if (e)
+		return e;
+	/* R7.2 (regulation §5.2.2): opening an application to decide on it or carry it out is the
+	 * operator's duty itself (「GCASの整備、運用管理…」), so no purpose is asked; the read of
+	 * the person it names is still recorded — with the declared purpose if one holds, else
+	 * under "operations" naming the application — and filed under its agency. */
+	struct audit_event ev = {"application.view", "application", out->id,
+	                         out->agency_id,     NULL,          NULL};
+	return purpose_record_read(env, NULL, a, ac, arena_printf(a, "application %s", out->id),
+	                           &ev, NULL);
 }
 
 struct list_ctx {
@@ -1200,7 +1210,18 @@ enum gcas_err svc_app_list(const struct env *env, const struct actor *ac, struct
 		return e;
 	*out = c.out;
 	*n = c.n;
-	return GCAS_OK;
+	if (!c.n)
+		return GCAS_OK;
+	/* R7.2 (§5.2.2): the lists name each applicant. Going through them is the operator's
+	 * duty (「GCASの整備、運用管理…」), like opening one (svc_app_get): not asked for, but
+	 * recorded, with the declared purpose if one holds, else under "operations". */
+	char count[24];
+	snprintf(count, sizeof(count), "%zu", c.n);
+	const char *extra[] = {"count",      count,         "import_id", s->import_id,
+	                       "account_id", s->account_id, NULL};
+	struct audit_event ev = {"application.list", "application", NULL, NULL, NULL, NULL};
+	return purpose_record_read(env, NULL, a, ac,
+	                           f->queue ? "application queue" : "application list", &ev, extra);
 }
 
 /* ---- R2.9 organisation end ---- */

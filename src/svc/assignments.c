@@ -14,6 +14,7 @@
 #include "store/scim_push.h"
 #include "svc/accounts.h"
 #include "svc/audit.h"
+#include "svc/privacy.h"
 
 static int eq(const char *a, const char *b)
 {
@@ -322,6 +323,13 @@ enum gcas_err svc_assignments_of_environment(const struct env *env, const struct
 	if (e)
 		return e;
 	if ((e = view_check(env, ac, c.en.project_id, c.en.agency_id, "environment", c.en.id)))
+		return e;
+	/* R7.2 (regulation §5.2.2): the CSP users are people; an operator's read is recorded with
+	 * its purpose, filed under the environment's agency, before they are handed out. */
+	const char *extra[] = {"count", arena_printf(a, "%zu", c.n), NULL};
+	struct audit_event ev = {"assignment.list", "environment", c.en.id,
+	                         c.en.agency_id,    NULL,          NULL};
+	if ((e = purpose_record_read(env, NULL, a, ac, NULL, &ev, extra)))
 		return e;
 	*out = c.list;
 	*n = c.n;

@@ -21,6 +21,7 @@
 #include "svc/audit.h"
 #include "svc/due.h"
 #include "svc/mail.h"
+#include "svc/privacy.h"
 
 /* A claim outlives the longest driver run, so a crashed node's claim expires and another run
  * retries (the idempotency key makes the retried issue return the same CSP user). */
@@ -498,6 +499,15 @@ enum gcas_err svc_bg_registrations(const struct env *env, const struct actor *ac
 		struct target t = env_target(c.out[i].project_id, c.out[i].agency_id);
 		if (mine || policy_allows(&ac->subj, ACT_BREAKGLASS_VIEW, &t))
 			c.out[k++] = c.out[i];
+	}
+	/* R7.2 (regulation §5.2.2): the registrations name people; an operator's read of them
+	 * (not of their own) is recorded with its purpose before they are handed out. */
+	if (!mine) {
+		const char *extra[] = {"count", arena_printf(a, "%zu", k), NULL};
+		struct audit_event ev = {
+		    "breakglass.registrations.list", "bg_registration", NULL, NULL, NULL, NULL};
+		if ((e = purpose_record_read(env, NULL, a, ac, NULL, &ev, extra)))
+			return e;
 	}
 	*out = c.out;
 	*n = k;
@@ -1117,8 +1127,19 @@ enum gcas_err svc_bg_get(const struct env *env, const struct actor *ac, struct a
 		return e;
 	struct target t = env_target(out->project_id, out->agency_id);
 	int self = ac->acc && strcmp(out->requester_id, ac->acc->id) == 0;
-	if (self || c.approver || policy_allows(&ac->subj, ACT_BREAKGLASS_VIEW, &t))
+	if (self)
 		return GCAS_OK;
+	if (c.approver || policy_allows(&ac->subj, ACT_BREAKGLASS_VIEW, &t)) {
+		/* R7.2 (regulation §5.2.2): opening one use to follow or approve it is the
+		 * operator's duty (「GCASの整備、運用管理…」): no purpose asked, the read of the
+		 * requester still recorded — with a declared purpose if one holds, else under
+		 * "operations" naming the request — filed under its agency. */
+		struct audit_event rev = {
+		    "breakglass.view", "breakglass_request", out->id, out->agency_id, NULL, NULL};
+		return purpose_record_read(env, NULL, a, ac,
+		                           arena_printf(a, "breakglass request %s", out->id), &rev,
+		                           NULL);
+	}
 	return audit_denied(env, ac, ACT_BREAKGLASS_VIEW, "breakglass_request", out->id,
 	                    out->agency_id);
 }
@@ -1155,6 +1176,11 @@ enum gcas_err svc_bg_list(const struct env *env, const struct actor *ac, struct 
 		if (policy_allows(&ac->subj, ACT_BREAKGLASS_VIEW, &t))
 			c.out[k++] = c.out[i];
 	}
+	/* R7.2: every use names its requester; an operator's read of the list is recorded. */
+	const char *extra[] = {"count", arena_printf(a, "%zu", k), NULL};
+	struct audit_event ev = {"breakglass.list", "breakglass_request", NULL, NULL, NULL, NULL};
+	if ((e = purpose_record_read(env, NULL, a, ac, NULL, &ev, extra)))
+		return e;
 	*out = c.out;
 	*n = k;
 	return GCAS_OK;

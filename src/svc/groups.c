@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "svc/accounts.h"
 #include "svc/audit.h"
+#include "svc/privacy.h"
 
 struct target group_target(const struct group *g)
 {
@@ -105,6 +106,13 @@ enum gcas_err svc_group_get(const struct env *env, const struct actor *ac, struc
 			c.m[k++] = c.m[i];
 	}
 	out->members = (int64_t)k;
+	/* R7.2 (regulation §5.2.2): the members are people; an operator's read is recorded with
+	 * its purpose, filed under the group's agency, before they are handed out. */
+	const char *extra[] = {"count", arena_printf(a, "%zu", k), NULL};
+	struct audit_event ev = {"group.members.list", "group", out->id,
+	                         out->agency_id,       NULL,    NULL};
+	if ((e = purpose_record_read(env, NULL, a, ac, NULL, &ev, extra)))
+		return e;
 	*members = c.m;
 	*nmembers = k;
 	return GCAS_OK;

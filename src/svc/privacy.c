@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* The operator's access purpose (R7.2, regulation §5.2.2): the categories, the checks of a
  * declared purpose and of the GCAS-Access-Purpose header, and the use case that records one
- * with the session. Reads that use it are audited by the read use cases (svc/accounts.c). */
+ * with the session, and purpose_read_recorded/purpose_record_read: the one rule for which reads
+ * are recorded and how, used by every read use case (accounts, groups, assignments, review,
+ * applications, BreakGlass). */
 #include "svc/privacy.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "base/clock.h"
 #include "base/utf8.h"
@@ -38,6 +43,48 @@ int purpose_needed(const struct actor *ac)
 	/* Only a person: the system actor also has operator rights but reads for jobs and the
 	 * CLI, whose runs are recorded by their own use cases. */
 	return ac && !ac->subj.is_system && ac->subj.account_id && ac->subj.role == ROLE_OPERATOR;
+}
+
+int purpose_read_recorded(const struct actor *ac, const char *work)
+{
+	return purpose_needed(ac) && (ac->purpose || work);
+}
+
+/* {"category", "reason", extra...} as canonical JSON text in a. */
+static char *read_detail(struct arena *a, const char *category, const char *reason,
+                         const char *const *extra)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "category", json_string(category));
+	json_object_set_new(o, "reason", json_string(reason));
+	for (size_t i = 0; extra && extra[i]; i += 2)
+		json_object_set_new(o, extra[i],
+		                    extra[i + 1] ? json_string(extra[i + 1]) : json_null());
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	char *copy = s ? arena_strdup(a, s) : NULL;
+	free(s);
+	return copy;
+}
+
+enum gcas_err purpose_record_read(const struct env *env, struct db *db, struct arena *a,
+                                  const struct actor *ac, const char *work,
+                                  const struct audit_event *ev, const char *const *extra)
+{
+	if (!purpose_read_recorded(ac, work))
+		return GCAS_OK;
+	/* A workflow read is the operator's duty itself (§5.2.2 「GCASの整備、運用管理、サービス
+	 * 提供及び調整」): not asked for, but recorded under that case, naming the work item. */
+	const char *category =
+	    ac->purpose ? ac->purpose->category : purpose_labels[PURPOSE_OPERATIONS].key;
+	const char *reason = ac->purpose ? ac->purpose->reason : work;
+	struct audit_event rec = *ev;
+	rec.detail = read_detail(a, category, reason, extra);
+	if (!rec.detail)
+		return GCAS_ERR_NOMEM;
+	return db ? audit_append(db, a, ac, &rec) : audit_record(env, ac, &rec);
 }
 
 /* 1 when s holds a C0 control, DEL or a C1 control (U+0080..U+009F): a reason is one line of

@@ -6,6 +6,7 @@
 #ifndef GCAS_SVC_PRIVACY_H
 #define GCAS_SVC_PRIVACY_H
 
+#include "svc/audit.h"
 #include "svc/env.h"
 
 #define PURPOSE_REASON_MAX 200 /* code points */
@@ -42,6 +43,24 @@ const struct purpose_label *purpose_label_find(const char *key);
  * operator. The system actor (CLI, jobs) and the agency-side roles (R7.1: their own agency's
  * people) need none. */
 int purpose_needed(const struct actor *ac);
+
+/* 1 when ac's read of user information is to be recorded (R7.2): a signed-in operator
+ * (purpose_needed) with a declared purpose (ac->purpose), or, for a workflow read (work
+ * non-NULL: the item the operator's duty is about, "application <id>"), any signed-in operator.
+ * 0 for agency-side readers of their own agency (R7.1) and for the system. The one place that
+ * decides; every read use case asks it. */
+int purpose_read_recorded(const struct actor *ac, const char *work);
+
+/* Record ac's read of user information when purpose_read_recorded(ac, work): an audit record
+ * like ev (action, target, agency, outcome; ev->detail is ignored) whose detail holds
+ * "category" and "reason" — ac->purpose's, or for a workflow read without one "operations"
+ * (§5.2.2: running GCAS) with work as the reason — then the pairs of extra (key, value, ...,
+ * NULL; may be NULL; a NULL value is written as null). Appended inside db's transaction, or
+ * (db NULL) in a transaction of its own. GCAS_OK with nothing written when no record is due;
+ * GCAS_ERR_NOMEM; store errors. */
+enum gcas_err purpose_record_read(const struct env *env, struct db *db, struct arena *a,
+                                  const struct actor *ac, const char *work,
+                                  const struct audit_event *ev, const char *const *extra);
 
 /* Check a category key and a reason (1..PURPOSE_REASON_MAX code points of valid UTF-8 without
  * control characters). Adds one message per bad field ("purpose", "reason") to ve; returns 0

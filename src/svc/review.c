@@ -17,6 +17,7 @@
 #include "svc/audit.h"
 #include "svc/calendar.h"
 #include "svc/mail.h"
+#include "svc/privacy.h"
 
 #define NAME_MAX_CP   100
 #define REASON_MAX_CP 500
@@ -421,6 +422,17 @@ enum gcas_err svc_review_items(const struct env *env, const struct actor *ac, st
 	enum gcas_err e = store_run(env->st, items_tx, &c);
 	if (e)
 		return e;
+	/* R7.2 (regulation §5.2.2): the items are people. The items the operator is to decide
+	 * (mine) are its own work queue (別表1: escalated to the operator), a workflow read
+	 * recorded without asking; browsing a campaign's items needs the declared purpose. */
+	const char *extra[] = {"campaign_id", campaign_id,
+	                       "mine",        mine ? "1" : "0",
+	                       "count",       arena_printf(a, "%zu", c.n),
+	                       NULL};
+	struct audit_event ev = {"review.items.list", "review", campaign_id, NULL, NULL, NULL};
+	if ((e = purpose_record_read(env, NULL, a, ac, mine ? "review items to decide" : NULL, &ev,
+	                             extra)))
+		return e;
 	*out = c.it;
 	*n = c.n;
 	return GCAS_OK;
@@ -651,6 +663,13 @@ enum gcas_err svc_review_export(const struct env *env, const struct actor *ac, s
 		return e;
 	if (rows)
 		*rows = c.rows;
+	if (purpose_read_recorded(ac, NULL)) {
+		/* R7.2: the operator's export is a read of user information, recorded with its
+		 * purpose. */
+		const char *extra[] = {"rows", arena_printf(a, "%lld", (long long)c.rows), NULL};
+		struct audit_event pev = {"review.export", "review", id, rc.agency_id, NULL, NULL};
+		return purpose_record_read(env, NULL, a, ac, NULL, &pev, extra);
+	}
 	struct audit_event ev = {"review.export",
 	                         "review",
 	                         id,

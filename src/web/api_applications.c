@@ -282,6 +282,10 @@ void api_applications_create(struct web_ctx *c)
 
 void api_application_get(struct web_ctx *c)
 {
+	/* R7.2 (regulation §5.2.2): a workflow read, as page_application: no purpose asked; a
+	 * header or session purpose is recorded when given, else "operations" (svc_app_get). */
+	if (purpose_peek(c))
+		return;
 	send_app(c, 200, web_param(c, 0));
 }
 
@@ -462,7 +466,7 @@ static const struct api_op_doc app_ops[] = {
      "limit cursor state kind awaiting_me queue overdue account_id import_id", "400 401 403"},
     {"createApplication", &api_body_app_create, 0, 201, "Application", NULL,
      "400 401 403 409 415 422"},
-    {"getApplication", NULL, 0, 200, "Application", NULL, "401 403 404"},
+    {"getApplication", NULL, 0, 200, "Application", NULL, "401 403 404 428"},
     {"submitApplication", &api_body_empty, 1, 200, "Application", NULL, STATE_ERRS},
     {"withdrawApplication", &api_body_app_reason_opt, 1, 200, "Application", NULL, API_ERRS_RW409},
     {"approveApplication", &api_body_empty, 1, 200, "Application", NULL, STATE_ERRS},

@@ -71,6 +71,9 @@ void api_assignments_list(struct web_ctx *c)
 		api_bad_query(c, "include_revoked", "true or false");
 		return;
 	}
+	/* R7.2: the CSP users are user information; the operator states why (428 otherwise). */
+	if (purpose_gate_api(c))
+		return;
 	enum gcas_err e = svc_assignments_of_environment(c->env, &c->ac, c->a, web_param(c, 0),
 	                                                 strcmp(all, "true") != 0, &v, &n);
 	if (!e)
@@ -151,7 +154,7 @@ static const struct api_param_doc asg_params[] = {
 };
 
 static const struct api_op_doc asg_ops[] = {
-    {"listAssignments", NULL, 0, 200, "AssignmentList", "include_revoked", "400 401 403 404"},
+    {"listAssignments", NULL, 0, 200, "AssignmentList", "include_revoked", "400 401 403 404 428"},
     {"createAssignment", &api_body_assignment, 0, 201, "Assignment", NULL, API_ERRS_RW409},
     {"revokeAssignment", NULL, 0, 200, "Assignment", NULL, "401 403 404"},
 };

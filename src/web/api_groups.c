@@ -66,6 +66,9 @@ static void send_group(struct web_ctx *c, enum gcas_err e, const struct verrs *v
 
 void api_group_get(struct web_ctx *c)
 {
+	/* R7.2: the members are user information; the operator states why (428 otherwise). */
+	if (purpose_gate_api(c))
+		return;
 	send_group(c, GCAS_OK, NULL);
 }
 

@@ -187,7 +187,7 @@ static const struct api_op_doc ops[] = {
     {"resetAccountFactors", &api_body_empty, 1, 200, "Account", NULL, "400 401 403 404 415"},
     {"createSetupLink", &api_body_empty, 1, 200, "SetupLink", NULL, "400 401 403 404 409 415"},
     {"listGroups", NULL, 0, 200, "GroupList", "limit cursor", "400 401 403"},
-    {"getGroup", NULL, 0, 200, "GroupDetail", NULL, "401 403 404"},
+    {"getGroup", NULL, 0, 200, "GroupDetail", NULL, "401 403 404 428"},
     {"addGroupMember", &api_body_member_add, 0, 200, "GroupDetail", NULL, RW409},
     {"removeGroupMember", NULL, 0, 204, NULL, NULL, "401 403 404"},
     {"listAudit", NULL, 0, 200, "AuditRecordList", "limit cursor action actor target since until",
@@ -426,21 +426,38 @@ static json_t *components(void)
 	return json_pack("{s:o, s:o}", "schemas", schemas, "securitySchemes", sec);
 }
 
-/* R7.2: the reads of user information that an operator makes only with a declared purpose
- * (page_access_purpose.c answers 428 without it). */
+/* R7.2: the reads of user information that take the GCAS-Access-Purpose header. 1: browsing
+ * reads, which an operator makes only with a declared purpose (page_access_purpose.c answers
+ * 428 without it); 2: workflow reads (regulation §5.2.2 "operations"), where it is optional:
+ * recorded when sent, the read recorded under "operations" otherwise. 0: neither. */
 static int purpose_header_op(const char *op_id)
 {
-	return op_id && (strcmp(op_id, "listAccounts") == 0 || strcmp(op_id, "getAccount") == 0);
+	static const char *const required[] = {"listAccounts", "getAccount", "getGroup",
+	                                       "listAssignments", "listReviewItems"};
+	static const char *const optional[] = {"getApplication"};
+	for (size_t i = 0; op_id && i < sizeof(required) / sizeof(required[0]); i++)
+		if (strcmp(op_id, required[i]) == 0)
+			return 1;
+	for (size_t i = 0; op_id && i < sizeof(optional) / sizeof(optional[0]); i++)
+		if (strcmp(op_id, optional[i]) == 0)
+			return 2;
+	return 0;
 }
 
-static json_t *purpose_header_param(void)
+static json_t *purpose_header_param(int kind)
 {
 	return json_pack(
 	    "{s:s, s:s, s:b, s:s, s:{s:s}, s:s}", "name", "GCAS-Access-Purpose", "in", "header",
 	    "required", 0, "description",
-	    "Required of the operator (R7.2, regulation 5.2.2): \"<category>; <reason>\", category "
-	    "one of operations, legal, published, agreement, security. Without it (and without a "
-	    "purpose declared on the session) the operator gets 428.",
+	    kind == 1 ? "Required of the operator (R7.2, regulation 5.2.2): \"<category>; "
+	                "<reason>\", category one of operations, legal, published, agreement, "
+	                "security. Without it (and without a purpose declared on the session) the "
+	                "operator gets 428."
+	              : "Optional for the operator (R7.2, regulation 5.2.2: a workflow read): "
+	                "\"<category>; <reason>\", category one of operations, legal, published, "
+	                "agreement, security. When sent (or declared on the session) the read is "
+	                "recorded with it, otherwise under operations naming the item; a malformed "
+	                "value gets 428.",
 	    "schema", "type", "string", "example", "operations; inquiry 2026-1234");
 }
 
@@ -557,11 +574,12 @@ static json_t *operation(const struct route *rt)
 	}
 	if (d && d->query)
 		json_object_set_new(op, "parameters", query_params(part_of(d), d->query));
-	if (purpose_header_op(rt->op_id)) {
+	int purpose = purpose_header_op(rt->op_id);
+	if (purpose) {
 		json_t *ps = json_object_get(op, "parameters");
 		if (!ps)
 			json_object_set_new(op, "parameters", ps = json_array());
-		json_array_append_new(ps, purpose_header_param());
+		json_array_append_new(ps, purpose_header_param(purpose));
 	}
 	const struct api_raw_body *raw = raw_body_find(rt->op_id);
 	if (raw)

@@ -123,7 +123,8 @@ void api_review_items(struct web_ctx *c)
 		api_bad_query(c, "undecided", "undecided must be true or false");
 		return;
 	}
-	if (api_page(c, &pg))
+	/* R7.2: the items are user information; the operator states why (428 otherwise). */
+	if (api_page(c, &pg) || purpose_gate_api(c))
 		return;
 	enum gcas_err e = svc_review_get(c->env, &c->ac, c->a, web_param(c, 0), &rc);
 	if (!e)
@@ -188,7 +189,7 @@ static const struct api_op_doc review_ops[] = {
     {"listReviews", NULL, 0, 200, "ReviewList", "limit cursor", "400 401 403"},
     {"createReview", &api_body_review_open, 0, 201, "Review", NULL, "400 401 403 415 422"},
     {"listReviewItems", NULL, 0, 200, "ReviewItemList", "limit cursor undecided",
-     "400 401 403 404"},
+     "400 401 403 404 428"},
     {"decideReviewItem", &api_body_review_decide, 0, 200, "ReviewItem", NULL, API_ERRS_RW409},
 };
 

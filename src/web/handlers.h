@@ -276,6 +276,14 @@ HANDLERS(H)
  * GCAS-Access-Purpose header ("<category>; <reason>") or, with a session, the session's purpose,
  * else 428 problem+json. Other roles pass untouched. */
 int purpose_gate_page(struct web_ctx *c);
+/* As purpose_gate_page, the form returning to next (a same-site path): for a POST whose
+ * re-rendered page shows user information, returning to the page the form was on. */
+int purpose_gate_page_next(struct web_ctx *c, const char *next);
+/* Where no purpose is asked for (a page showing user information only in part, a workflow
+ * read): sets c->ac.purpose from an API request's GCAS-Access-Purpose header (a bad one is
+ * answered 428 as by purpose_gate_api) or else the session's live purpose, when there is one;
+ * never redirects. 0, or -1 once it has answered (428, a store failure). */
+int purpose_peek(struct web_ctx *c);
 int purpose_gate_api(struct web_ctx *c);
 /* A page's notice of the declared purpose (c->ac.purpose) and when it ends; nothing when none. */
 void purpose_notice(struct web_ctx *c);

@@ -103,10 +103,10 @@ void page_access_purpose(struct web_ctx *c)
 	web_redirect(c, next);
 }
 
-int purpose_gate_page(struct web_ctx *c)
+/* The session's live purpose into c->ac.purpose: 0 when set, 1 when there is none, -1 (the
+ * answer given) on a store failure. */
+static int load_session_purpose(struct web_ctx *c)
 {
-	if (!purpose_needed(&c->ac))
-		return 0;
 	struct access_purpose *p = arena_alloc(c->a, sizeof(*p));
 	if (!p) {
 		web_fail(c, GCAS_ERR_NOMEM);
@@ -121,11 +121,26 @@ int purpose_gate_page(struct web_ctx *c)
 		web_fail(c, e);
 		return -1;
 	}
+	return 1;
+}
+
+int purpose_gate_page_next(struct web_ctx *c, const char *next)
+{
+	if (!purpose_needed(&c->ac))
+		return 0;
+	int r = load_session_purpose(c);
+	if (r <= 0)
+		return r;
+	web_redirect(c, pages_url(c, "/access-purpose", "next", next, NULL));
+	return -1;
+}
+
+int purpose_gate_page(struct web_ctx *c)
+{
 	/* Back to this very page (path and query) once the purpose is recorded. */
 	const char *here = *c->req->query ? arena_printf(c->a, "%s?%s", c->req->path, c->req->query)
 	                                  : c->req->path;
-	web_redirect(c, pages_url(c, "/access-purpose", "next", here, NULL));
-	return -1;
+	return purpose_gate_page_next(c, here);
 }
 
 void purpose_notice(struct web_ctx *c)
@@ -217,4 +232,17 @@ int purpose_gate_api(struct web_ctx *c)
 	else
 		web_fail(c, e);
 	return -1;
+}
+
+int purpose_peek(struct web_ctx *c)
+{
+	if (!purpose_needed(&c->ac))
+		return 0;
+	/* A header sent is used, and a bad one refused as by the gate: a client that states a
+	 * purpose means it to be recorded. */
+	if (c->route && c->route->kind == ROUTE_API && http_req_header(c->req, PURPOSE_HEADER))
+		return purpose_gate_api(c);
+	if (!c->has_session)
+		return 0;
+	return load_session_purpose(c) < 0 ? -1 : 0;
 }

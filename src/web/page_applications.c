@@ -1128,6 +1128,10 @@ static enum gcas_err load_full(struct web_ctx *c, const char *id, struct app_ful
 void page_application(struct web_ctx *c)
 {
 	struct app_full f;
+	/* R7.2 (regulation §5.2.2): a workflow read — no purpose asked, one recorded (a declared
+	 * one if it holds, else "operations" naming the application; svc_app_get). */
+	if (purpose_peek(c))
+		return;
 	enum gcas_err e = load_full(c, web_param(c, 0), &f);
 	if (e) {
 		web_fail(c, e);
@@ -1208,6 +1212,9 @@ void page_application_declaration(struct web_ctx *c)
 {
 	struct buf *b = &c->resp->body;
 	struct app_full f;
+	/* R7.2: a workflow read, as page_application (the applicant's identity declaration). */
+	if (purpose_peek(c))
+		return;
 	enum gcas_err e = load_full(c, web_param(c, 0), &f);
 	if (!e && !f.has_decl)
 		e = GCAS_ERR_NOTFOUND;

@@ -206,6 +206,10 @@ static void assignments_page(struct web_ctx *c, const char *env_id, const struct
 	struct assignment *v;
 	struct scim_env_status st;
 	size_t n = 0;
+	/* R7.2 (regulation §5.2.2): the page is a list of people; the operator states why first,
+	 * returning to the list (a re-rendered POST too). */
+	if (purpose_gate_page_next(c, arena_printf(c->a, "/environments/%s/assignments", env_id)))
+		return;
 	enum gcas_err e = svc_environment_get(c->env, &c->ac, c->a, env_id, &en);
 	if (!e)
 		e = svc_assignments_of_environment(c->env, &c->ac, c->a, en.id, 0, &v, &n);
@@ -223,6 +227,7 @@ static void assignments_page(struct web_ctx *c, const char *env_id, const struct
 	            T(c, "クラウド環境", "Cloud environment"));
 	html_printf(b, "<h1>%s: %s %s</h1>\n", T(c, "CSPユーザー", "CSP users"),
 	            sys_csp_label(en.csp), sys_env_label(en.kind, c->lang == LANG_EN));
+	purpose_notice(c);
 	sync_summary(c, &st);
 	active_table(c, &en, v, n, &st, manage);
 	if (manage)

@@ -101,6 +101,10 @@ static void overview(struct web_ctx *c, const struct verrs *ve)
 	struct page pg = {.limit = 100};
 	size_t nregs = 0, nuses = 0;
 	const char *after = NULL;
+	/* R7.2 (regulation §5.2.2): the registrations and uses name people; the operator states
+	 * why first, returning to the overview (a re-rendered registration too). */
+	if (ve ? purpose_gate_page_next(c, "/breakglass") : purpose_gate_page(c))
+		return;
 	if (pages_cursor_in(c, &after)) {
 		web_error_page(c, 400, "ページの指定が正しくありません。",
 		               "The page is not valid.");
@@ -126,6 +130,7 @@ static void overview(struct web_ctx *c, const struct verrs *ve)
 	      "Registrations for emergency access when SSO is unavailable (regulation 5.6) "
 	      "and the record of every use. Requests and approvals happen on the BreakGlass "
 	      "desk (gcas breakglass)."));
+	purpose_notice(c);
 	html_printf(b, "<h2>%s</h2>\n", T(c, "登録", "Registrations"));
 	if (nregs)
 		reg_table(c, regs, nregs, can_edit);
@@ -185,6 +190,10 @@ void page_breakglass_request(struct web_ctx *c)
 	struct bg_request r;
 	struct bg_event *ev;
 	size_t nev = 0;
+	/* R7.2 (regulation §5.2.2): a workflow read — no purpose asked, one recorded (a declared
+	 * one if it holds, else "operations" naming the request; svc_bg_get). */
+	if (purpose_peek(c))
+		return;
 	enum gcas_err e = svc_bg_get(c->env, &c->ac, c->a, web_param(c, 0), &r, &ev, &nev);
 	if (e) {
 		web_fail(c, e);

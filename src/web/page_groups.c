@@ -285,6 +285,7 @@ static void group_page(struct web_ctx *c, const struct group *g, const struct me
 	html_lit(b, "</dd></div>\n");
 	ui_dl_row(b, T(c, "メンバー数", "Members"), arena_printf(c->a, "%zu", nm));
 	ui_dl_end(b);
+	purpose_notice(c);
 	members_table(c, g, m, nm, &sc);
 	add_form(c, g, m, nm, &sc, sel_id, ends, fe, nfe);
 	web_page_end(c);
@@ -295,6 +296,9 @@ void page_group(struct web_ctx *c)
 	struct group g;
 	struct membership *m;
 	size_t nm;
+	/* R7.2 (regulation §5.2.2): the page is its member list; the operator states why first. */
+	if (purpose_gate_page(c))
+		return;
 	enum gcas_err e = svc_group_get(c->env, &c->ac, c->a, web_param(c, 0), &g, &m, &nm);
 	if (e) {
 		web_fail(c, e);

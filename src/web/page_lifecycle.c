@@ -64,6 +64,10 @@ static void reason_field(struct web_ctx *c, const char *value, const struct fiel
 static int load_departing(struct web_ctx *c, struct account *acc)
 {
 	const char *id = web_param(c, 0);
+	/* R7.2 (regulation §5.2.2): the form shows the person, as the account page does; the
+	 * operator states why first (account.view records it), returning to the form. */
+	if (purpose_gate_page_next(c, arena_printf(c->a, "/accounts/%s/departure", id)))
+		return -1;
 	enum gcas_err e = svc_account_get(c->env, &c->ac, c->a, id, acc);
 	if (!e && acc->status == ACCOUNT_DELETED)
 		e = GCAS_ERR_NOTFOUND;
@@ -118,6 +122,7 @@ static void departure_page(struct web_ctx *c, const struct account *acc, const c
 	ui_dl_row(b, T(c, "記録済みの離任日", "Departure date recorded"),
 	          acc->departure_on ? acc->departure_on : "—");
 	ui_dl_end(b);
+	purpose_notice(c);
 	html_printf(b, "<p>%s</p>\n",
 	            T(c,
 	              "離任日を記録すると、所属するすべてのグループから外れ、アカウントの削除が申請"

@@ -8,6 +8,7 @@
 #include "svc/accounts.h"
 #include "svc/groups.h"
 #include "svc/orgs.h"
+#include "svc/privacy.h"
 #include "web/handlers.h"
 #include "web/html.h"
 #include "web/page_shared.h"
@@ -460,9 +461,20 @@ static void detail_accounts(struct web_ctx *c, const struct org *o)
 	size_t n;
 	if (!policy_role_can(c->ac.subj.role, ACT_ACCOUNT_VIEW))
 		return;
+	html_printf(b, "<h2>%s</h2>\n", T(c, "アカウント", "Accounts"));
+	/* R7.2 (regulation §5.2.2): the organisation is not user information, its people are. An
+	 * operator without a declared purpose sees the organisation and a link to its accounts,
+	 * which asks for one; with one, the list is shown and recorded (account.list). */
+	if (purpose_needed(&c->ac) && !c->ac.purpose) {
+		html_printf(b, "<p><a href=\"%s\">%s</a></p>\n",
+		            pages_url(c, "/accounts", "org", o->id, NULL),
+		            T(c, "この組織のアカウントを表示(閲覧目的の記録が必要です)",
+		              "Show the accounts of this organisation (needs a recorded purpose)"));
+		return;
+	}
 	if (svc_account_list(c->env, &c->ac, c->a, &f, &pg, &rows, &n))
 		return;
-	html_printf(b, "<h2>%s</h2>\n", T(c, "アカウント", "Accounts"));
+	purpose_notice(c);
 	if (n == 0) {
 		html_printf(b, "<p class=\"muted\">%s</p>\n",
 		            T(c, "参照できるアカウントはありません。", "No accounts you can see."));
@@ -532,6 +544,8 @@ static void org_page(struct web_ctx *c, const struct org *o, const char *rename_
 void page_org(struct web_ctx *c)
 {
 	struct org o;
+	if (purpose_peek(c))
+		return;
 	enum gcas_err e = svc_org_get(c->env, &c->ac, c->a, web_param(c, 0), &o);
 	if (e) {
 		web_fail(c, e);
@@ -552,6 +566,8 @@ void page_org_rename(struct web_ctx *c)
 			web_fail(c, e);
 			return;
 		}
+		if (purpose_peek(c))
+			return;
 		c->resp->status = 422;
 		org_page(c, &o, name, &ve);
 		return;

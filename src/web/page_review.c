@@ -347,6 +347,11 @@ static void review_page(struct web_ctx *c, const char *id, const struct failed_f
 	size_t n;
 	struct page pg = {.limit = ITEMS_LIMIT};
 	int undecided = strcmp(web_query(c, "undecided"), "1") == 0;
+	/* R7.2 (regulation §5.2.2): a campaign's items are people; the operator states why first,
+	 * returning to the campaign (a re-rendered decision too). */
+	if (ff ? purpose_gate_page_next(c, arena_printf(c->a, "/reviews/%s", id))
+	       : purpose_gate_page(c))
+		return;
 	if (pages_cursor_in(c, &pg.after)) {
 		web_error_page(c, 400, "ページ送りの指定が正しくありません。",
 		               "The page cursor is not valid.");
@@ -374,6 +379,7 @@ static void review_page(struct web_ctx *c, const char *id, const struct failed_f
 	if (rc.closed_at)
 		ui_dl_row(b, T(c, "終了", "Closed"), pages_jst(c, rc.closed_at));
 	ui_dl_end(b);
+	purpose_notice(c);
 	html_lit(b, "<div class=\"form-actions\">");
 	if (c->ac.subj.role == ROLE_OPERATOR || c->ac.subj.role == ROLE_AGENCY_MANAGER)
 		html_printf(
@@ -463,6 +469,9 @@ void page_review_export(struct web_ctx *c)
 {
 	const char *id = web_param(c, 0);
 	struct buf csv;
+	/* R7.2: the export is every item's person; the operator states why first. */
+	if (purpose_gate_page(c))
+		return;
 	buf_init(&csv, EXPORT_MAX);
 	enum gcas_err e = svc_review_export(c->env, &c->ac, c->a, id, &csv, NULL);
 	if (!e && csv.failed)

@@ -9,6 +9,7 @@
 #include "base/codec.h"
 #include "crypto/totp.h"
 #include "store/outbox.h"
+#include "svc/audit.h"
 #include "svc/breakglass.h"
 #include "svc/environments.h"
 #include "svc/mail.h"
@@ -132,6 +133,24 @@ static int get_account(struct wt *w, struct arena *a, const char *id, struct acc
 }
 
 /* An active environment of project (system, request, approval, job) through the use cases. */
+/* R7.2: the detail of the newest breakglass.view record of request id, or "". */
+static const char *last_bg_view(const char *id)
+{
+	static char out[1024];
+	struct arena *a = arena_new(0);
+	struct actor sys = actor_system("test");
+	struct audit_filter f = {.action_prefix = "breakglass.view"};
+	struct page pg = {.limit = 1};
+	struct audit_rec *recs = NULL;
+	size_t n = 0;
+	out[0] = '\0';
+	if (svc_audit_list(&W.env, &sys, a, &f, &pg, &recs, &n) == GCAS_OK && n == 1 &&
+	    recs[0].target_id && strcmp(recs[0].target_id, id) == 0 && recs[0].detail)
+		snprintf(out, sizeof(out), "%s", recs[0].detail);
+	arena_free(a);
+	return out;
+}
+
 static const char *make_env(const char *op_id, const char *pm_id, const char *project,
                             char *external)
 {
@@ -231,7 +250,16 @@ int main(void)
 		return tap_done();
 
 	/* ---- the main server's page: registrations ---- */
+	/* R7.2: the operator reads the registrations under a declared purpose. */
+	is_int(get(&op, "/breakglass"), 303, "the operator without a purpose is asked for one");
+	is_int(wt_audit_count(&W, "breakglass.registrations.list", NULL), 0, "  nothing read");
+	is_int(post(&op, "/access-purpose",
+	            form("csrf", op.csrf, "purpose", "operations", "reason", "test", NULL)),
+	       303, "the operator declares a purpose");
 	is_int(get(&op, "/breakglass"), 200, "the operator opens /breakglass on the main server");
+	is_int(wt_audit_count(&W, "breakglass.registrations.list", NULL), 1,
+	       "  the read of the registrations is recorded");
+	is_int(wt_audit_count(&W, "breakglass.list", NULL), 1, "  and of the uses");
 	has_str(BODY, "action=\"/breakglass/registrations\"", "  with the register form");
 	has_str(BODY, "href=\"/breakglass\"", "  and a navigation entry");
 	is_int(get(&cs, "/breakglass"), 403, "a contractor may not (403)");
@@ -355,6 +383,8 @@ int main(void)
 	is_int(get(&op, "/breakglass"), 200, "the operator's /breakglass");
 	has_str(BODY, fmt("/breakglass/requests/%s", rid), "  lists the use");
 	is_int(get(&op, fmt("/breakglass/requests/%s", rid)), 200, "  and shows it");
+	is_int(wt_audit_count(&W, "breakglass.view", NULL), 1, "  a workflow read, recorded");
+	has_str(last_bg_view(rid), "\"reason\":\"test\"", "  with the declared purpose");
 	has_str(BODY, "SSO（S8）障害", "  with its reason");
 	is_int(get(&am2, fmt("/breakglass/requests/%s", rid)), 403,
 	       "another agency may not see it");

@@ -183,6 +183,10 @@ int main(void)
 	       409, "deciding again: 409");
 	has_str(BODY, "既に判断済み", "  says it was decided already");
 
+	/* R7.2: the operator reads a campaign's items under a declared purpose. */
+	is_int(post(&op, "/access-purpose",
+	            form("csrf", op.csrf, "purpose", "operations", "reason", "test", NULL)),
+	       303, "the operator declares a purpose");
 	is_int(get(&op, fmt("/reviews/%s?undecided=1", rid)), 200, "the undecided filter");
 	lacks_str(BODY, "ito@a.example.jp", "  hides the decided item");
 	has_str(BODY, "cm@kaihatsu.example.jp", "  shows the others");
