@@ -17,6 +17,7 @@
 
 #include "base/codec.h"
 #include "crypto/token.h"
+#include "jobs/jobs.h"
 #include "test_world.h"
 
 static struct world W;
@@ -778,6 +779,28 @@ static void test_anchor_rollback(void)
 	db = NULL;
 }
 
+/* The anchor job runs on every node, without the cluster-wide lease the other jobs take: each
+ * node keeps its own file, so a second node's file moves too while the first holds the leases. */
+static void test_anchor_every_node(void)
+{
+	struct audit_anchor an;
+	const char *was = W.w.cfg.audit_anchor_file;
+	W.w.cfg.audit_anchor_file = apath;
+	append_events(2);
+	int ran_a = jobs_run_once(&W.w.env, "node-a");
+	ok(ran_a > 1, "node A runs every job (%d)", ran_a);
+	ok(audit_anchor_read(apath, &an) == GCAS_OK && an.seq == world_audit_seq(&W),
+	   "  and its anchor reaches the head");
+	append_events(2);
+	int64_t head = world_audit_seq(&W);
+	int ran_b = jobs_run_once(&W.w.env, "node-b");
+	is_int(ran_b, 1, "node B, while A holds the leases, runs only the anchor job");
+	ok(audit_anchor_read(apath, &an) == GCAS_OK && an.seq >= head,
+	   "  which moved its file to the new head (%lld of %lld)", (long long)an.seq,
+	   (long long)world_audit_seq(&W));
+	W.w.cfg.audit_anchor_file = was;
+}
+
 int main(void)
 {
 	if (!ok(world_open(&W) == 0, "fixture world"))
@@ -791,6 +814,7 @@ int main(void)
 		snprintf(apath, sizeof(apath), "%s/audit.anchor", adir);
 		test_anchor_write();
 		test_anchor_rollback();
+		test_anchor_every_node();
 		unlink(apath);
 		rmdir(adir);
 	}
