@@ -176,7 +176,7 @@ for eng in "${ENGINES[@]}"; do
 	if [ "$eng" = sqlite ]; then
 		DSN="sqlite:$WORK/$eng/gcas.db"
 	else
-		DSN=$(GCAS_PG_PORT=$PG_PORT "$REPO_DIR/tests/pg.sh" start) || die "PostgreSQL did not start"
+		DSN=$(GCAS_PG_DURABLE=1 GCAS_PG_PORT=$PG_PORT "$REPO_DIR/tests/pg.sh" start) || die "PostgreSQL did not start"
 		trap 'GCAS_PG_PORT=$PG_PORT "$REPO_DIR/tests/pg.sh" stop >/dev/null 2>&1; bench_cleanup' EXIT
 	fi
 	setup_engine "$eng" "$DSN"

@@ -11,6 +11,10 @@
 #   tests/pg.sh stop    stop the server and remove its directory
 #
 # Typical use:  GCAS_TEST_PG=$(tests/pg.sh start) meson test -C build --suite store
+#
+# GCAS_PG_DURABLE=1 (benchmarks) configures it as production would instead: fsync, synchronous
+# commits and full-page writes on, and 512 MB of shared buffers, so that every commit the
+# figures count is on disk and the tables being measured are in PostgreSQL's own cache.
 set -eu
 
 PORT=${GCAS_PG_PORT:-55432}
@@ -85,13 +89,24 @@ init_cluster() {
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$DIR'
+max_connections = 100
+log_min_messages = warning
+EOF
+	if [ "${GCAS_PG_DURABLE:-0}" = 1 ]; then
+		cat >>"$DATA/postgresql.conf" <<EOF
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+shared_buffers = 512MB
+EOF
+	else
+		cat >>"$DATA/postgresql.conf" <<EOF
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 100
 shared_buffers = 32MB
-log_min_messages = warning
 EOF
+	fi
 	# Trust only the loopback address and the private socket; nothing else can connect.
 	cat >"$DATA/pg_hba.conf" <<EOF
 local all all trust

@@ -2,7 +2,8 @@
 /* PostgreSQL driver over libpq: statements of the closed table are prepared once per connection
  * (named "s<id>") and run with text parameters. SQLSTATE 40001 (serialization_failure) and
  * 40P01 (deadlock_detected) are transient and reported as GCAS_ERR_BUSY so store_tx retries;
- * 23505 (unique_violation) is a conflict. */
+ * 23505 (unique_violation) is a conflict. A transaction's BEGIN travels with its first
+ * statement (pipeline mode), saving a round trip per transaction. */
 #include <libpq-fe.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@ struct db_pg {
 	struct db base;
 	PGconn *conn;
 	unsigned char prepared[STMT__MAX];
+	/* BEGIN was asked for and not sent yet: it goes with the next statement. */
+	int begin_pending;
 	char err[256];
 };
 
@@ -109,6 +112,64 @@ static enum gcas_err prepare(struct db_pg *d, enum stmt_id id)
 	return GCAS_OK;
 }
 
+/* The BEGIN that pg_exec_script deferred and the statement, in one round trip: libpq's
+ * pipeline mode sends both and one Sync, after which the explicit transaction block stays open
+ * (PostgreSQL protocol, "Pipelining"). *res: the statement's result (the caller clears it);
+ * an error when BEGIN failed or the pipeline could not be used. */
+static enum gcas_err exec_after_begin(struct db_pg *d, const char *name, int np,
+                                      const char *const *vals, PGresult **res)
+{
+	PGconn *c = d->conn;
+	PGresult *got[2] = {NULL, NULL};
+	*res = NULL;
+	if (PQenterPipelineMode(c) != 1) {
+		/* Not idle (cannot happen between statements); the two round trips then. */
+		PGresult *b = PQexec(c, "BEGIN");
+		enum gcas_err e =
+		    PQresultStatus(b) == PGRES_COMMAND_OK ? GCAS_OK : map_result(d, b);
+		PQclear(b);
+		if (!e)
+			*res = PQexecPrepared(c, name, np, vals, NULL, NULL, 0);
+		return e;
+	}
+	int sent = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+	           PQsendQueryPrepared(c, name, np, vals, NULL, NULL, 0) == 1 &&
+	           PQpipelineSync(c) == 1;
+	/* Each query's results end with a NULL; the Sync answers PGRES_PIPELINE_SYNC. Two NULLs
+	 * in a row mean nothing more is coming (the connection broke). */
+	int n = 0, nulls = 0;
+	while (sent && nulls < 2) {
+		PGresult *r = PQgetResult(c);
+		if (!r) {
+			nulls++;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (n < 2)
+			got[n++] = r;
+		else
+			PQclear(r);
+	}
+	PQexitPipelineMode(c);
+	enum gcas_err e = GCAS_OK;
+	if (!sent || n < 2)
+		e = map_result(d, got[0] && PQresultStatus(got[0]) != PGRES_COMMAND_OK ? got[0]
+		                                                                       : NULL);
+	else if (PQresultStatus(got[0]) != PGRES_COMMAND_OK)
+		e = map_result(d, got[0]);
+	PQclear(got[0]);
+	if (e) {
+		PQclear(got[1]);
+		return e;
+	}
+	*res = got[1];
+	return GCAS_OK;
+}
+
 static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_param *p, int np,
                              db_row_fn cb, void *ctx, int64_t *changes)
 {
@@ -135,7 +196,14 @@ static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_par
 		}
 	}
 	snprintf(name, sizeof(name), "s%d", (int)id);
-	PGresult *r = PQexecPrepared(d->conn, name, np, vals, NULL, NULL, 0);
+	PGresult *r = NULL;
+	if (d->begin_pending) {
+		d->begin_pending = 0;
+		if ((e = exec_after_begin(d, name, np, vals, &r)))
+			return e;
+	} else {
+		r = PQexecPrepared(d->conn, name, np, vals, NULL, NULL, 0);
+	}
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		e = map_result(d, r);
@@ -165,6 +233,26 @@ static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_par
 static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, size_t why_len)
 {
 	struct db_pg *d = (struct db_pg *)db;
+	/* BEGIN waits for the transaction's first statement (pg_exec); a transaction that ran
+	 * none ends without a word to the server. */
+	if (strcmp(sql, "BEGIN") == 0) {
+		d->begin_pending = 1;
+		return GCAS_OK;
+	}
+	if (d->begin_pending) {
+		d->begin_pending = 0;
+		if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)
+			return GCAS_OK;
+		PGresult *b = PQexec(d->conn, "BEGIN");
+		enum gcas_err e =
+		    PQresultStatus(b) == PGRES_COMMAND_OK ? GCAS_OK : map_result(d, b);
+		PQclear(b);
+		if (e) {
+			if (why)
+				snprintf(why, why_len, "%s", d->err);
+			return e;
+		}
+	}
 	PGresult *r = PQexec(d->conn, sql);
 	ExecStatusType st = PQresultStatus(r);
 	enum gcas_err e = GCAS_OK;
@@ -191,6 +279,7 @@ static enum gcas_err pg_revive(struct db *db)
 	 * session and are prepared again on first use. */
 	PQreset(d->conn);
 	memset(d->prepared, 0, sizeof(d->prepared));
+	d->begin_pending = 0;
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
 		return GCAS_ERR_DB;

@@ -1423,6 +1423,31 @@ static void sec_tx(void)
 	       "tx: nothing left behind");
 }
 
+static enum gcas_err tx_nothing(struct db *db, void *ctx)
+{
+	(void)db;
+	(void)ctx;
+	return GCAS_OK;
+}
+
+/* The transaction's first statement carries its BEGIN (PostgreSQL: one pipelined round trip):
+ * a first statement that fails leaves the connection usable, and one without statements ends
+ * cleanly. */
+static void sec_tx_first(void)
+{
+	struct tx_ctx c = {.org = mk_org(ORG_AGENCY, "先頭市", NULL, NULL)};
+	is_err(store_tx(st, tx_insert_org, &c), GCAS_OK, "tx first: committed");
+	c.calls = 0;
+	for (int i = 0; i < 3; i++)
+		is_err(store_tx(st, tx_insert_org, &c), GCAS_ERR_CONFLICT,
+		       "tx first: a first statement that conflicts is CONFLICT (%d)", i + 1);
+	is_err(store_tx(st, tx_nothing, NULL), GCAS_OK,
+	       "tx first: a transaction with no statement");
+	struct tx_ctx d = {.org = mk_org(ORG_AGENCY, "次の市", NULL, NULL)};
+	is_err(store_tx(st, tx_insert_org, &d), GCAS_OK, "tx first: the next one commits");
+	is_err(store_run(st, get_org, (void *)d.org.id), GCAS_OK, "tx first: and is visible");
+}
+
 struct swallow_ctx {
 	struct org x, y;
 	enum gcas_err dup, after;
@@ -1732,6 +1757,7 @@ int main(int argc, char **argv)
 	section("audit lists", sec_audit_read);
 	section("jobs", sec_jobs);
 	sec_tx();
+	sec_tx_first();
 	sec_tx_swallow();
 	if (is_pg)
 		sec_pg_reconnect();
