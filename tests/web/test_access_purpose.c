@@ -7,56 +7,13 @@
  * read their own agency's people without any of this; others may not declare one. Also the
  * svc checks of a purpose and of the GCAS-Access-Purpose header. */
 #include "base/clock.h"
-#include "svc/audit.h"
 #include "svc/privacy.h"
-#include "test_pages.h"
+#include "test_purpose.h"
 
 #define T0 1790000000 /* 2026-09-21 */
 
 static char op_org[33], ag[33], staff[33], op_token[128], mgr_token[128];
 static struct who op, mgr;
-
-/* A request with a bearer token and an optional GCAS-Access-Purpose header (NULL: none). */
-static int api_get(const char *token, const char *target, const char *purpose)
-{
-	char auth[200], hdr[600];
-	const char *hdrs[3] = {auth, NULL, NULL};
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-	if (purpose) {
-		snprintf(hdr, sizeof(hdr), "GCAS-Access-Purpose: %s", purpose);
-		hdrs[1] = hdr;
-	}
-	struct wt_resp r;
-	free(BODY);
-	free(LOCATION);
-	BODY = LOCATION = NULL;
-	if (wt_request(&W, "GET", target, NULL, NULL, NULL, hdrs, &r))
-		return -1;
-	BODY = pages_dup(r.body);
-	int st = r.status;
-	if (r.content_type && strcmp(r.content_type, "application/problem+json") != 0 && st == 428)
-		st = -428; /* a 428 must be problem+json */
-	wt_resp_free(&r);
-	return st;
-}
-
-/* The detail of the newest audit record of this action, or "" (static copy). */
-static const char *last_detail(const char *action)
-{
-	static char out[2048];
-	struct arena *a = arena_new(0);
-	struct actor sys = actor_system("test");
-	struct audit_filter f = {.action_prefix = action};
-	struct page pg = {.limit = 1};
-	struct audit_rec *recs = NULL;
-	size_t n = 0;
-	out[0] = '\0';
-	if (svc_audit_list(&W.env, &sys, a, &f, &pg, &recs, &n) == GCAS_OK && n == 1 &&
-	    recs[0].detail)
-		snprintf(out, sizeof(out), "%s", recs[0].detail);
-	arena_free(a);
-	return out;
-}
 
 static void test_checks(void)
 {
@@ -123,14 +80,15 @@ static void test_no_purpose(void)
 	is_int(get(&op, fmt("%s/edit", path)), 303, "operator, no purpose: the edit form too");
 	is_str(LOCATION, fmt("/access-purpose?next=%%2Faccounts%%2F%s%%2Fedit", staff),
 	       "  (it shows the person's details)");
-	is_int(api_get(op_token, fmt("/api/v1%s", path), NULL), 428, "API without the header: 428");
+	is_int(api_call(op_token, fmt("/api/v1%s", path), NULL, NULL), 428,
+	       "API without the header: 428");
 	has_str(BODY, "GCAS-Access-Purpose", "  names the header");
 	has_str(BODY, "\"operations\"", "  and the categories");
-	is_int(api_get(op_token, "/api/v1/accounts", NULL), 428, "API list without it: 428");
-	is_int(api_get(op_token, fmt("/api/v1%s", path), "curiosity; because"), 428,
+	is_int(api_call(op_token, "/api/v1/accounts", NULL, NULL), 428, "API list without it: 428");
+	is_int(api_call(op_token, fmt("/api/v1%s", path), "curiosity; because", NULL), 428,
 	       "API with an unknown category: 428");
 	has_str(BODY, "\"errors\"", "  says what was wrong");
-	is_int(api_get(op_token, fmt("/api/v1%s", path), "operations"), 428,
+	is_int(api_call(op_token, fmt("/api/v1%s", path), "operations", NULL), 428,
 	       "API with no reason: 428");
 	is_int(wt_audit_count(&W, "account.view", NULL), 0, "no account.view was recorded");
 	is_int(wt_audit_count(&W, "account.list", NULL), 0, "nor account.list");
@@ -210,12 +168,12 @@ static void test_declared(void)
 	has_str(last_detail("account.list"), "\"count\":\"1\"", "  and the number shown");
 	has_str(last_detail("account.list"), "INQ-2026-0042", "  and the reason");
 
-	is_int(api_get(op_token, fmt("/api/v1%s", path), "security; CERT-2026-7"), 200,
+	is_int(api_call(op_token, fmt("/api/v1%s", path), "security; CERT-2026-7", NULL), 200,
 	       "API with a good header: 200");
 	has_str(BODY, "staff@ag.example.jp", "  the account");
 	is_int(wt_audit_count(&W, "account.view", NULL), 2, "  recorded");
 	has_str(last_detail("account.view"), "CERT-2026-7", "  with the header's reason");
-	is_int(api_get(op_token, "/api/v1/accounts", "published; notice 12"), 200,
+	is_int(api_call(op_token, "/api/v1/accounts", "published; notice 12", NULL), 200,
 	       "API list with the header: 200");
 	is_int(wt_audit_count(&W, "account.list", NULL), 2, "  recorded");
 	has_str(last_detail("account.list"), "notice 12", "  with its reason");
@@ -260,8 +218,9 @@ static void test_others(void)
 	is_int(get(&mgr, "/accounts"), 200, "an agency manager lists their people, no purpose");
 	is_int(get(&mgr, path), 200, "  and opens one");
 	lacks_str(BODY, "閲覧目的", "  with no purpose notice");
-	is_int(api_get(mgr_token, fmt("/api/v1%s", path), NULL), 200, "  and through the API");
-	is_int(api_get(mgr_token, "/api/v1/accounts", NULL), 200, "  the list too");
+	is_int(api_call(mgr_token, fmt("/api/v1%s", path), NULL, NULL), 200,
+	       "  and through the API");
+	is_int(api_call(mgr_token, "/api/v1/accounts", NULL, NULL), 200, "  the list too");
 	is_int(wt_audit_count(&W, "account.view", NULL), views, "  no account.view record");
 	is_int(wt_audit_count(&W, "account.list", NULL), lists, "  no account.list record");
 
