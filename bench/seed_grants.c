@@ -3,7 +3,10 @@
  * token endpoint, so what it consumes is made first, untimed, as the authorize endpoint and an
  * earlier redemption would have stored it (same columns, hashes only, one transaction):
  *   codes    COUNT authorization codes of ACCOUNT for CLIENT_ID, bound to REDIRECT and to the
- *            S256 CHALLENGE, valid 10 minutes; prints one code per line
+ *            S256 CHALLENGE, valid 10 minutes; prints one code per line. The codes an earlier
+ *            run left unredeemed are purged first (store_oidc_purge, as the hourly job does
+ *            once they expire), so each run starts from the same table: a browser's code is
+ *            redeemed at once, and left over they piled up by 100,000s, slowing each later run
  *   refresh  COUNT refresh tokens, each the head of its own family; prints one per line
  * usage: seed_grants DSN EMAIL CLIENT_ID codes COUNT REDIRECT CHALLENGE
  *        seed_grants DSN EMAIL CLIENT_ID refresh COUNT */
@@ -33,6 +36,9 @@ static enum gcas_err seed_tx(struct db *db, void *ctx)
 	struct account acc;
 	int64_t now = clock_now();
 	enum gcas_err e = a ? store_account_get_by_email(db, a, s->email, &acc) : GCAS_ERR_NOMEM;
+	int64_t purged = 0;
+	if (!e && !s->refresh)
+		e = store_oidc_purge(db, now + 601, &purged);
 	for (long i = 0; !e && i < s->n; i++) {
 		char hash[TOKEN_KEY_SIZE];
 		if (token_new_ordered(s->tok[i], TOKEN_CAP, s->refresh ? "gcas_rt_" : "gcas_ac_") ||

@@ -13,8 +13,9 @@
 # Typical use:  GCAS_TEST_PG=$(tests/pg.sh start) meson test -C build --suite store
 #
 # GCAS_PG_DURABLE=1 (benchmarks) configures it as production would instead: fsync, synchronous
-# commits and full-page writes on, and 512 MB of shared buffers, so that every commit the
-# figures count is on disk and the tables being measured are in PostgreSQL's own cache.
+# commits and full-page writes on, 512 MB of shared buffers and checkpoints spaced as a busy
+# server's are (max_wal_size 8 GB, every 15 minutes), so that every commit the figures count is
+# on disk and the tables being measured are in PostgreSQL's own cache.
 set -eu
 
 PORT=${GCAS_PG_PORT:-55432}
@@ -98,6 +99,8 @@ fsync = on
 synchronous_commit = on
 full_page_writes = on
 shared_buffers = 512MB
+max_wal_size = 8GB
+checkpoint_timeout = 15min
 EOF
 	else
 		cat >>"$DATA/postgresql.conf" <<EOF
