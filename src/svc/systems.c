@@ -13,6 +13,7 @@
 #include "core/validate.h"
 #include "svc/audit.h"
 #include "svc/orgs.h"
+#include "svc/privacy.h"
 
 struct target system_target(const char *project_id, const char *agency_id)
 {
@@ -358,12 +359,26 @@ static enum gcas_err get_common(const struct env *env, const struct actor *ac, s
 	return e;
 }
 
+/* R7.2 (regulation §5.2.2): a registration names its contacts, people. Keeping registrations
+ * right is the operator's duty itself (「GCASの整備、運用管理…」, R4.1), so nothing is asked,
+ * but the operator's read is recorded, filed under the system's agency. */
+static enum gcas_err contacts_read(const struct env *env, const struct actor *ac, struct arena *a,
+                                   const struct system_rec *r, const char *action)
+{
+	if (!r->ncontacts)
+		return GCAS_OK;
+	struct audit_event ev = {action, "system", r->id, r->agency_id, NULL, NULL};
+	return purpose_record_read(env, NULL, a, ac, arena_printf(a, "system %s", r->id), &ev,
+	                           NULL);
+}
+
 enum gcas_err svc_system_get(const struct env *env, const struct actor *ac, struct arena *a,
                              const char *project_id, struct system_rec *out,
                              struct system_names *names, struct org *team)
 {
 	struct get_ctx c = {.a = a, .project_id = project_id, .out = out, .names = names};
-	return get_common(env, ac, &c, team);
+	enum gcas_err e = get_common(env, ac, &c, team);
+	return e ? e : contacts_read(env, ac, a, out, "system.view");
 }
 
 enum gcas_err svc_system_get_by_id(const struct env *env, const struct actor *ac, struct arena *a,
@@ -445,6 +460,9 @@ enum gcas_err svc_system_history(const struct env *env, const struct actor *ac, 
 		return e;
 	struct list_ctx c = {.a = a, .system_id = r.id, .pg = pg};
 	if ((e = store_run(env->st, history_tx, &c)))
+		return e;
+	/* Earlier versions hold the contacts they had. */
+	if ((e = contacts_read(env, ac, a, &r, "system.history")))
 		return e;
 	*out = c.hist;
 	*n = c.n;

@@ -4,9 +4,9 @@
  * review campaign's items and its CSV, the departure form, BreakGlass registrations) send an
  * operator without a purpose to the form (303) or answer 428, and record nothing; with one they
  * answer 200 and record exactly one read with the reason. An organisation page shows its people
- * only under a purpose. Workflow reads (one application) ask for nothing and are recorded under
- * "operations" naming the item. An agency manager reads their own people with no purpose and
- * no record (R7.1). */
+ * only under a purpose. Workflow reads (one application, the application lists, a system
+ * registration with its contacts) ask for nothing and are recorded under "operations" naming
+ * the item. An agency manager reads their own people with no purpose and no record (R7.1). */
 #include "base/clock.h"
 #include "base/rand.h"
 #include "core/environment.h"
@@ -200,6 +200,18 @@ static void test_workflow(void)
 	is_int(wt_audit_count(&W, "application.list", NULL), 2, "  recorded");
 	is_int(get(&mgr, "/applications"), 200, "the agency manager opens the list");
 	is_int(wt_audit_count(&W, "application.list", NULL), 2, "  with no record");
+	/* A system registration names its contacts: kept right by the operator (R4.1). */
+	is_int(get(&op, fmt("/orgs/%s/system", pj)), 200,
+	       "no purpose: the operator opens a system");
+	has_str(BODY, "pm@ag.example.jp", "  showing its contacts");
+	is_int(wt_audit_count(&W, "system.view", NULL), 1, "  one system.view record");
+	has_str(last_detail("system.view"), "\"category\":\"operations\"", "  under operations");
+	has_str(last_detail("system.view"), "\"reason\":\"system ", "  naming the system");
+	is_int(api_call(op_token, fmt("/api/v1/projects/%s/system", pj), NULL, NULL), 200,
+	       "  and through the API");
+	is_int(wt_audit_count(&W, "system.view", NULL), 2, "  recorded");
+	is_int(get(&mgr, fmt("/orgs/%s/system", pj)), 200, "the agency manager opens it");
+	is_int(wt_audit_count(&W, "system.view", NULL), 2, "  with no record");
 }
 
 static void test_declared(void)
