@@ -39,6 +39,9 @@ enum gcas_err token_key(const char *token, char out[TOKEN_KEY_SIZE]);
  * GCAS_OK or GCAS_ERR_CRYPTO (out is then ""). */
 enum gcas_err token_hash(const char *token, char out[SHA256_HEX_SIZE]);
 
+/* SHA-256 of p[0..n) into out[32]. GCAS_OK or GCAS_ERR_CRYPTO. */
+enum gcas_err sha256_raw(const void *p, size_t n, unsigned char out[32]);
+
 /* Lowercase hex SHA-256 of p[0..n). GCAS_OK or GCAS_ERR_CRYPTO (out is then ""). */
 enum gcas_err sha256_hex(const void *p, size_t n, char out[SHA256_HEX_SIZE]);
 

@@ -5,7 +5,6 @@
 #include "sso/oidc.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "base/codec.h"
 #include "base/str.h"
 #include "core/roles.h"
+#include "crypto/token.h"
 
 static int unreserved(unsigned char ch)
 {
@@ -46,8 +46,7 @@ int oidc_pkce_challenge_ok(const char *c)
 
 static int sha256(const void *p, size_t n, unsigned char out[32])
 {
-	unsigned int len = 0;
-	return EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) == 1 && len == 32 ? 0 : -1;
+	return sha256_raw(p, n, out) == GCAS_OK ? 0 : -1;
 }
 
 int oidc_pkce_s256(const char *verifier, char out[44])
