@@ -348,33 +348,6 @@ static int member_extra(struct run *r, const struct pu *p, const struct grp *g, 
 	return 1;
 }
 
-/* Whether the store's group read lists its members: 1 yes, 0 no, -1 the check failed. AWS IAM
- * Identity Center answers every group with an empty member list, so an empty list is taken at
- * its word only from a store that refuses the membership filter; one that takes it is asked
- * about each user instead (drift_probed). */
-static int members_listed(struct run *r, const struct grp *g, const struct scim_group *sg)
-{
-	if (!sg->members_known)
-		return 0;
-	if (sg->nmembers)
-		return 1;
-	const struct pu *p = NULL;
-	for (size_t i = 0; i < r->nu && !p; i++)
-		if (r->u[i].remote_id)
-			p = &r->u[i];
-	if (!p)
-		return 1; /* no user of gcas there: nothing to ask about */
-	int is = 0;
-	enum gcas_err e = scim_group_has_member(&r->c, r->a, g->remote_id, p->remote_id, &is);
-	if (e == GCAS_ERR_INVALID)
-		return 1; /* the filter is refused: the empty list is all the store can say */
-	if (e) {
-		drift_check_failed(r, e);
-		return -1;
-	}
-	return 0;
-}
-
 /* A store that lists members: those missing are added again, the others removed. */
 static void drift_listed(struct run *r, struct grp *g, const struct scim_group *sg)
 {
@@ -396,13 +369,16 @@ static void drift_listed(struct run *r, struct grp *g, const struct scim_group *
 	remove_extra(r, g, extra, nextra);
 }
 
-/* A store that lists no members (AWS): each user gcas manages there is asked about with the
- * membership filter, one request per user and group. Members gcas never pushed cannot be seen
- * this way; AWS offers no listing of them. */
-static void drift_probed(struct run *r, struct grp *g)
+/* A group read with no members in it (AWS IAM Identity Center answers every group with an
+ * empty list, or none): each user gcas manages there is asked about with the membership
+ * filter, one request per user and group. Members gcas never pushed cannot be seen this way;
+ * AWS offers no listing of them. A store that refuses the filter at the first question keeps
+ * its (empty) list as the truth, when it gave one. */
+static void drift_probed(struct run *r, struct grp *g, const struct scim_group *sg)
 {
 	const char **extra = arena_alloc(r->a, (r->nu + 1) * sizeof(*extra));
 	size_t nextra = 0;
+	int asked = 0;
 	for (size_t i = 0; extra && i < r->nu; i++) {
 		struct pu *p = &r->u[i];
 		int is = 0;
@@ -410,10 +386,16 @@ static void drift_probed(struct run *r, struct grp *g)
 			continue;
 		enum gcas_err e =
 		    scim_group_has_member(&r->c, r->a, g->remote_id, p->remote_id, &is);
+		if (e == GCAS_ERR_INVALID && !asked) {
+			if (sg->members_known)
+				drift_listed(r, g, sg);
+			return;
+		}
 		if (e) {
 			drift_check_failed(r, e);
 			return;
 		}
+		asked = 1;
 		if (!is && streq0(p->pushed_group, g->name))
 			member_missing(r, p, g);
 		else if (is && member_extra(r, p, g, p->remote_id))
@@ -441,11 +423,10 @@ static void drift_group(struct run *r, struct grp *g)
 		drift_check_failed(r, e);
 		return;
 	}
-	int listed = members_listed(r, g, &sg);
-	if (listed > 0)
+	if (sg.members_known && sg.nmembers)
 		drift_listed(r, g, &sg);
-	else if (listed == 0)
-		drift_probed(r, g);
+	else
+		drift_probed(r, g, &sg);
 }
 
 /* ---- pushing users ---- */
