@@ -103,12 +103,17 @@ static void sha256_fetch(void)
 	sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
 }
 
+const EVP_MD *sha256_method(void)
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	return sha256_md ? sha256_md : EVP_sha256();
+}
+
 enum gcas_err sha256_raw(const void *p, size_t n, unsigned char out[32])
 {
 	static const unsigned char empty[1];
 	unsigned int md_len = 0;
-	pthread_once(&sha256_once, sha256_fetch);
-	const EVP_MD *md = sha256_md ? sha256_md : EVP_sha256();
+	const EVP_MD *md = sha256_method();
 	if (!EVP_Digest(n ? p : empty, n, out, &md_len, md, NULL) || md_len != 32)
 		return GCAS_ERR_CRYPTO;
 	return GCAS_OK;

@@ -5,6 +5,7 @@
 #ifndef GCAS_CRYPTO_TOKEN_H
 #define GCAS_CRYPTO_TOKEN_H
 
+#include <openssl/types.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -38,6 +39,9 @@ enum gcas_err token_key(const char *token, char out[TOKEN_KEY_SIZE]);
  * right here because a 256-bit random token cannot be guessed offline (unlike a password).
  * GCAS_OK or GCAS_ERR_CRYPTO (out is then ""). */
 enum gcas_err token_hash(const char *token, char out[SHA256_HEX_SIZE]);
+
+/* SHA-256 as fetched from the provider once for the process (never NULL). */
+const EVP_MD *sha256_method(void);
 
 /* SHA-256 of p[0..n) into out[32]. GCAS_OK or GCAS_ERR_CRYPTO. */
 enum gcas_err sha256_raw(const void *p, size_t n, unsigned char out[32]);

@@ -49,9 +49,16 @@ EVP_PKEY *km_from_public_pem(const char *pem);
 enum gcas_err km_saml_cert(EVP_PKEY *k, const char *cn, int64_t now, char **pem);
 
 /* --- jws.c --- */
-/* Signature over data with k: RS256 = RSASSA-PKCS1-v1_5 SHA-256; ES256 = ECDSA P-256 SHA-256
- * as the raw r||s of RFC 7518 §3.4 (64 bytes). sig holds 512 bytes. CRYPTO. */
-enum gcas_err jws_sig_make(EVP_PKEY *k, enum key_alg alg, const void *data, size_t len,
+/* A signing context for k with SHA-256 set, initialised once when the key is loaded: a
+ * per-token EVP_DigestSignInit fetched the digest and the signature method from the provider
+ * every time, under the provider store's locks. A context must not be used by two threads at
+ * once (EVP_PKEY_CTX_new(3)): each signature works on an EVP_PKEY_CTX_dup of it. NULL on
+ * failure. */
+EVP_PKEY_CTX *jws_sign_ctx(EVP_PKEY *k);
+/* Signature over data with c (a jws_sign_ctx or a duplicate of one, this thread's alone):
+ * RS256 = RSASSA-PKCS1-v1_5 SHA-256; ES256 = ECDSA P-256 SHA-256 as the raw r||s of RFC 7518
+ * §3.4 (64 bytes). sig holds 512 bytes. CRYPTO. */
+enum gcas_err jws_sig_make(EVP_PKEY_CTX *c, enum key_alg alg, const void *data, size_t len,
                            unsigned char *sig, size_t *sig_len);
 /* 0 when sig is a valid signature (same encodings), -1 otherwise. */
 int jws_sig_check(EVP_PKEY *k, enum key_alg alg, const void *data, size_t len,

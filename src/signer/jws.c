@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+#include "crypto/token.h"
 #include "signer/internal.h"
 
 /* P-256: each of r and s is 32 bytes (RFC 7518 §3.4). */
@@ -44,33 +45,32 @@ static int raw_to_der(const unsigned char *raw, unsigned char **der, int *len)
 	return *len > 0 ? 0 : -1;
 }
 
-enum gcas_err jws_sig_make(EVP_PKEY *k, enum key_alg alg, const void *data, size_t len,
+EVP_PKEY_CTX *jws_sign_ctx(EVP_PKEY *k)
+{
+	EVP_PKEY_CTX *c = k ? EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL) : NULL;
+	/* RSA's default padding is PKCS#1 v1.5 (RS256); the digest is named so that RSA wraps
+	 * it in its DigestInfo and ECDSA checks its length. */
+	if (c && EVP_PKEY_sign_init(c) == 1 && EVP_PKEY_get_size(k) <= 512 &&
+	    EVP_PKEY_CTX_set_signature_md(c, sha256_method()) == 1)
+		return c;
+	EVP_PKEY_CTX_free(c);
+	return NULL;
+}
+
+enum gcas_err jws_sig_make(EVP_PKEY_CTX *c, enum key_alg alg, const void *data, size_t len,
                            unsigned char *sig, size_t *sig_len)
 {
-	enum gcas_err e = GCAS_ERR_CRYPTO;
-	unsigned char der[EVP_MAX_MD_SIZE * 2 + 16];
-	size_t n = 512;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	/* The default padding of an RSA key under DigestSign is PKCS#1 v1.5, which is RS256. */
-	if (!md || EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, k, NULL) != 1)
-		goto out;
-	if (EVP_PKEY_get_size(k) > 512)
-		goto out;
+	unsigned char h[32], der[EVP_MAX_MD_SIZE * 2 + 16];
+	size_t n = alg == KEY_ALG_RS256 ? 512 : sizeof(der);
+	if (!c || sha256_raw(data, len, h) ||
+	    EVP_PKEY_sign(c, alg == KEY_ALG_RS256 ? sig : der, &n, h, sizeof(h)) != 1)
+		return GCAS_ERR_CRYPTO;
 	if (alg == KEY_ALG_RS256) {
-		if (EVP_DigestSign(md, sig, &n, data, len) != 1)
-			goto out;
 		*sig_len = n;
-		e = GCAS_OK;
-		goto out;
+		return GCAS_OK;
 	}
-	n = sizeof(der);
-	if (EVP_DigestSign(md, der, &n, data, len) != 1)
-		goto out;
-	e = der_to_raw(der, n, sig);
 	*sig_len = 2 * ES256_HALF;
-out:
-	EVP_MD_CTX_free(md);
-	return e;
+	return der_to_raw(der, n, sig);
 }
 
 int jws_sig_check(EVP_PKEY *k, enum key_alg alg, const void *data, size_t len,

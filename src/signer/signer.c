@@ -22,6 +22,10 @@ struct sk {
 	enum key_alg alg;
 	int64_t created_at, activate_at, retired_at, publish_until;
 	EVP_PKEY *pub, *priv;
+	/* OIDC: jws_sign_ctx(priv); each signature duplicates it under sign_mu, so no two
+	 * threads ever use it at once. */
+	EVP_PKEY_CTX *sign_ctx;
+	pthread_mutex_t sign_mu;
 	enum gcas_err priv_err; /* why priv is NULL (CRYPTO: wrong key_file or a swapped row) */
 	char *jwk;              /* OIDC: the JWKS entry */
 	char *cert_pem;         /* SAML */
@@ -100,6 +104,10 @@ static int sk_published(const struct sk *k, int64_t now)
 static void sk_clear(struct sk *k)
 {
 	EVP_PKEY_free(k->pub);
+	if (k->sign_ctx) {
+		EVP_PKEY_CTX_free(k->sign_ctx);
+		pthread_mutex_destroy(&k->sign_mu);
+	}
 	EVP_PKEY_free(k->priv);
 	free(k->jwk);
 	free(k->cert_pem);
@@ -155,6 +163,10 @@ static enum gcas_err sk_open_private(struct signer *s, const struct key_row *r, 
 		return GCAS_ERR_CRYPTO;
 	if (k->use == KEY_USE_SAML)
 		return km_private_pem(k->priv, &k->key_pem);
+	k->sign_ctx = jws_sign_ctx(k->priv);
+	if (!k->sign_ctx)
+		return GCAS_ERR_CRYPTO;
+	pthread_mutex_init(&k->sign_mu, NULL);
 	return GCAS_OK;
 }
 
@@ -427,7 +439,11 @@ enum gcas_err signer_jws_sign(struct signer *s, int64_t now, enum key_alg alg, c
 	b64url_put(&b, payload, payload_len);
 	if (b.failed)
 		goto out;
-	e = jws_sig_make(k->priv, alg, b.data, b.len, sig, &sig_len);
+	pthread_mutex_lock(&k->sign_mu);
+	EVP_PKEY_CTX *c = EVP_PKEY_CTX_dup(k->sign_ctx);
+	pthread_mutex_unlock(&k->sign_mu);
+	e = jws_sig_make(c, alg, b.data, b.len, sig, &sig_len);
+	EVP_PKEY_CTX_free(c);
 	if (e)
 		goto out;
 	buf_putc(&b, '.');
