@@ -22,20 +22,27 @@ void web_redirect(struct web_ctx *c, const char *location)
 	buf_reset(&c->resp->body);
 }
 
+/* json_dump_callback's sink: straight into the response body, without json_dumps's own growing
+ * buffer and the copy out of it (a token response carries a long ID token). */
+static int dump_to_buf(const char *p, size_t n, void *data)
+{
+	struct buf *b = data;
+	buf_append(b, p, n);
+	return b->failed ? -1 : 0;
+}
+
 void web_json(struct web_ctx *c, int status, json_t *body)
 {
 	c->resp->status = status;
 	c->resp->content_type = "application/json";
 	buf_reset(&c->resp->body);
-	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int rc = body ? json_dump_callback(body, dump_to_buf, &c->resp->body, JSON_COMPACT) : -1;
 	json_decref(body);
-	if (!s) {
+	if (rc != 0 || c->resp->body.failed) {
 		c->resp->status = 500;
+		buf_reset(&c->resp->body);
 		buf_puts(&c->resp->body, "{}");
-		return;
 	}
-	buf_puts(&c->resp->body, s);
-	free(s);
 }
 
 void web_problem(struct web_ctx *c, int status, const char *title, const char *detail,
