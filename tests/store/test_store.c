@@ -1709,6 +1709,121 @@ static void sec_concurrency(void)
 	is_int(h.seq, NTHREADS * PER_THREAD, "head is the last seq");
 }
 
+/* ---------- group commit: one use case's failure stays its own ---------- */
+
+/* What a queued use case does after appending its record. */
+enum batch_kind { BK_OK, BK_FAIL, BK_SWALLOW, BK_SLOW };
+
+struct batch_uc {
+	pthread_t th;
+	enum batch_kind kind;
+	struct append c;
+	enum gcas_err e;
+	volatile int *running; /* BK_SLOW: set once it leads, so the others queue behind it */
+};
+
+static enum gcas_err tx_batch_uc(struct db *db, void *ctx)
+{
+	struct batch_uc *u = ctx;
+	enum gcas_err e = tx_append(db, &u->c);
+	if (e)
+		return e;
+	if (u->kind == BK_SLOW) {
+		*u->running = 1;
+		struct timespec ts = {0, 200 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	if (u->kind == BK_FAIL)
+		return GCAS_ERR_CONFLICT; /* refused after writing: its record must go */
+	if (u->kind == BK_SWALLOW) {
+		/* The same seq again: refused by the database, and the refusal ignored. SQLite
+		 * carries on; PostgreSQL has aborted the transaction, so this use case cannot
+		 * commit. Neither may take another use case with it. */
+		struct audit_rec dup = u->c.rec;
+		(void)store_audit_insert(db, &dup);
+	}
+	return GCAS_OK;
+}
+
+static void *batch_uc_main(void *arg)
+{
+	struct batch_uc *u = arg;
+	u->e = store_tx(st, tx_batch_uc, u);
+	return NULL;
+}
+
+struct scan_out {
+	struct audit_rec *r;
+	size_t n;
+};
+
+static enum gcas_err scan_some(struct db *db, void *ctx)
+{
+	struct scan_out *o = ctx;
+	return store_audit_scan(db, A, 0, 10000, &o->r, &o->n);
+}
+
+static int label_count(const char *label)
+{
+	struct scan_out o = {0};
+	int n = 0;
+	if (store_run(st, scan_some, &o) || !o.r)
+		return -1;
+	for (size_t i = 0; i < o.n; i++)
+		n += streq(o.r[i].actor_label, label);
+	return n;
+}
+
+/* A slow use case leads while four more queue behind it, so on SQLite (timing allowing; the
+ * outcomes are the same either way) they commit as one batch: two that succeed, one refused
+ * after writing, one that ignored a refused statement. PostgreSQL runs each in its own
+ * transaction (store_tx does not batch there); the outcomes must be the same but for the one
+ * whose refused statement aborted its transaction. */
+static void sec_batch_isolation(void)
+{
+	static const char *const labels[] = {"batch-slow", "batch-ok-1", "batch-fail",
+	                                     "batch-swallow", "batch-ok-2"};
+	static const enum batch_kind kinds[] = {BK_SLOW, BK_OK, BK_FAIL, BK_SWALLOW, BK_OK};
+	int pg = strcmp(store_engine(st), "postgresql") == 0;
+	volatile int running = 0;
+	struct batch_uc u[5];
+	struct head_ctx h0 = {-1, NULL};
+	store_tx(st, tx_head, &h0);
+	for (int i = 0; i < 5; i++) {
+		struct arena *a = arena_new(0);
+		u[i] = (struct batch_uc){.kind = kinds[i], .running = &running};
+		u[i].c = (struct append){.a = a,
+		                         .rec = {.at = T0 + 1000 + i,
+		                                 .actor_label = labels[i],
+		                                 .action = "test.batch",
+		                                 .outcome = "ok",
+		                                 .detail = "{}"}};
+		pthread_create(&u[i].th, NULL, batch_uc_main, &u[i]);
+		for (int w = 0; i == 0 && !running && w < 2000; w++) {
+			struct timespec ts = {0, 1000000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	for (int i = 0; i < 5; i++)
+		pthread_join(u[i].th, NULL);
+	is_err(u[0].e, GCAS_OK, "the slow use case committed");
+	is_err(u[1].e, GCAS_OK, "a use case queued behind it committed");
+	is_err(u[2].e, GCAS_ERR_CONFLICT, "the one refused after writing reports its refusal");
+	is_err(u[3].e, pg ? GCAS_ERR_DB : GCAS_OK, "the one that ignored a refused statement: %s",
+	       pg ? "DB (PostgreSQL aborted its work)" : "committed (SQLite carried on)");
+	is_err(u[4].e, GCAS_OK, "the use case queued after those committed");
+	struct head_ctx h = {-1, NULL};
+	store_tx(st, tx_head, &h);
+	int64_t added = pg ? 3 : 4;
+	is_int(h.seq, h0.seq + added, "the chain grew by the committed use cases only");
+	is_int(label_count("batch-ok-2"), 1, "the last one's record is there");
+	is_int(label_count("batch-fail"), 0, "the refused one's record is gone");
+	is_int(label_count("batch-swallow"), pg ? 0 : 1,
+	       "the one that ignored a refusal: record %s", pg ? "gone" : "kept");
+	for (int i = 0; i < 5; i++)
+		arena_free(u[i].c.a);
+}
+
 /* ---------- main ---------- */
 
 static int open_fresh(void)
@@ -1774,9 +1889,10 @@ int main(int argc, char **argv)
 	char why2[256] = "";
 	int applied = 0;
 	st = store_open(tdb.dsn, NTHREADS, why2, sizeof(why2));
-	if (st && store_migrate(st, &applied, why2, sizeof(why2)) == GCAS_OK)
+	if (st && store_migrate(st, &applied, why2, sizeof(why2)) == GCAS_OK) {
 		sec_concurrency();
-	else
+		sec_batch_isolation();
+	} else
 		ok(0, "reopen the database for the concurrency test: %s", why2);
 	store_close(st);
 	arena_free(A);
