@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Capped growable buffer. */
 #include "base/buf.h"
+#include "base/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,4 +124,31 @@ char *buf_steal(struct buf *b)
 	memset(b, 0, sizeof(*b));
 	b->max = max;
 	return p;
+}
+
+enum gcas_err buf_json_str(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	if (!utf8_valid(s, n))
+		return GCAS_ERR_INVALID;
+	buf_putc(b, '"');
+	const char *p = s, *end = s + n;
+	while (p < end) {
+		/* The longest run that needs no escape goes in one append. */
+		const char *run = p;
+		while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		buf_append(b, run, (size_t)(p - run));
+		if (p == end)
+			break;
+		unsigned char c = (unsigned char)*p++;
+		if (c == '"' || c == '\\') {
+			char esc[2] = {'\\', (char)c};
+			buf_append(b, esc, 2);
+		} else {
+			buf_printf(b, "\\u%04x", c);
+		}
+	}
+	buf_putc(b, '"');
+	return b->failed ? GCAS_ERR_NOMEM : GCAS_OK;
 }

@@ -30,6 +30,10 @@ enum gcas_err buf_putc(struct buf *b, char c);
 enum gcas_err buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum gcas_err buf_vprintf(struct buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* s as a JSON string, quotes included (RFC 8259 §7: '"', '\\' and controls escaped, everything
+ * else as it is). GCAS_ERR_INVALID, appending nothing, when s is not UTF-8 (§8.1); NOMEM as the
+ * appends. */
+enum gcas_err buf_json_str(struct buf *b, const char *s);
 /* Forget the content but keep the allocation. */
 void buf_reset(struct buf *b);
 /* Hand the storage to the caller (who must free() it); the buf becomes empty. Never NULL

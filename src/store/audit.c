@@ -2,7 +2,6 @@
 /* Typed store operations on the audit log (R6.4) and on job leases. The chain head row is
  * updated in the same transaction as the record it points to; the UPDATE locks it, so records
  * are appended one at a time in seq order on both engines. */
-#include <jansson.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -67,24 +66,27 @@ enum gcas_err store_audit_insert_many(struct db *db, const struct audit_rec *r, 
 {
 	if (n == 0)
 		return GCAS_OK;
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++) {
-		json_t *o = json_pack(
-		    "{s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "seq",
-		    (json_int_t)r[i].seq, "at", (json_int_t)r[i].at, "actor_id",
-		    db_json_str(r[i].actor_id), "actor_label", db_json_str(r[i].actor_label),
-		    "action", db_json_str(r[i].action), "target_type",
-		    db_json_str(r[i].target_type), "target_id", db_json_str(r[i].target_id),
-		    "agency_id", db_json_str(r[i].agency_id), "outcome", db_json_str(r[i].outcome),
-		    "detail", db_json_str(r[i].detail), "ip", db_json_str(r[i].ip), "request_id",
-		    db_json_str(r[i].request_id), "prev_hash", db_json_str(r[i].prev_hash), "hash",
-		    db_json_str(r[i].hash), "mac", db_json_str(r[i].mac));
-		if (!o || json_array_append_new(arr, o)) {
-			json_decref(arr);
-			return GCAS_ERR_NOMEM;
-		}
+	struct jrows rows;
+	jrows_init(&rows);
+	for (size_t i = 0; i < n; i++) {
+		jrows_row(&rows);
+		jrows_int(&rows, "seq", r[i].seq);
+		jrows_int(&rows, "at", r[i].at);
+		jrows_str(&rows, "actor_id", r[i].actor_id);
+		jrows_str(&rows, "actor_label", r[i].actor_label);
+		jrows_str(&rows, "action", r[i].action);
+		jrows_str(&rows, "target_type", r[i].target_type);
+		jrows_str(&rows, "target_id", r[i].target_id);
+		jrows_str(&rows, "agency_id", r[i].agency_id);
+		jrows_str(&rows, "outcome", r[i].outcome);
+		jrows_str(&rows, "detail", r[i].detail);
+		jrows_str(&rows, "ip", r[i].ip);
+		jrows_str(&rows, "request_id", r[i].request_id);
+		jrows_str(&rows, "prev_hash", r[i].prev_hash);
+		jrows_str(&rows, "hash", r[i].hash);
+		jrows_str(&rows, "mac", r[i].mac);
 	}
-	enum gcas_err e = db_change_json_rows(db, STMT_AUDIT_INSERT_MANY, arr, n);
+	enum gcas_err e = db_change_rows(db, STMT_AUDIT_INSERT_MANY, &rows);
 	if (e)
 		return e;
 	struct db_param h[] = {P_INT(r[n - 1].seq), P_TEXT(r[n - 1].hash)};

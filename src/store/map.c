@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Mapping result rows (text) into C structs described by column maps, in the caller's arena. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/str.h"
 #include "store/internal.h"
-
-#include <jansson.h>
-#include <stdlib.h>
 
 struct list_ctx {
 	struct arena *a;
@@ -187,22 +185,53 @@ const char *db_keyset_make(struct arena *a, const char *k, const char *id)
 	return arena_printf(a, "%s\x1f%s", k, id);
 }
 
-json_t *db_json_str(const char *s)
+void jrows_init(struct jrows *r)
 {
-	return s ? json_string(s) : json_null();
+	*r = (struct jrows){0};
+	buf_init(&r->b, 0);
+	buf_putc(&r->b, '[');
 }
 
-enum gcas_err db_change_json_rows(struct db *db, enum stmt_id id, json_t *arr, size_t n)
+void jrows_row(struct jrows *r)
 {
-	char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
-	json_decref(arr);
-	if (!text)
-		return GCAS_ERR_NOMEM;
-	struct db_param p[] = {P_TEXT(text)};
+	buf_puts(&r->b, r->n++ ? "},{" : "{");
+	r->fields = 0;
+}
+
+static void jrows_key(struct jrows *r, const char *key)
+{
+	if (r->fields++)
+		buf_putc(&r->b, ',');
+	buf_putc(&r->b, '"');
+	buf_puts(&r->b, key);
+	buf_puts(&r->b, "\":");
+}
+
+void jrows_str(struct jrows *r, const char *key, const char *v)
+{
+	jrows_key(r, key);
+	enum gcas_err e = v ? buf_json_str(&r->b, v) : buf_puts(&r->b, "null");
+	if (e && !r->e)
+		r->e = e;
+}
+
+void jrows_int(struct jrows *r, const char *key, int64_t v)
+{
+	jrows_key(r, key);
+	buf_printf(&r->b, "%" PRId64, v);
+}
+
+enum gcas_err db_change_rows(struct db *db, enum stmt_id id, struct jrows *r)
+{
+	buf_puts(&r->b, r->n ? "}]" : "]");
+	enum gcas_err e = r->e ? r->e : r->b.failed ? GCAS_ERR_NOMEM : GCAS_OK;
 	int64_t k = 0;
-	enum gcas_err e = db_change(db, id, p, 1, &k);
-	free(text);
-	if (!e && k != (int64_t)n)
+	if (!e) {
+		struct db_param p[] = {P_TEXT(r->b.data)};
+		e = db_change(db, id, p, 1, &k);
+	}
+	if (!e && k != (int64_t)r->n)
 		e = GCAS_ERR_INTERNAL;
+	buf_free(&r->b);
 	return e;
 }

@@ -3,7 +3,6 @@
  * verification state of account addresses, and one-time links checked by purpose. */
 #include "store/outbox.h"
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -43,20 +42,19 @@ enum gcas_err store_outbox_insert_many(struct db *db, const struct outbox_msg *m
 {
 	if (n == 0)
 		return GCAS_OK;
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++) {
-		json_t *o = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id", db_json_str(m[i].id),
-		                      "to_addr", db_json_str(m[i].to_addr), "account_id",
-		                      db_json_str(m[i].account_id), "template",
-		                      db_json_str(m[i].template_name), "subject",
-		                      db_json_str(m[i].subject), "body", db_json_str(m[i].body),
-		                      "created_at", (json_int_t)m[i].created_at);
-		if (!o || json_array_append_new(arr, o)) {
-			json_decref(arr);
-			return GCAS_ERR_NOMEM;
-		}
+	struct jrows rows;
+	jrows_init(&rows);
+	for (size_t i = 0; i < n; i++) {
+		jrows_row(&rows);
+		jrows_str(&rows, "id", m[i].id);
+		jrows_str(&rows, "to_addr", m[i].to_addr);
+		jrows_str(&rows, "account_id", m[i].account_id);
+		jrows_str(&rows, "template", m[i].template_name);
+		jrows_str(&rows, "subject", m[i].subject);
+		jrows_str(&rows, "body", m[i].body);
+		jrows_int(&rows, "created_at", m[i].created_at);
 	}
-	return db_change_json_rows(db, STMT_LIFE_OUTBOX_INSERT_MANY, arr, n);
+	return db_change_rows(db, STMT_LIFE_OUTBOX_INSERT_MANY, &rows);
 }
 
 static enum gcas_err outbox_rows(struct db *db, struct arena *a, enum stmt_id id,

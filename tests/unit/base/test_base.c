@@ -27,6 +27,36 @@ static void test_buf(void)
 	buf_free(&b);
 }
 
+/* The rows of the bulk statements are written with buf_json_str: what a database's JSON parser
+ * reads back must be the very text. */
+static void test_json_str(void)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	is_int(buf_json_str(&b, "plain 日本語"), GCAS_OK, "plain text and UTF-8");
+	is_str(b.data, "\"plain 日本語\"", "written as they are");
+	buf_reset(&b);
+	is_int(buf_json_str(&b, "a\"b\\c\n\t\x01/"), GCAS_OK, "quote, backslash and controls");
+	is_str(b.data, "\"a\\\"b\\\\c\\u000a\\u0009\\u0001/\"", "escaped (RFC 8259 §7)");
+	buf_reset(&b);
+	const char *tricky = "件名: \"x\"\r\n\\path\x7f\x1f end";
+	json_t *j =
+	    buf_json_str(&b, tricky) == GCAS_OK ? json_loads(b.data, JSON_DECODE_ANY, NULL) : NULL;
+	ok(j && json_is_string(j), "a JSON parser reads it");
+	is_str(j ? json_string_value(j) : "", tricky, "and gets back the very text");
+	json_decref(j);
+	buf_reset(&b);
+	is_int(buf_json_str(&b, ""), GCAS_OK, "empty string");
+	is_str(b.data, "\"\"", "two quotes");
+	buf_reset(&b);
+	is_int(buf_json_str(&b, "bad \xc3\x28"), GCAS_ERR_INVALID, "not UTF-8: refused");
+	is_int(b.len, 0, "and nothing appended");
+	buf_free(&b);
+	buf_init(&b, 4);
+	is_int(buf_json_str(&b, "toolong"), GCAS_ERR_NOMEM, "past the cap: NOMEM");
+	buf_free(&b);
+}
+
 static void test_arena(void)
 {
 	struct arena *a = arena_new(4096);
@@ -108,6 +138,7 @@ int main(void)
 {
 	test_log();
 	test_buf();
+	test_json_str();
 	test_arena();
 	test_codec();
 	test_utf8();
