@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Mapping result rows (text) into C structs described by column maps, in the caller's arena. */
+/* Mapping result rows (text) into C structs described by column maps, in the caller's arena; and
+ * writing the JSON rows the bulk (*_MANY) statements take. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
