@@ -25,24 +25,39 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-char *audit_json(struct arena *a, ...)
+char *audit_json_pairs(struct arena *a, const char *const *kv)
 {
 	json_t *o = json_object();
-	va_list ap;
-	va_start(ap, a);
-	for (;;) {
-		const char *k = va_arg(ap, const char *);
-		if (!k)
-			break;
-		const char *v = va_arg(ap, const char *);
-		json_object_set_new(o, k, str_or_null(v));
-	}
-	va_end(ap);
+	if (!o)
+		return NULL;
+	for (size_t i = 0; kv && kv[i]; i += 2)
+		json_object_set_new(o, kv[i], str_or_null(kv[i + 1]));
 	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
 	char *copy = s ? arena_strdup(a, s) : NULL;
 	free(s);
 	return copy;
+}
+
+char *audit_json(struct arena *a, ...)
+{
+	va_list ap, n;
+	va_start(ap, a);
+	va_copy(n, ap);
+	size_t count = 0;
+	while (va_arg(n, const char *)) {
+		(void)va_arg(n, const char *);
+		count += 2;
+	}
+	va_end(n);
+	const char **kv = arena_alloc(a, (count + 1) * sizeof(*kv));
+	for (size_t i = 0; kv && i < count; i++)
+		kv[i] = va_arg(ap, const char *);
+	va_end(ap);
+	if (!kv)
+		return NULL;
+	kv[count] = NULL;
+	return audit_json_pairs(a, kv);
 }
 
 char *audit_canonical(struct arena *a, const struct audit_rec *r)

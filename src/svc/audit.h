@@ -45,6 +45,8 @@ enum gcas_err audit_denied(const struct env *env, const struct actor *ac, enum a
 /* A detail object from string pairs ending in NULL: audit_json(a, "reason", r, NULL). NULL
  * values are written as null. Arena-allocated; NULL on OOM. */
 char *audit_json(struct arena *a, ...) __attribute__((sentinel));
+/* The same from an array of pairs ending in NULL (for details assembled from parts). */
+char *audit_json_pairs(struct arena *a, const char *const *kv);
 
 /* Canonical JSON of a record (sorted keys, compact; hashes excluded), arena-allocated. */
 char *audit_canonical(struct arena *a, const struct audit_rec *r);

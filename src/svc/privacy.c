@@ -6,10 +6,7 @@
  * applications, BreakGlass). */
 #include "svc/privacy.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "base/clock.h"
 #include "base/utf8.h"
@@ -54,19 +51,20 @@ int purpose_read_recorded(const struct actor *ac, const char *work)
 static char *read_detail(struct arena *a, const char *category, const char *reason,
                          const char *const *extra)
 {
-	json_t *o = json_object();
-	if (!o)
+	size_t n = 0;
+	while (extra && extra[n])
+		n += 2;
+	const char **kv = arena_alloc(a, (n + 5) * sizeof(*kv));
+	if (!kv)
 		return NULL;
-	json_object_set_new(o, "category", json_string(category));
-	json_object_set_new(o, "reason", json_string(reason));
-	for (size_t i = 0; extra && extra[i]; i += 2)
-		json_object_set_new(o, extra[i],
-		                    extra[i + 1] ? json_string(extra[i + 1]) : json_null());
-	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	char *copy = s ? arena_strdup(a, s) : NULL;
-	free(s);
-	return copy;
+	kv[0] = "category";
+	kv[1] = category;
+	kv[2] = "reason";
+	kv[3] = reason;
+	for (size_t i = 0; i < n; i++)
+		kv[4 + i] = extra[i];
+	kv[4 + n] = NULL;
+	return audit_json_pairs(a, kv);
 }
 
 enum gcas_err purpose_record_read(const struct env *env, struct db *db, struct arena *a,
