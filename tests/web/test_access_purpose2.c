@@ -8,10 +8,7 @@
  * registration with its contacts) ask for nothing and are recorded under "operations" naming
  * the item. An agency manager reads their own people with no purpose and no record (R7.1). */
 #include "base/clock.h"
-#include "base/rand.h"
-#include "core/environment.h"
-#include "store/environments.h"
-#include "store/systems.h"
+#include "test_env.h"
 #include "test_purpose.h"
 
 #define T0 1767225600 /* 2026-01-01T09:00 JST */
@@ -19,31 +16,6 @@
 static char op_org[33], ag[33], pj[33], ca[33], staff[33], env1[33], grp[33], rid[33], app[33];
 static char op_token[128], mgr_token[128], cm_token[128];
 static struct who op, mgr, pm, cm;
-
-/* An active environment of the team pj (its system registered first). */
-struct mk {
-	struct arena *ar;
-};
-
-static enum gcas_err mk_tx(struct db *db, void *ctx)
-{
-	struct mk *m = ctx;
-	struct system_rec s;
-	enum gcas_err e = store_system_get_by_project(db, m->ar, pj, &s);
-	if (e)
-		return e;
-	struct environment en = {.id = env1,
-	                         .project_id = pj,
-	                         .agency_id = ag,
-	                         .system_id = s.id,
-	                         .csp = CSP_AWS,
-	                         .kind = SYSENV_PRODUCTION,
-	                         .state = ENV_ACTIVE,
-	                         .driver = "local",
-	                         .external_id = "gcas-local-000000000001",
-	                         .created_at = T0};
-	return store_environment_insert(db, &en);
-}
 
 static int setup(void)
 {
@@ -77,13 +49,10 @@ static int setup(void)
 	                  "2026-04-01", "classification", "c2", "billing_unit", "市民課", NULL))) !=
 	    303)
 		return -1;
-	struct mk m = {arena_new(0)};
-	rand_id(env1);
-	enum gcas_err e = store_tx(W.env.st, mk_tx, &m);
-	arena_free(m.ar);
-	if (e || post(&pm, fmt("/environments/%s/assignments", env1),
-	              form("csrf", pm.csrf, "email", "ps@ag.example.jp", "privilege", "admin",
-	                   NULL)) != 303)
+	if (test_env_make(pj, ag, env1, "gcas-local-000000000001") ||
+	    post(&pm, fmt("/environments/%s/assignments", env1),
+	         form("csrf", pm.csrf, "email", "ps@ag.example.jp", "privilege", "admin", NULL)) !=
+	        303)
 		return -1;
 	/* A review campaign of the agency. */
 	if (post(&op, "/reviews/new",

@@ -5,10 +5,7 @@
  * (403, audited), the console page listing only the reader's own active assignments with a
  * CSRF-protected sign-in form per environment (and an explanation when there are none), the
  * navigation and home page entries, and the API's list / create / revoke. */
-#include "base/rand.h"
-#include "core/environment.h"
-#include "store/environments.h"
-#include "store/systems.h"
+#include "test_env.h"
 #include "test_pages.h"
 
 static struct who op, ma, pm, ps, cs, mb, pmb;
@@ -38,39 +35,9 @@ static void register_system(const struct who *p, const char *team, const char *c
 	    303, "system of a team registered");
 }
 
-struct mk {
-	const char *team, *agency;
-	char *out;
-	const char *ext;
-	struct arena *ar;
-};
-
-static enum gcas_err mk_tx(struct db *db, void *ctx)
-{
-	struct mk *m = ctx;
-	struct system_rec s;
-	enum gcas_err e = store_system_get_by_project(db, m->ar, m->team, &s);
-	if (e)
-		return e;
-	struct environment en = {.id = m->out,
-	                         .project_id = m->team,
-	                         .agency_id = m->agency,
-	                         .system_id = s.id,
-	                         .csp = CSP_AWS,
-	                         .kind = SYSENV_PRODUCTION,
-	                         .state = ENV_ACTIVE,
-	                         .driver = "local",
-	                         .external_id = m->ext,
-	                         .created_at = 1767225600};
-	return store_environment_insert(db, &en);
-}
-
 static void make_env(const char *team, const char *agency, char *out, const char *ext)
 {
-	struct mk m = {team, agency, out, ext, arena_new(0)};
-	rand_id(out);
-	ok(store_tx(W.env.st, mk_tx, &m) == GCAS_OK, "environment %s made", ext);
-	arena_free(m.ar);
+	ok(test_env_make(team, agency, out, ext) == GCAS_OK, "environment %s made", ext);
 }
 
 static void test_pages(void)
