@@ -35,6 +35,11 @@ struct db_driver {
 	/* Run statement id; rows (if any) go to cb; *changes (if non-NULL) = rows affected. */
 	enum gcas_err (*exec)(struct db *db, enum stmt_id id, const struct db_param *p, int np,
 	                      db_row_fn cb, void *ctx, int64_t *changes);
+	/* Run statement id, whose rows and count nobody reads, inside a transaction. An engine
+	 * with round trips to save may hold it and send it with the transaction's next statement
+	 * or its COMMIT; an error it meets is then reported there, and fails the transaction as
+	 * any error does. NULL = the engine runs it at once (exec). */
+	enum gcas_err (*defer)(struct db *db, enum stmt_id id, const struct db_param *p, int np);
 	/* Run a script of several statements with no parameters (migrations, BEGIN/COMMIT). */
 	enum gcas_err (*exec_script)(struct db *db, const char *sql, char *why, size_t why_len);
 	/* Make sure the connection is usable before a transaction: reconnect a dropped

@@ -2,8 +2,9 @@
 /* PostgreSQL driver over libpq: statements of the closed table are prepared once per connection
  * (named "s<id>") and run with text parameters. SQLSTATE 40001 (serialization_failure) and
  * 40P01 (deadlock_detected) are transient and reported as GCAS_ERR_BUSY so store_tx retries;
- * 23505 (unique_violation) is a conflict. A transaction's BEGIN travels with its first
- * statement (pipeline mode), saving a round trip per transaction. */
+ * 23505 (unique_violation) is a conflict. Round trips are saved with pipeline mode: a
+ * transaction's BEGIN travels with its first statement, and the writes a use case defers
+ * (db_change_later) with its next statement or its COMMIT. */
 #include <libpq-fe.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,14 +13,34 @@
 
 #include "store/db.h"
 
+#define DB_MAX_PARAMS 32
+#define PG_DEFER_MAX  8
+/* A statement held back by pg_defer: its parameters copied into one block it owns. */
+struct pg_deferred {
+	enum stmt_id id;
+	int np;
+	char *blob;
+	const char *vals[DB_MAX_PARAMS];
+};
+
 struct db_pg {
 	struct db base;
 	PGconn *conn;
 	unsigned char prepared[STMT__MAX];
 	/* BEGIN was asked for and not sent yet: it goes with the next statement. */
 	int begin_pending;
+	/* Statements pg_defer holds for the next round trip. */
+	struct pg_deferred def[PG_DEFER_MAX];
+	int ndef;
 	char err[256];
 };
+
+static void drop_deferred(struct db_pg *d)
+{
+	for (int i = 0; i < d->ndef; i++)
+		free(d->def[i].blob);
+	d->ndef = 0;
+}
 
 static const char *pg_errmsg(struct db *db)
 {
@@ -87,6 +108,7 @@ static void pg_close(struct db *db)
 	struct db_pg *d = (struct db_pg *)db;
 	if (!d)
 		return;
+	drop_deferred(d);
 	PQfinish(d->conn);
 	free(d);
 }
@@ -112,75 +134,105 @@ static enum gcas_err prepare(struct db_pg *d, enum stmt_id id)
 	return GCAS_OK;
 }
 
-/* The BEGIN that pg_exec_script deferred and the statement, in one round trip: libpq's
- * pipeline mode sends both and one Sync, after which the explicit transaction block stays open
- * (PostgreSQL protocol, "Pipelining"). *res: the statement's result (the caller clears it);
- * an error when BEGIN failed or the pipeline could not be used. */
-static enum gcas_err exec_after_begin(struct db_pg *d, const char *name, int np,
-                                      const char *const *vals, PGresult **res)
+/* One query of a pipeline: a prepared statement (name) or a single simple one (sql). */
+struct pg_q {
+	const char *name, *sql;
+	int np;
+	const char *const *vals;
+};
+
+static int send_q(PGconn *c, const struct pg_q *q)
 {
-	PGconn *c = d->conn;
-	PGresult *got[2] = {NULL, NULL};
-	*res = NULL;
-	if (PQenterPipelineMode(c) != 1) {
-		/* Not idle (cannot happen between statements); the two round trips then. */
-		PGresult *b = PQexec(c, "BEGIN");
-		enum gcas_err e =
-		    PQresultStatus(b) == PGRES_COMMAND_OK ? GCAS_OK : map_result(d, b);
-		PQclear(b);
-		if (!e)
-			*res = PQexecPrepared(c, name, np, vals, NULL, NULL, 0);
-		return e;
-	}
-	int sent = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) == 1 &&
-	           PQsendQueryPrepared(c, name, np, vals, NULL, NULL, 0) == 1 &&
-	           PQpipelineSync(c) == 1;
-	/* Each query's results end with a NULL; the Sync answers PGRES_PIPELINE_SYNC. Two NULLs
-	 * in a row mean nothing more is coming (the connection broke). */
-	int n = 0, nulls = 0;
-	while (sent && nulls < 2) {
-		PGresult *r = PQgetResult(c);
-		if (!r) {
-			nulls++;
-			continue;
-		}
-		nulls = 0;
-		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
-			break;
-		}
-		if (n < 2)
-			got[n++] = r;
-		else
-			PQclear(r);
-	}
-	PQexitPipelineMode(c);
-	enum gcas_err e = GCAS_OK;
-	if (!sent || n < 2)
-		e = map_result(d, got[0] && PQresultStatus(got[0]) != PGRES_COMMAND_OK ? got[0]
-		                                                                       : NULL);
-	else if (PQresultStatus(got[0]) != PGRES_COMMAND_OK)
-		e = map_result(d, got[0]);
-	PQclear(got[0]);
-	if (e) {
-		PQclear(got[1]);
-		return e;
-	}
-	*res = got[1];
-	return GCAS_OK;
+	if (q->name)
+		return PQsendQueryPrepared(c, q->name, q->np, q->vals, NULL, NULL, 0);
+	return PQsendQueryParams(c, q->sql, 0, NULL, NULL, NULL, NULL, 0);
 }
 
-static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_param *p, int np,
-                             db_row_fn cb, void *ctx, int64_t *changes)
+static PGresult *exec_q(PGconn *c, const struct pg_q *q)
 {
-	struct db_pg *d = (struct db_pg *)db;
-	char name[16], nums[32][24];
-	const char *vals[32];
-	if (np > 32)
-		return GCAS_ERR_INTERNAL;
-	enum gcas_err e = prepare(d, id);
-	if (e)
-		return e;
+	if (q->name)
+		return PQexecPrepared(c, q->name, q->np, q->vals, NULL, NULL, 0);
+	return PQexec(c, q->sql);
+}
+
+static int result_ok(const PGresult *r)
+{
+	ExecStatusType st = PQresultStatus(r);
+	return r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+}
+
+/* What waits (the BEGIN pg_exec_script held, the statements pg_defer held) and then q (NULL:
+ * nothing more), in one round trip: libpq's pipeline mode sends them all and one Sync; an
+ * explicit transaction block stays open after the Sync (PostgreSQL protocol, "Pipelining").
+ * The first failure among them is the answer (the server skips the rest up to the Sync);
+ * *res: q's result, which the caller clears. */
+static enum gcas_err pipeline(struct db_pg *d, const struct pg_q *q, PGresult **res)
+{
+	PGconn *c = d->conn;
+	struct pg_q list[1 + PG_DEFER_MAX + 1];
+	char names[PG_DEFER_MAX][16];
+	PGresult *got[1 + PG_DEFER_MAX + 1] = {NULL};
+	int n = 0;
+	if (d->begin_pending)
+		list[n++] = (struct pg_q){.sql = "BEGIN"};
+	for (int i = 0; i < d->ndef; i++) {
+		snprintf(names[i], sizeof(names[i]), "s%d", (int)d->def[i].id);
+		list[n++] = (struct pg_q){names[i], NULL, d->def[i].np, d->def[i].vals};
+	}
+	if (q)
+		list[n++] = *q;
+	d->begin_pending = 0;
+	if (res)
+		*res = NULL;
+	int sent = 0;
+	if (PQenterPipelineMode(c) == 1) {
+		sent = 1;
+		for (int i = 0; i < n && sent; i++)
+			sent = send_q(c, &list[i]) == 1;
+		sent = sent && PQpipelineSync(c) == 1;
+		/* Each query's results end with a NULL; the Sync answers PGRES_PIPELINE_SYNC. Two
+		 * NULLs in a row mean nothing more is coming (the connection broke). */
+		int k = 0, nulls = 0;
+		while (sent && nulls < 2) {
+			PGresult *r = PQgetResult(c);
+			if (!r) {
+				if (++nulls == 1)
+					k++;
+				continue;
+			}
+			nulls = 0;
+			if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+				PQclear(r);
+				break;
+			}
+			if (k < n && !got[k])
+				got[k] = r;
+			else
+				PQclear(r);
+		}
+		PQexitPipelineMode(c);
+	} else {
+		/* Not idle (cannot happen between statements): one round trip each then. */
+		sent = 1;
+		for (int i = 0; i < n && (i == 0 || result_ok(got[i - 1])); i++)
+			got[i] = exec_q(c, &list[i]);
+	}
+	drop_deferred(d);
+	enum gcas_err e = GCAS_OK;
+	for (int i = 0; i < n && !e; i++)
+		if (!sent || !result_ok(got[i]))
+			e = map_result(d, got[i]);
+	for (int i = 0; i < n; i++)
+		if (e || !res || i < n - 1 || !q)
+			PQclear(got[i]);
+	if (!e && res && q)
+		*res = got[n - 1];
+	return e;
+}
+
+/* Parameters as libpq's text values; nums holds the integers written out. */
+static void bind_params(const struct db_param *p, int np, char nums[][24], const char **vals)
+{
 	for (int i = 0; i < np; i++) {
 		switch (p[i].type) {
 		case DBP_NULL:
@@ -190,16 +242,69 @@ static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_par
 			vals[i] = p[i].s;
 			break;
 		case DBP_INT:
-			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, p[i].i);
+			snprintf(nums[i], sizeof(nums[0]), "%" PRId64, p[i].i);
 			vals[i] = nums[i];
 			break;
 		}
 	}
+}
+
+/* Held until the transaction's next statement or its COMMIT, so an audit record and the chain
+ * head it moves travel with the COMMIT: the head's row lock, which every audited use case
+ * waits for, is then held for one round trip after it is taken instead of three. */
+static enum gcas_err pg_defer(struct db *db, enum stmt_id id, const struct db_param *p, int np)
+{
+	struct db_pg *d = (struct db_pg *)db;
+	char nums[DB_MAX_PARAMS][24];
+	const char *vals[DB_MAX_PARAMS];
+	enum gcas_err e;
+	if (np > DB_MAX_PARAMS)
+		return GCAS_ERR_INTERNAL;
+	if (d->ndef == PG_DEFER_MAX && (e = pipeline(d, NULL, NULL)))
+		return e;
+	if ((e = prepare(d, id)))
+		return e;
+	bind_params(p, np, nums, vals);
+	size_t len = 0;
+	for (int i = 0; i < np; i++)
+		len += vals[i] ? strlen(vals[i]) + 1 : 0;
+	struct pg_deferred *f = &d->def[d->ndef];
+	f->blob = malloc(len ? len : 1);
+	if (!f->blob)
+		return GCAS_ERR_NOMEM;
+	char *w = f->blob;
+	for (int i = 0; i < np; i++) {
+		f->vals[i] = NULL;
+		if (!vals[i])
+			continue;
+		size_t l = strlen(vals[i]) + 1;
+		memcpy(w, vals[i], l);
+		f->vals[i] = w;
+		w += l;
+	}
+	f->id = id;
+	f->np = np;
+	d->ndef++;
+	return GCAS_OK;
+}
+
+static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_param *p, int np,
+                             db_row_fn cb, void *ctx, int64_t *changes)
+{
+	struct db_pg *d = (struct db_pg *)db;
+	char name[16], nums[DB_MAX_PARAMS][24];
+	const char *vals[DB_MAX_PARAMS];
+	if (np > DB_MAX_PARAMS)
+		return GCAS_ERR_INTERNAL;
+	enum gcas_err e = prepare(d, id);
+	if (e)
+		return e;
+	bind_params(p, np, nums, vals);
 	snprintf(name, sizeof(name), "s%d", (int)id);
 	PGresult *r = NULL;
-	if (d->begin_pending) {
-		d->begin_pending = 0;
-		if ((e = exec_after_begin(d, name, np, vals, &r)))
+	if (d->begin_pending || d->ndef) {
+		struct pg_q q = {name, NULL, np, vals};
+		if ((e = pipeline(d, &q, &r)))
 			return e;
 	} else {
 		r = PQexecPrepared(d->conn, name, np, vals, NULL, NULL, 0);
@@ -233,39 +338,43 @@ static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_par
 static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, size_t why_len)
 {
 	struct db_pg *d = (struct db_pg *)db;
+	int commit = strcmp(sql, "COMMIT") == 0, rollback = strcmp(sql, "ROLLBACK") == 0;
 	/* BEGIN waits for the transaction's first statement (pg_exec); a transaction that ran
-	 * none ends without a word to the server. */
+	 * none ends without a word to the server. What was deferred dies with a ROLLBACK. */
 	if (strcmp(sql, "BEGIN") == 0) {
+		drop_deferred(d);
 		d->begin_pending = 1;
 		return GCAS_OK;
 	}
-	if (d->begin_pending) {
+	if (rollback)
+		drop_deferred(d);
+	if (d->begin_pending && !d->ndef && (commit || rollback)) {
 		d->begin_pending = 0;
-		if (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)
-			return GCAS_OK;
-		PGresult *b = PQexec(d->conn, "BEGIN");
-		enum gcas_err e =
-		    PQresultStatus(b) == PGRES_COMMAND_OK ? GCAS_OK : map_result(d, b);
-		PQclear(b);
-		if (e) {
-			if (why)
-				snprintf(why, why_len, "%s", d->err);
-			return e;
-		}
+		return GCAS_OK;
 	}
-	PGresult *r = PQexec(d->conn, sql);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r = NULL;
 	enum gcas_err e = GCAS_OK;
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+	if (d->begin_pending || d->ndef) {
+		/* A COMMIT goes in the pipeline; a script (several statements, which the extended
+		 * protocol refuses) after it. */
+		struct pg_q q = {.sql = sql};
+		e = pipeline(d, commit ? &q : NULL, commit ? &r : NULL);
+	}
+	if (!e && !r)
+		r = PQexec(d->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	if (e) {
+		/* reported below */
+	} else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		e = map_result(d, r);
-		if (why)
-			snprintf(why, why_len, "%s", d->err);
-	} else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+	} else if (commit && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
 		/* A statement failed earlier and the use case carried on: PostgreSQL has thrown the
 		 * transaction away and answers COMMIT with ROLLBACK. Never report that as saved. */
 		snprintf(d->err, sizeof(d->err), "the transaction was aborted by an earlier error");
 		e = GCAS_ERR_DB;
 	}
+	if (e && why)
+		snprintf(why, why_len, "%s", d->err);
 	PQclear(r);
 	return e;
 }
@@ -280,6 +389,7 @@ static enum gcas_err pg_revive(struct db *db)
 	PQreset(d->conn);
 	memset(d->prepared, 0, sizeof(d->prepared));
 	d->begin_pending = 0;
+	drop_deferred(d);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
 		return GCAS_ERR_DB;
@@ -294,6 +404,7 @@ const struct db_driver db_pg_driver = {
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,
+    .defer = pg_defer,
     .exec_script = pg_exec_script,
     .revive = pg_revive,
     .errmsg = pg_errmsg,

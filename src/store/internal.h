@@ -33,6 +33,9 @@ enum gcas_err db_query_one(struct db *db, struct arena *a, enum stmt_id id,
 /* Statement that must change exactly one row (NOTFOUND otherwise), or any number (min 0). */
 enum gcas_err db_change(struct db *db, enum stmt_id id, const struct db_param *p, int np,
                         int64_t *changes);
+/* A write whose count nobody checks, the transaction's last ones above all: PostgreSQL sends it
+ * with the next statement or the COMMIT, in one round trip (db_driver.defer). */
+enum gcas_err db_change_later(struct db *db, enum stmt_id id, const struct db_param *p, int np);
 /* Rows given as one JSON array of flat objects: the $1 of the *_MANY statements, which read it
  * with json_to_recordset / json_each. Written straight into a buffer: built with jansson, the
  * array of a 2,000-account inactivity batch (its audit records, its mails) cost 17 % of the

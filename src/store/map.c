@@ -141,6 +141,13 @@ enum gcas_err db_change(struct db *db, enum stmt_id id, const struct db_param *p
 	return n == 0 ? GCAS_ERR_NOTFOUND : GCAS_OK;
 }
 
+enum gcas_err db_change_later(struct db *db, enum stmt_id id, const struct db_param *p, int np)
+{
+	if (db->drv->defer)
+		return db->drv->defer(db, id, p, np);
+	return db->drv->exec(db, id, p, np, NULL, NULL, NULL);
+}
+
 static int int_row(void *ctx, int n, const char *const *vals)
 {
 	int64_t *out = ctx;

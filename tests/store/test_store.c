@@ -1741,6 +1741,11 @@ static enum gcas_err tx_batch_uc(struct db *db, void *ctx)
 		 * commit. Neither may take another use case with it. */
 		struct audit_rec dup = u->c.rec;
 		(void)store_audit_insert(db, &dup);
+		/* PostgreSQL holds that write for the next round trip (db_change_later): a read
+		 * sends it, and its refusal, ignored too. */
+		int64_t seq;
+		const char *hash;
+		(void)store_audit_head_read(db, u->c.a, &seq, &hash);
 	}
 	return GCAS_OK;
 }
@@ -1824,6 +1829,52 @@ static void sec_batch_isolation(void)
 		arena_free(u[i].c.a);
 }
 
+/* ---------- a deferred write's refusal fails its own use case ---------- */
+
+static enum gcas_err tx_refused_write(struct db *db, void *ctx)
+{
+	struct append *c = ctx;
+	enum gcas_err e = tx_append(db, c);
+	if (e)
+		return e;
+	struct audit_rec dup = c->rec;
+	dup.actor_label = "deferred-dup";
+	return store_audit_insert(db, &dup);
+}
+
+/* The audit writes are deferred on PostgreSQL: sent with the COMMIT, so a refusal arrives
+ * there instead of at the statement (SQLite refuses at once). Either way the use case must
+ * fail with the refusal, keep nothing, and leave its connection fit for the next one. */
+static void sec_deferred_refusal(void)
+{
+	struct head_ctx h0 = {-1, NULL}, h1 = {-1, NULL};
+	store_tx(st, tx_head, &h0);
+	struct append c = {.a = A,
+	                   .rec = {.at = T0 + 2000,
+	                           .actor_label = "deferred-refused",
+	                           .action = "test.deferred",
+	                           .outcome = "ok",
+	                           .detail = "{}"}};
+	is_err(store_tx(st, tx_refused_write, &c), GCAS_ERR_CONFLICT,
+	       "a refused audit write fails its use case with CONFLICT");
+	is_err(store_tx(st, tx_head, &h1), GCAS_OK, "the next transaction runs");
+	is_int(h1.seq, h0.seq, "the chain did not move");
+	is_int(label_count("deferred-refused") + label_count("deferred-dup"), 0,
+	       "neither record was kept");
+	int fine = 1;
+	for (int i = 0; i < 4; i++) {
+		struct append n = {.a = A,
+		                   .rec = {.at = T0 + 2001 + i,
+		                           .actor_label = "deferred-after",
+		                           .action = "test.deferred",
+		                           .outcome = "ok",
+		                           .detail = "{}"}};
+		fine &= store_tx(st, tx_append, &n) == GCAS_OK && n.seq == h0.seq + 1 + i;
+	}
+	ok(fine, "four use cases after it commit, each on the chain in turn");
+	is_int(label_count("deferred-after"), 4, "their records are there");
+}
+
 /* ---------- main ---------- */
 
 static int open_fresh(void)
@@ -1892,6 +1943,7 @@ int main(int argc, char **argv)
 	if (st && store_migrate(st, &applied, why2, sizeof(why2)) == GCAS_OK) {
 		sec_concurrency();
 		sec_batch_isolation();
+		sec_deferred_refusal();
 	} else
 		ok(0, "reopen the database for the concurrency test: %s", why2);
 	store_close(st);
