@@ -13,14 +13,14 @@
 
 #include "store/db.h"
 
-#define DB_MAX_PARAMS 32
+#define PG_MAX_PARAMS 32
 #define PG_DEFER_MAX  8
 /* A statement held back by pg_defer: its parameters copied into one block it owns. */
 struct pg_deferred {
 	enum stmt_id id;
 	int np;
 	char *blob;
-	const char *vals[DB_MAX_PARAMS];
+	const char *vals[PG_MAX_PARAMS];
 };
 
 struct db_pg {
@@ -29,9 +29,10 @@ struct db_pg {
 	unsigned char prepared[STMT__MAX];
 	/* BEGIN was asked for and not sent yet: it goes with the next statement. */
 	int begin_pending;
-	/* Statements pg_defer holds for the next round trip. */
+	/* Statements pg_defer holds for the next round trip, and whether a transaction is open
+	 * (outside one, a write is not held: nothing would send it). */
 	struct pg_deferred def[PG_DEFER_MAX];
-	int ndef;
+	int ndef, in_tx;
 	char err[256];
 };
 
@@ -157,8 +158,27 @@ static PGresult *exec_q(PGconn *c, const struct pg_q *q)
 
 static int result_ok(const PGresult *r)
 {
+	if (!r)
+		return 0;
 	ExecStatusType st = PQresultStatus(r);
-	return r && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/* A new session on the same DSN: the server ends the old one, and with it any transaction
+ * and anything sent of it; statements are prepared again on first use. */
+static enum gcas_err restart(struct db_pg *d)
+{
+	PQreset(d->conn);
+	memset(d->prepared, 0, sizeof(d->prepared));
+	d->begin_pending = d->in_tx = 0;
+	drop_deferred(d);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
+		return GCAS_ERR_DB;
+	}
+	PGresult *r = PQexec(d->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+	PQclear(r);
+	return GCAS_OK;
 }
 
 /* What waits (the BEGIN pg_exec_script held, the statements pg_defer held) and then q (NULL:
@@ -181,10 +201,12 @@ static enum gcas_err pipeline(struct db_pg *d, const struct pg_q *q, PGresult **
 	}
 	if (q)
 		list[n++] = *q;
+	int first_def = d->begin_pending;
 	d->begin_pending = 0;
 	if (res)
 		*res = NULL;
 	int sent = 0;
+	enum gcas_err e = GCAS_OK;
 	if (PQenterPipelineMode(c) == 1) {
 		sent = 1;
 		for (int i = 0; i < n && sent; i++)
@@ -210,6 +232,8 @@ static enum gcas_err pipeline(struct db_pg *d, const struct pg_q *q, PGresult **
 			else
 				PQclear(r);
 		}
+		if (!sent)
+			e = map_result(d, NULL); /* before PQexitPipelineMode adds its own words */
 		PQexitPipelineMode(c);
 	} else {
 		/* Not idle (cannot happen between statements): one round trip each then. */
@@ -217,16 +241,36 @@ static enum gcas_err pipeline(struct db_pg *d, const struct pg_q *q, PGresult **
 		for (int i = 0; i < n && (i == 0 || result_ok(got[i - 1])); i++)
 			got[i] = exec_q(c, &list[i]);
 	}
+	for (int i = 0; i < n && !e; i++) {
+		if (result_ok(got[i]))
+			continue;
+		e = map_result(d, got[i]);
+		/* A held write's refusal arrives with another statement: say whose it is. */
+		int j = i - first_def;
+		if (j >= 0 && j < d->ndef) {
+			char tmp[sizeof(d->err)];
+			memcpy(tmp, d->err, sizeof(tmp));
+			snprintf(d->err, sizeof(d->err), "%s: %.200s",
+			         stmt_table[d->def[j].id].name, tmp);
+		}
+	}
 	drop_deferred(d);
-	enum gcas_err e = GCAS_OK;
-	for (int i = 0; i < n && !e; i++)
-		if (!sent || !result_ok(got[i]))
-			e = map_result(d, got[i]);
 	for (int i = 0; i < n; i++)
 		if (e || !res || i < n - 1 || !q)
 			PQclear(got[i]);
 	if (!e && res && q)
 		*res = got[n - 1];
+	if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) {
+		/* A send failed half-way, so what was queued was never synced and the connection
+		 * cannot leave pipeline mode: a new session, or the queued writes of this use case
+		 * would go out with the next one's statements. */
+		char why[sizeof(d->err)];
+		memcpy(why, d->err, sizeof(why));
+		restart(d);
+		memcpy(d->err, why, sizeof(why));
+		if (!e)
+			e = GCAS_ERR_DB;
+	}
 	return e;
 }
 
@@ -252,14 +296,19 @@ static void bind_params(const struct db_param *p, int np, char nums[][24], const
 /* Held until the transaction's next statement or its COMMIT, so an audit record and the chain
  * head it moves travel with the COMMIT: the head's row lock, which every audited use case
  * waits for, is then held for one round trip after it is taken instead of three. */
+static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_param *p, int np,
+                             db_row_fn cb, void *ctx, int64_t *changes);
+
 static enum gcas_err pg_defer(struct db *db, enum stmt_id id, const struct db_param *p, int np)
 {
 	struct db_pg *d = (struct db_pg *)db;
-	char nums[DB_MAX_PARAMS][24];
-	const char *vals[DB_MAX_PARAMS];
+	char nums[PG_MAX_PARAMS][24];
+	const char *vals[PG_MAX_PARAMS];
 	enum gcas_err e;
-	if (np > DB_MAX_PARAMS)
+	if (np > PG_MAX_PARAMS)
 		return GCAS_ERR_INTERNAL;
+	if (!d->in_tx)
+		return pg_exec(db, id, p, np, NULL, NULL, NULL);
 	if (d->ndef == PG_DEFER_MAX && (e = pipeline(d, NULL, NULL)))
 		return e;
 	if ((e = prepare(d, id)))
@@ -292,9 +341,9 @@ static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_par
                              db_row_fn cb, void *ctx, int64_t *changes)
 {
 	struct db_pg *d = (struct db_pg *)db;
-	char name[16], nums[DB_MAX_PARAMS][24];
-	const char *vals[DB_MAX_PARAMS];
-	if (np > DB_MAX_PARAMS)
+	char name[16], nums[PG_MAX_PARAMS][24];
+	const char *vals[PG_MAX_PARAMS];
+	if (np > PG_MAX_PARAMS)
 		return GCAS_ERR_INTERNAL;
 	enum gcas_err e = prepare(d, id);
 	if (e)
@@ -343,9 +392,11 @@ static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, s
 	 * none ends without a word to the server. What was deferred dies with a ROLLBACK. */
 	if (strcmp(sql, "BEGIN") == 0) {
 		drop_deferred(d);
-		d->begin_pending = 1;
+		d->begin_pending = d->in_tx = 1;
 		return GCAS_OK;
 	}
+	if (commit || rollback)
+		d->in_tx = 0;
 	if (rollback)
 		drop_deferred(d);
 	if (d->begin_pending && !d->ndef && (commit || rollback)) {
@@ -363,11 +414,9 @@ static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, s
 	if (!e && !r)
 		r = PQexec(d->conn, sql);
 	ExecStatusType st = PQresultStatus(r);
-	if (e) {
-		/* reported below */
-	} else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+	if (!e && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		e = map_result(d, r);
-	} else if (commit && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+	} else if (!e && commit && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
 		/* A statement failed earlier and the use case carried on: PostgreSQL has thrown the
 		 * transaction away and answers COMMIT with ROLLBACK. Never report that as saved. */
 		snprintf(d->err, sizeof(d->err), "the transaction was aborted by an earlier error");
@@ -382,20 +431,17 @@ static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, s
 static enum gcas_err pg_revive(struct db *db)
 {
 	struct db_pg *d = (struct db_pg *)db;
-	if (PQstatus(d->conn) == CONNECTION_OK)
-		return GCAS_OK;
-	/* The server restarted or the network dropped: reconnect; statements die with the old
-	 * session and are prepared again on first use. */
-	PQreset(d->conn);
-	memset(d->prepared, 0, sizeof(d->prepared));
-	d->begin_pending = 0;
-	drop_deferred(d);
-	if (PQstatus(d->conn) != CONNECTION_OK) {
-		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
-		return GCAS_ERR_DB;
+	/* The server restarted or the network dropped, or a pipeline broke half-way: reconnect.
+	 * A transaction left open (never the case after store_tx) is rolled back. */
+	if (PQstatus(d->conn) != CONNECTION_OK || PQpipelineStatus(d->conn) != PQ_PIPELINE_OFF)
+		return restart(d);
+	PGTransactionStatusType ts = PQtransactionStatus(d->conn);
+	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
+		PGresult *r = PQexec(d->conn, "ROLLBACK");
+		PQclear(r);
 	}
-	PGresult *r = PQexec(d->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
-	PQclear(r);
+	d->begin_pending = d->in_tx = 0;
+	drop_deferred(d);
 	return GCAS_OK;
 }
 

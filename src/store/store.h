@@ -196,6 +196,9 @@ enum gcas_err store_audit_head(struct db *db, struct arena *a, int64_t *seq, con
 /* The same without locking, for readers (audit verify). */
 enum gcas_err store_audit_head_read(struct db *db, struct arena *a, int64_t *seq,
                                     const char **hash);
+/* Insert the record that follows the head and move the head to it. The caller holds the head
+ * (store_audit_head in this transaction). Both writes are deferred (db_change_later): on
+ * PostgreSQL a refusal is reported by the next statement or the COMMIT. */
 enum gcas_err store_audit_insert(struct db *db, const struct audit_rec *r);
 /* Insert n records (already chained, in seq order) in one statement and move the head to the
  * last; inside the transaction that locked the head. */

@@ -1875,6 +1875,39 @@ static void sec_deferred_refusal(void)
 	is_int(label_count("deferred-after"), 4, "their records are there");
 }
 
+/* Outside a transaction (store_run) nothing would send a held write: it must run at once. */
+static void sec_deferred_autocommit(void)
+{
+	struct head_ctx h0 = {-1, NULL}, h1 = {-1, NULL};
+	store_tx(st, tx_head, &h0);
+	struct append c = {.a = A,
+	                   .rec = {.at = T0 + 3000,
+	                           .actor_label = "deferred-autocommit",
+	                           .action = "test.deferred",
+	                           .outcome = "ok",
+	                           .detail = "{}"}};
+	is_err(store_run(st, tx_append, &c), GCAS_OK, "an append outside a transaction runs");
+	char why[256] = "";
+	struct store *other = store_open(tdb.dsn, 1, why, sizeof(why));
+	struct scan_out o = {NULL, 0};
+	int seen = 0;
+	if (other && store_run(other, scan_some, &o) == GCAS_OK)
+		for (size_t i = 0; i < o.n; i++)
+			seen += streq(o.r[i].actor_label, "deferred-autocommit");
+	store_close(other);
+	is_int(seen, 1, "another connection sees its record at once");
+	store_tx(st, tx_head, &h1);
+	is_int(h1.seq, h0.seq + 1, "and the head moved to it");
+	struct append n = {.a = A,
+	                   .rec = {.at = T0 + 3001,
+	                           .actor_label = "deferred-autocommit-next",
+	                           .action = "test.deferred",
+	                           .outcome = "ok",
+	                           .detail = "{}"}};
+	is_err(store_tx(st, tx_append, &n), GCAS_OK, "the next use case commits");
+	is_int(n.seq, h0.seq + 2, "and follows it on the chain");
+}
+
 /* ---------- main ---------- */
 
 static int open_fresh(void)
@@ -1944,6 +1977,7 @@ int main(int argc, char **argv)
 		sec_concurrency();
 		sec_batch_isolation();
 		sec_deferred_refusal();
+		sec_deferred_autocommit();
 	} else
 		ok(0, "reopen the database for the concurrency test: %s", why2);
 	store_close(st);
