@@ -1831,6 +1831,17 @@ static void sec_batch_isolation(void)
 
 /* ---------- a deferred write's refusal fails its own use case ---------- */
 
+/* A record for these tests: label and time told apart, the rest alike. */
+static struct append deferred_rec(const char *label, int64_t at)
+{
+	return (struct append){.a = A,
+	                       .rec = {.at = at,
+	                               .actor_label = label,
+	                               .action = "test.deferred",
+	                               .outcome = "ok",
+	                               .detail = "{}"}};
+}
+
 static enum gcas_err tx_refused_write(struct db *db, void *ctx)
 {
 	struct append *c = ctx;
@@ -1849,12 +1860,7 @@ static void sec_deferred_refusal(void)
 {
 	struct head_ctx h0 = {-1, NULL}, h1 = {-1, NULL};
 	store_tx(st, tx_head, &h0);
-	struct append c = {.a = A,
-	                   .rec = {.at = T0 + 2000,
-	                           .actor_label = "deferred-refused",
-	                           .action = "test.deferred",
-	                           .outcome = "ok",
-	                           .detail = "{}"}};
+	struct append c = deferred_rec("deferred-refused", T0 + 2000);
 	is_err(store_tx(st, tx_refused_write, &c), GCAS_ERR_CONFLICT,
 	       "a refused audit write fails its use case with CONFLICT");
 	is_err(store_tx(st, tx_head, &h1), GCAS_OK, "the next transaction runs");
@@ -1863,12 +1869,7 @@ static void sec_deferred_refusal(void)
 	       "neither record was kept");
 	int fine = 1;
 	for (int i = 0; i < 4; i++) {
-		struct append n = {.a = A,
-		                   .rec = {.at = T0 + 2001 + i,
-		                           .actor_label = "deferred-after",
-		                           .action = "test.deferred",
-		                           .outcome = "ok",
-		                           .detail = "{}"}};
+		struct append n = deferred_rec("deferred-after", T0 + 2001 + i);
 		fine &= store_tx(st, tx_append, &n) == GCAS_OK && n.seq == h0.seq + 1 + i;
 	}
 	ok(fine, "four use cases after it commit, each on the chain in turn");
@@ -1880,12 +1881,7 @@ static void sec_deferred_autocommit(void)
 {
 	struct head_ctx h0 = {-1, NULL}, h1 = {-1, NULL};
 	store_tx(st, tx_head, &h0);
-	struct append c = {.a = A,
-	                   .rec = {.at = T0 + 3000,
-	                           .actor_label = "deferred-autocommit",
-	                           .action = "test.deferred",
-	                           .outcome = "ok",
-	                           .detail = "{}"}};
+	struct append c = deferred_rec("deferred-autocommit", T0 + 3000);
 	is_err(store_run(st, tx_append, &c), GCAS_OK, "an append outside a transaction runs");
 	char why[256] = "";
 	struct store *other = store_open(tdb.dsn, 1, why, sizeof(why));
@@ -1898,12 +1894,7 @@ static void sec_deferred_autocommit(void)
 	is_int(seen, 1, "another connection sees its record at once");
 	store_tx(st, tx_head, &h1);
 	is_int(h1.seq, h0.seq + 1, "and the head moved to it");
-	struct append n = {.a = A,
-	                   .rec = {.at = T0 + 3001,
-	                           .actor_label = "deferred-autocommit-next",
-	                           .action = "test.deferred",
-	                           .outcome = "ok",
-	                           .detail = "{}"}};
+	struct append n = deferred_rec("deferred-autocommit-next", T0 + 3001);
 	is_err(store_tx(st, tx_append, &n), GCAS_OK, "the next use case commits");
 	is_int(n.seq, h0.seq + 2, "and follows it on the chain");
 }
