@@ -33,6 +33,10 @@ struct db_pg {
 	 * (outside one, a write is not held: nothing would send it). */
 	struct pg_deferred def[PG_DEFER_MAX];
 	int ndef, in_tx;
+	/* The session was started again inside a transaction (a pipeline broke half-way): the
+	 * server dropped the transaction, so nothing more may run as part of it, and its COMMIT
+	 * must fail, until the ROLLBACK. */
+	int tx_lost;
 	char err[256];
 };
 
@@ -170,7 +174,7 @@ static enum gcas_err restart(struct db_pg *d)
 {
 	PQreset(d->conn);
 	memset(d->prepared, 0, sizeof(d->prepared));
-	d->begin_pending = d->in_tx = 0;
+	d->begin_pending = d->in_tx = d->tx_lost = 0;
 	drop_deferred(d);
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
@@ -266,7 +270,9 @@ static enum gcas_err pipeline(struct db_pg *d, const struct pg_q *q, PGresult **
 		 * would go out with the next one's statements. */
 		char why[sizeof(d->err)];
 		memcpy(why, d->err, sizeof(why));
+		int in_tx = d->in_tx;
 		restart(d);
+		d->tx_lost = in_tx;
 		memcpy(d->err, why, sizeof(why));
 		if (!e)
 			e = GCAS_ERR_DB;
@@ -299,6 +305,12 @@ static void bind_params(const struct db_param *p, int np, char nums[][24], const
 static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_param *p, int np,
                              db_row_fn cb, void *ctx, int64_t *changes);
 
+static enum gcas_err lost(struct db_pg *d)
+{
+	snprintf(d->err, sizeof(d->err), "the transaction was lost with its connection");
+	return GCAS_ERR_DB;
+}
+
 static enum gcas_err pg_defer(struct db *db, enum stmt_id id, const struct db_param *p, int np)
 {
 	struct db_pg *d = (struct db_pg *)db;
@@ -307,6 +319,8 @@ static enum gcas_err pg_defer(struct db *db, enum stmt_id id, const struct db_pa
 	enum gcas_err e;
 	if (np > PG_MAX_PARAMS)
 		return GCAS_ERR_INTERNAL;
+	if (d->tx_lost)
+		return lost(d);
 	if (!d->in_tx)
 		return pg_exec(db, id, p, np, NULL, NULL, NULL);
 	if (d->ndef == PG_DEFER_MAX && (e = pipeline(d, NULL, NULL)))
@@ -345,6 +359,8 @@ static enum gcas_err pg_exec(struct db *db, enum stmt_id id, const struct db_par
 	const char *vals[PG_MAX_PARAMS];
 	if (np > PG_MAX_PARAMS)
 		return GCAS_ERR_INTERNAL;
+	if (d->tx_lost)
+		return lost(d);
 	enum gcas_err e = prepare(d, id);
 	if (e)
 		return e;
@@ -393,10 +409,23 @@ static enum gcas_err pg_exec_script(struct db *db, const char *sql, char *why, s
 	if (strcmp(sql, "BEGIN") == 0) {
 		drop_deferred(d);
 		d->begin_pending = d->in_tx = 1;
+		d->tx_lost = 0;
 		return GCAS_OK;
 	}
 	if (commit || rollback)
 		d->in_tx = 0;
+	if (d->tx_lost) {
+		/* The server ended that transaction with the old session: a ROLLBACK has nothing
+		 * left to do, a COMMIT nothing to save. */
+		if (commit || rollback)
+			d->tx_lost = 0;
+		if (rollback)
+			return GCAS_OK;
+		enum gcas_err e = lost(d);
+		if (why)
+			snprintf(why, why_len, "%s", d->err);
+		return e;
+	}
 	if (rollback)
 		drop_deferred(d);
 	if (d->begin_pending && !d->ndef && (commit || rollback)) {
@@ -440,7 +469,7 @@ static enum gcas_err pg_revive(struct db *db)
 		PGresult *r = PQexec(d->conn, "ROLLBACK");
 		PQclear(r);
 	}
-	d->begin_pending = d->in_tx = 0;
+	d->begin_pending = d->in_tx = d->tx_lost = 0;
 	drop_deferred(d);
 	return GCAS_OK;
 }

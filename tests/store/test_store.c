@@ -1899,6 +1899,47 @@ static void sec_deferred_autocommit(void)
 	is_int(n.seq, h0.seq + 2, "and follows it on the chain");
 }
 
+/* PostgreSQL: the backend dies between a use case's first statement and its COMMIT, which
+ * carries the held audit writes. The use case must fail, keep nothing, and the connection
+ * must serve the next use case (a new session). */
+struct lost_uc {
+	struct append c;
+	const char *app;
+	int killed;
+};
+
+static enum gcas_err tx_append_then_die(struct db *db, void *ctx)
+{
+	struct lost_uc *u = ctx;
+	enum gcas_err e = tx_append(db, &u->c);
+	if (!e && !u->killed++)
+		testdb_pg_terminate(tdb.dsn, u->app);
+	return e;
+}
+
+static void sec_pg_lost_midtx(void)
+{
+	char dsn[1200], app[64], why[512] = "";
+	snprintf(app, sizeof(app), "gcas_store_lost_%d", (int)getpid());
+	snprintf(dsn, sizeof(dsn), "%s%capplication_name=%s", tdb.dsn,
+	         strchr(tdb.dsn, '?') ? '&' : '?', app);
+	struct store *s = store_open(dsn, 1, why, sizeof(why));
+	if (!ok(s != NULL, "lost: open a store of one connection"))
+		return;
+	struct head_ctx h0 = {-1, NULL}, h1 = {-1, NULL};
+	store_tx(st, tx_head, &h0);
+	struct lost_uc u = {deferred_rec("lost-midtx", T0 + 4000), app, 0};
+	enum gcas_err e = store_tx(s, tx_append_then_die, &u);
+	ok(e != GCAS_OK, "lost: a use case whose backend died before COMMIT fails (%s)",
+	   gcas_err_name(e));
+	is_int(label_count("lost-midtx"), 0, "lost: its record was not kept");
+	struct append n = deferred_rec("lost-next", T0 + 4001);
+	is_err(store_tx(s, tx_append, &n), GCAS_OK, "lost: the next use case on it commits");
+	store_tx(st, tx_head, &h1);
+	is_int(h1.seq, h0.seq + 1, "lost: the chain grew by that one only");
+	store_close(s);
+}
+
 /* ---------- main ---------- */
 
 static int open_fresh(void)
@@ -1969,6 +2010,8 @@ int main(int argc, char **argv)
 		sec_batch_isolation();
 		sec_deferred_refusal();
 		sec_deferred_autocommit();
+		if (strcmp(store_engine(st), "postgresql") == 0)
+			sec_pg_lost_midtx();
 	} else
 		ok(0, "reopen the database for the concurrency test: %s", why2);
 	store_close(st);
