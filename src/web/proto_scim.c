@@ -149,19 +149,20 @@ void proto_scim_delete(struct web_ctx *c)
 	run(c, &call);
 }
 
-/* A comma list from a SearchRequest's array of attribute paths. */
+/* A comma list from a SearchRequest's list of attribute paths (checked by search_problem). */
 static const char *joined(struct web_ctx *c, json_t *arr)
 {
 	struct buf b;
 	size_t i;
 	json_t *el;
-	if (!json_is_array(arr))
+	if (!arr)
+		return NULL;
+	if (json_is_string(arr))
 		return arena_strdup(c->a, json_string_value(arr));
 	buf_init(&b, 8192);
 	json_array_foreach(arr, i, el)
 	{
-		if (json_is_string(el))
-			buf_printf(&b, "%s%s", b.len ? "," : "", json_string_value(el));
+		buf_printf(&b, "%s%s", b.len ? "," : "", json_string_value(el));
 	}
 	const char *out = b.failed ? NULL : arena_strdup(c->a, b.data ? b.data : "");
 	buf_free(&b);
@@ -170,11 +171,75 @@ static const char *joined(struct web_ctx *c, json_t *arr)
 
 static const char *int_text(struct web_ctx *c, json_t *v)
 {
-	if (!v)
-		return NULL;
-	if (json_is_integer(v))
-		return arena_printf(c->a, "%lld", (long long)json_integer_value(v));
-	return json_is_string(v) ? arena_strdup(c->a, json_string_value(v)) : "invalid";
+	return v ? arena_printf(c->a, "%lld", (long long)json_integer_value(v)) : NULL;
+}
+
+static int string_list(json_t *v)
+{
+	size_t i;
+	json_t *el;
+	if (json_is_string(v))
+		return 1;
+	if (!json_is_array(v))
+		return 0;
+	json_array_foreach(v, i, el)
+	{
+		if (!json_is_string(el))
+			return 0;
+	}
+	return 1;
+}
+
+#define SEARCH_URN "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+
+/* What is wrong with a SearchRequest (RFC 7644 §3.4.3), with its scimType; NULL when nothing.
+ * A member of the wrong type is refused, never dropped: a filter that was not read would
+ * answer with every resource. */
+static const char *search_problem(json_t *q, const char **type)
+{
+	static const char *const members[] = {"schemas",    "attributes", "excludedAttributes",
+	                                      "filter",     "sortBy",     "sortOrder",
+	                                      "startIndex", "count"};
+	const char *k;
+	json_t *v;
+	*type = "invalidSyntax";
+	json_object_foreach(q, k, v)
+	{
+		size_t i = 0;
+		while (i < sizeof(members) / sizeof(members[0]) && strcmp(k, members[i]))
+			i++;
+		if (i == sizeof(members) / sizeof(members[0]))
+			return "The SearchRequest has a member SCIM does not define.";
+	}
+	json_t *sch = json_object_get(q, "schemas");
+	int urn = 0;
+	size_t i;
+	json_array_foreach(sch, i, v)
+	{
+		urn |= json_is_string(v) && strcmp(json_string_value(v), SEARCH_URN) == 0;
+	}
+	if (!urn)
+		return "schemas must list " SEARCH_URN ".";
+	v = json_object_get(q, "filter");
+	if (v && !json_is_string(v)) {
+		*type = "invalidFilter";
+		return "filter must be a string.";
+	}
+	*type = "invalidValue";
+	if ((v = json_object_get(q, "attributes")) && !string_list(v))
+		return "attributes must be a list of attribute names.";
+	v = json_object_get(q, "excludedAttributes");
+	if (v && !string_list(v))
+		return "excludedAttributes must be a list of attribute names.";
+	if ((v = json_object_get(q, "sortBy")) && !json_is_string(v))
+		return "sortBy must be a string.";
+	if ((v = json_object_get(q, "sortOrder")) && !json_is_string(v))
+		return "sortOrder must be a string.";
+	if ((v = json_object_get(q, "startIndex")) && !json_is_integer(v))
+		return "startIndex must be an integer.";
+	if ((v = json_object_get(q, "count")) && !json_is_integer(v))
+		return "count must be an integer.";
+	return NULL;
 }
 
 /* POST .../.search (RFC 7644 §3.4.3): the query in a body, for filters too long or too
@@ -186,24 +251,25 @@ void proto_scim_search(struct web_ctx *c)
 		return;
 	json_t *q = json_loadb(c->req->body ? c->req->body : "", c->req->body_len,
 	                       JSON_REJECT_DUPLICATES, &je);
-	if (!json_is_object(q)) {
+	const char *type = "invalidSyntax";
+	const char *why = json_is_object(q) ? search_problem(q, &type)
+	                                    : "The body must be a SearchRequest object.";
+	if (why) {
 		json_decref(q);
 		/* Authenticate first so an anonymous caller learns nothing from the error. */
 		if (open_realm(c))
-			fail(c, 400, "invalidSyntax", "The body must be a SearchRequest object.");
+			fail(c, 400, type, why);
 		return;
 	}
 	struct scim_call call = {
 	    .verb = SCIM_V_LIST,
-	    .filter = json_string_value(json_object_get(q, "filter")),
+	    .filter = arena_strdup(c->a, json_string_value(json_object_get(q, "filter"))),
 	    .attributes = joined(c, json_object_get(q, "attributes")),
 	    .excluded = joined(c, json_object_get(q, "excludedAttributes")),
 	    .start_index = int_text(c, json_object_get(q, "startIndex")),
 	    .count = int_text(c, json_object_get(q, "count")),
 	};
-	/* The strings above point into q: copy before it goes. */
-	call.filter = arena_strdup(c->a, call.filter);
-	json_decref(q);
+	json_decref(q); /* what the call needs was copied into the arena */
 	run(c, &call);
 }
 

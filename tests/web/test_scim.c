@@ -30,8 +30,9 @@ static char agA[33], agB[33], pjA[33];
 static char mgrA[33], mgrB[33], alice[33], bob[33], dev[33], carol[33];
 static char tokA[128], tokA_ro[128], tokB[128];
 
-#define SCIM_CT_JSON "application/scim+json"
-#define ERR_SCHEMA   "\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"]"
+#define SCIM_CT_JSON  "application/scim+json"
+#define ERR_SCHEMA    "\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"]"
+#define SEARCH_SCHEMA "\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:SearchRequest\"]"
 
 __attribute__((format(printf, 1, 2))) static const char *fmt(const char *f, ...)
 {
@@ -219,6 +220,32 @@ static void test_lists(void)
 	       200, "POST /Users/.search");
 	is_int(body_int("totalResults"), 1, "  finds bob");
 	has_str(BODY, "bob@digital.go.jp", "  by userName");
+	/* RFC 7644 §3.4.3: a member of the wrong type is refused, never dropped (a filter that
+	 * was not read would answer with every user). */
+	static const struct {
+		const char *body, *type, *what;
+	} bad[] = {
+	    {"{" SEARCH_SCHEMA ",\"filter\":5}", "invalidFilter", "a filter that is a number"},
+	    {"{" SEARCH_SCHEMA ",\"filter\":{}}", "invalidFilter", "a filter that is an object"},
+	    {"{" SEARCH_SCHEMA ",\"filtre\":\"userName eq \\\"nobody\\\"\"}", "invalidSyntax",
+	     "a misspelt member"},
+	    {"{\"filter\":\"userName eq \\\"nobody\\\"\"}", "invalidSyntax", "no schemas"},
+	    {"{\"schemas\":[\"urn:x\"],\"filter\":\"userName pr\"}", "invalidSyntax",
+	     "the wrong schema"},
+	    {"{" SEARCH_SCHEMA ",\"count\":\"10\"}", "invalidValue", "count as a string"},
+	    {"{" SEARCH_SCHEMA ",\"startIndex\":1.5}", "invalidValue", "startIndex not whole"},
+	    {"{" SEARCH_SCHEMA ",\"attributes\":[1]}", "invalidValue", "attributes not names"},
+	    {"{" SEARCH_SCHEMA ",\"excludedAttributes\":{}}", "invalidValue",
+	     "excludedAttributes an object"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		is_int(scim("POST", "/scim/v2/Users/.search", tokA, bad[i].body, NULL), 400,
+		       "POST .search with %s", bad[i].what);
+		has_str(BODY, fmt("\"scimType\":\"%s\"", bad[i].type), "  %s", bad[i].type);
+		ok(lacks(BODY, "bob@digital.go.jp"), "  and no user in the answer");
+	}
+	is_int(scim("POST", "/scim/v2/Users/.search", NULL, "{\"filter\":5}", NULL), 401,
+	       "a bad SearchRequest without a token: 401 first");
 }
 
 static void test_errors(void)
