@@ -317,7 +317,7 @@ static int rsa_verify(const char *cert_b64, const EVP_MD *md, const unsigned cha
  * memory on every request in 2.8). A request with no signature passes unless the metadata
  * says the SP signs its requests. AUTH / INVALID with *why. */
 static enum gcas_err redirect_verify(struct arena *a, const struct saml_login *l, const char *query,
-                                     const char **stripped, const char **why)
+                                     const char **stripped, int *has_sig, const char **why)
 {
 	size_t rl = 0, sl = 0, al = 0, gl = 0;
 	const char *req = raw_param(query, "SAMLRequest", &rl);
@@ -333,6 +333,7 @@ static enum gcas_err redirect_verify(struct arena *a, const struct saml_login *l
 	if (!*stripped)
 		return GCAS_ERR_NOMEM;
 	*why = "the service provider signs its requests, and this one is not signed";
+	*has_sig = sig || alg;
 	if (!sig || !alg)
 		return l->requests_signed ? GCAS_ERR_AUTH : GCAS_OK;
 	const char *alg_s = pct_decode(a, alg, al), *sig_s = pct_decode(a, sig, gl);
@@ -379,8 +380,9 @@ enum gcas_err saml_login_begin(struct arena *a, const struct saml_idp *idp,
 	LassoProfile *pr = LASSO_PROFILE(l->login);
 	/* Redirect: the query's signature is checked here and Lasso gets the query without it
 	 * (told not to insist); POST: Lasso verifies the enveloped XML signature itself. */
+	int has_sig = l->requests_signed;
 	if (b == SAML_BIND_REDIRECT) {
-		if ((e = redirect_verify(a, l, msg, &msg, why)))
+		if ((e = redirect_verify(a, l, msg, &msg, &has_sig, why)))
 			return e;
 		lasso_profile_set_signature_verify_hint(pr,
 		                                        LASSO_PROFILE_SIGNATURE_VERIFY_HINT_IGNORE);
@@ -402,6 +404,15 @@ enum gcas_err saml_login_begin(struct arena *a, const struct saml_idp *idp,
 		info->nameid_format = dup_or_null(a, rq->NameIDPolicy->Format);
 	if (!ra->IssueInstant || saml_time_parse(ra->IssueInstant, &info->issue_instant))
 		info->issue_instant = 0;
+	/* saml-core §3.2.1: a Destination names where the request was sent, and a request sent
+	 * elsewhere is discarded; bindings §3.4.5.2 and §3.5.5.2: a signed request carries one
+	 * (or a signed request for another IdP could be replayed here). */
+	*why = "the AuthnRequest's Destination is not this identity provider's SSO endpoint";
+	if (ra->Destination && (!idp->sso_url || strcmp(ra->Destination, idp->sso_url) != 0))
+		return GCAS_ERR_INVALID;
+	*why = "the AuthnRequest is signed but names no Destination";
+	if (has_sig && !ra->Destination)
+		return GCAS_ERR_INVALID;
 	*why = "the AuthnRequest has no ID";
 	if (!info->id || !*info->id || strlen(info->id) > 256)
 		return GCAS_ERR_INVALID;

@@ -4,6 +4,7 @@
  * metadata as Lasso reads it, SP metadata checks, SP-initiated (Redirect and POST) and
  * IdP-initiated responses checked by xmlsec's API and by a Lasso SP, and the local console's SP
  * refusing what saml-profiles §4.1.4.3 says it must. */
+#include <ctype.h>
 #include <time.h>
 #include <zlib.h>
 
@@ -53,6 +54,45 @@ static char *deflate_b64(const char *s, size_t len)
 	b64_encode(out, z, n);
 	free(z);
 	return out;
+}
+
+/* A query value percent-encoded (RFC 3986: unreserved characters kept). */
+static const char *pct(struct arena *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) * 3 + 1), *w = out;
+	for (; out && *s; s++)
+		if (isalnum((unsigned char)*s) || strchr("-._~", *s))
+			*w++ = *s;
+		else
+			w += sprintf(w, "%%%02X", (unsigned char)*s);
+	if (out)
+		*w = '\0';
+	return out;
+}
+
+/* A Redirect query carrying xml, signed with k as saml-bindings §3.4.4.1 says. */
+static const char *signed_query(struct arena *a, const struct tk_key *k, const char *xml)
+{
+	char *z = deflate_b64(xml, strlen(xml));
+	const char *data =
+	    arena_printf(a, "SAMLRequest=%s&SigAlg=%s", pct(a, z),
+	                 pct(a, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"));
+	free(z);
+	BIO *b = BIO_new_mem_buf(k->key_pem, -1);
+	EVP_PKEY *pk = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char sig[512];
+	size_t sl = sizeof(sig);
+	int ok_sig = pk && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pk) == 1 &&
+	             EVP_DigestSign(md, sig, &sl, (const unsigned char *)data, strlen(data)) == 1;
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pk);
+	BIO_free(b);
+	char *s64 = ok_sig ? arena_alloc(a, b64_len(sl) + 1) : NULL;
+	if (!s64)
+		return data;
+	b64_encode(s64, sig, sl);
+	return arena_printf(a, "%s&Signature=%s", data, pct(a, s64));
 }
 
 static char *plain_b64(const char *s)
@@ -351,6 +391,34 @@ static void test_sp_initiated(void)
 	has_str(why, "metadata", "saying so");
 	free(msg);
 	free(id);
+
+	/* saml-core §3.2.1: a request for another endpoint is discarded; bindings §3.4.5.2: a
+	 * signed one must name where it was sent. Signed with the SP's own key, by hand. */
+	static const struct {
+		const char *dest;
+		enum gcas_err want;
+		const char *what;
+	} dests[] = {
+	    {" Destination=\"https://idp.test/saml/sso\"", GCAS_OK, "this IdP's"},
+	    {" Destination=\"https://evil.test/saml/sso\"", GCAS_ERR_INVALID, "another"},
+	    {" Destination=\"https://idp.test/saml/sso/\"", GCAS_ERR_INVALID, "a one-slash-longer"},
+	    {"", GCAS_ERR_INVALID, "no"}};
+	for (size_t i = 0; i < sizeof(dests) / sizeof(dests[0]); i++) {
+		const char *xml = arena_printf(
+		    a,
+		    "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
+		    "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_dest%zu\" "
+		    "Version=\"2.0\" IssueInstant=\"2026-11-27T00:00:00Z\"%s><saml:Issuer>%s"
+		    "</saml:Issuer></samlp:AuthnRequest>",
+		    i, dests[i].dest, SP_ENTITY);
+		const char *q = signed_query(a, &sp.key, xml);
+		is_int(saml_login_begin(a, &idp, &ref, SAML_BIND_REDIRECT, q,
+		                        &(struct saml_msg_head){0}, &l, &info, &why),
+		       dests[i].want, "a signed request with %s Destination: %s", dests[i].what,
+		       dests[i].want ? "refused" : "accepted");
+		if (dests[i].want)
+			has_str(why, "Destination", "  saying why");
+	}
 
 	/* A Redirect signature over other bytes. */
 	tk_sp_request(&sp, IDP_ENTITY, 0, NULL, NULL, NULL, &msg, &id);
