@@ -114,6 +114,7 @@ struct saml_authn_info {
 	int64_t issue_instant;     /* 0 when unreadable */
 	const char *acs_url;       /* AssertionConsumerServiceURL, NULL when not given */
 	const char *nameid_format; /* NameIDPolicy Format, NULL when not given */
+	int force_authn;           /* ForceAuthn="true": the person signs in afresh */
 };
 
 struct saml_login; /* one sign-in being answered; released with the arena */

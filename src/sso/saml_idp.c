@@ -400,6 +400,7 @@ enum gcas_err saml_login_begin(struct arena *a, const struct saml_idp *idp,
 	info->id = dup_or_null(a, ra->ID);
 	info->issuer = dup_or_null(a, pr->remote_providerID);
 	info->acs_url = dup_or_null(a, rq->AssertionConsumerServiceURL);
+	info->force_authn = rq->ForceAuthn ? 1 : 0;
 	if (rq->NameIDPolicy && rq->NameIDPolicy->Format)
 		info->nameid_format = dup_or_null(a, rq->NameIDPolicy->Format);
 	if (!ra->IssueInstant || saml_time_parse(ra->IssueInstant, &info->issue_instant))

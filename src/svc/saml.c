@@ -589,7 +589,11 @@ enum gcas_err svc_saml_sso(const struct env *env, const struct actor *ac, int64_
 	}
 	out->relay_state = relay_state;
 	f.action = "saml.sso";
-	if (ac && ac->acc)
+	/* saml-core §3.4.1 ForceAuthn: the IdP MUST authenticate the presenter directly rather
+	 * than rely on the session: kept like a request from someone not signed in, and the web
+	 * layer ends the session before sending them to sign in. */
+	out->fresh_signin = ac && ac->acc && f.info.force_authn;
+	if (ac && ac->acc && !out->fresh_signin)
 		return answer(&f, out);
 	char *pid = arena_alloc(a, 33);
 	if (!pid || rand_id(pid))
@@ -648,6 +652,12 @@ enum gcas_err svc_saml_continue(const struct env *env, const struct actor *ac, i
 	                          NULL, &f.login, &f.info, NULL)))
 		return e;
 	f.info.issue_instant = 0; /* not into the replay cache twice */
+	/* ForceAuthn: the sign-in must be one made after the request arrived. */
+	refuse_set(
+	    out, "The service provider asks for a fresh sign-in; sign in again.",
+	    "サービスプロバイダが再度のサインインを求めています。もう一度サインインしてください。");
+	if (f.info.force_authn && authn_at < f.pending.created_at)
+		return GCAS_ERR_AUTH;
 	out->relay_state = f.pending.relay_state;
 	f.action = "saml.sso";
 	return answer(&f, out);

@@ -50,6 +50,7 @@ struct saml_answer {
 	struct saml_post post;    /* GCAS_OK with pending_id NULL: post this to the ACS */
 	const char *relay_state;  /* echoed to the SP (saml-bindings §3.5.3) */
 	const char *pending_id;   /* GCAS_OK: the person must sign in, then /saml/continue?id= */
+	int fresh_signin;         /* with pending_id: end the session first (ForceAuthn) */
 	const char *why, *why_ja; /* on refusal: what to tell the person (static strings) */
 };
 

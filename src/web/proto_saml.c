@@ -80,6 +80,13 @@ static int status_for(enum gcas_err e)
 static void reply(struct web_ctx *c, enum gcas_err e, const struct saml_answer *ans)
 {
 	if (!e && ans->pending_id) {
+		if (ans->fresh_signin) {
+			/* ForceAuthn, as prompt=login for OIDC: this session ends, a new one
+			 * begins. */
+			svc_signout(c->env, &c->cl, &c->sv);
+			web_set_cookie(c, web_session_cookie(c), "", -1);
+			c->authed = c->has_session = 0;
+		}
 		web_require_signin(c, arena_printf(c->a, "/saml/continue?id=%s", ans->pending_id));
 		return;
 	}

@@ -134,6 +134,9 @@ static int tk_sp_trust(struct tk_sp *sp, const char *idp_metadata)
 	                                             NULL, NULL);
 }
 
+/* When set, the next requests carry ForceAuthn="true" (saml-core §3.4.1). */
+static int tk_force_authn;
+
 /* A signed AuthnRequest for idp_entity. post = 0: *out is the Redirect URL's query string
  * (what follows '?'); post = 1: the base64 SAMLRequest. acs: the AssertionConsumerServiceURL
  * to ask for (NULL: none); issue_instant: overrides Lasso's (NULL: keep); id_out: the
@@ -157,6 +160,7 @@ static int tk_sp_request(struct tk_sp *sp, const char *idp_entity, int post, con
 	rq->ProtocolBinding = g_strdup("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST");
 	if (acs)
 		rq->AssertionConsumerServiceURL = g_strdup(acs);
+	rq->ForceAuthn = tk_force_authn ? TRUE : FALSE;
 	if (issue_instant) {
 		g_free(LASSO_SAMLP2_REQUEST_ABSTRACT(rq)->IssueInstant);
 		LASSO_SAMLP2_REQUEST_ABSTRACT(rq)->IssueInstant = g_strdup(issue_instant);

@@ -414,6 +414,59 @@ static void test_sp_initiated(void)
 	free(id);
 }
 
+/* The way back to /saml/continue that the last answer remembered (static). */
+static const char *way_back(void)
+{
+	static char back[256];
+	const char *ret = set_cookie("gcas_return");
+	back[0] = '\0';
+	if (ret) {
+		long k = b64_decode(back, sizeof(back) - 1, ret, strlen(ret));
+		back[k > 0 ? k : 0] = '\0';
+	}
+	return back;
+}
+
+/* saml-core §3.4.1 ForceAuthn: a person already signed in must sign in again; a session from
+ * before the request does not answer it. */
+static void test_force_authn(void)
+{
+	int64_t t0 = time(NULL);
+	struct who old = pm, older = pm, fresh = pm;
+	clock_fix(t0);
+	ok(wt_login(&W, pm.id, old.cookie, old.csrf) == 0 &&
+	       wt_login(&W, pm.id, older.cookie, older.csrf) == 0,
+	   "ForceAuthn: two sessions of one person");
+	clock_fix(t0 + 5);
+	char *msg, *id;
+	tk_force_authn = 1;
+	tk_sp_request(&sp, IDP, 0, NULL, NULL, NULL, &msg, &id);
+	int st = get(&old, fmt("/saml/sso?%s", msg));
+	ok(st == 302 || st == 303, "ForceAuthn, signed in: sent to sign in again (%d)", st);
+	has_str(LOCATION, "/signin", "  to /signin");
+	char back[256];
+	snprintf(back, sizeof(back), "%s", way_back());
+	has_str(back, "/saml/continue?id=", "  to come back to /saml/continue");
+	st = get(&old, "/console");
+	ok(st == 302 || st == 303, "  the session that asked has ended (%d)", st);
+	is_int(get(&older, back), 400, "  a session from before the request does not answer it");
+	has_str(BODY, "再度のサインイン", "  which is said");
+	free(msg);
+	free(id);
+
+	tk_sp_request(&sp, IDP, 0, NULL, NULL, NULL, &msg, &id);
+	get(&older, fmt("/saml/sso?%s", msg));
+	snprintf(back, sizeof(back), "%s", way_back());
+	clock_fix(t0 + 10);
+	ok(wt_login(&W, pm.id, fresh.cookie, fresh.csrf) == 0, "ForceAuthn: a fresh sign-in");
+	is_int(get(&fresh, back), 200, "  answers the request");
+	check_post(id, "ForceAuthn");
+	tk_force_authn = 0;
+	clock_fix(-1);
+	free(msg);
+	free(id);
+}
+
 /* ---- bad input (§7) ---- */
 
 static char *deflate_b64(const char *s, size_t len)
@@ -741,6 +794,7 @@ int main(void)
 	fixtures();
 	test_metadata_and_registration();
 	test_sp_initiated();
+	test_force_authn();
 	test_bad_input();
 	test_idp_initiated_and_console();
 	test_local_sp();
