@@ -7,11 +7,11 @@
 
 #define PAGE(m, p, f, auth)                                                                        \
 	{                                                                                          \
-		HTTP_##m, p, f, ROUTE_PAGE, auth, NULL, NULL, NULL                                 \
+		HTTP_##m, p, f, ROUTE_PAGE, auth, NULL, NULL, NULL, NULL                           \
 	}
 #define PLAIN(m, p, f)                                                                             \
 	{                                                                                          \
-		HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL                           \
+		HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL, NULL                     \
 	}
 
 static const struct route bg_routes[] = {

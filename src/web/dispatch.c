@@ -297,6 +297,24 @@ static int parse_upload(struct web_ctx *c, const char *ct, const char **why)
 	return 0;
 }
 
+/* Input the handler never saw: in the route's own format when it has one (route.fail), else
+ * an error page for a page, problem+json otherwise. */
+static void bad_input(struct web_ctx *c, int status, const char *detail, const char *page_ja,
+                      const char *page_en)
+{
+	if (c->route && c->route->fail)
+		c->route->fail(c, status, detail);
+	else if (c->route && c->route->kind == ROUTE_PAGE && page_ja)
+		web_error_page(c, status, page_ja, page_en);
+	else
+		web_problem(c, status,
+		            status == 413   ? "Content Too Large"
+		            : status == 405 ? "Method Not Allowed"
+		            : status == 404 ? "Not Found"
+		                            : "Bad Request",
+		            detail, NULL);
+}
+
 static int parse_inputs(struct web_ctx *c)
 {
 	const char *why = NULL;
@@ -304,17 +322,12 @@ static int parse_inputs(struct web_ctx *c)
 	if (ck && cookie_parse(c->a, ck, strlen(ck), &c->cookies) != GCAS_OK)
 		c->cookies = (struct kv_list){0};
 	if (params_parse(c->a, c->req->query, strlen(c->req->query), &c->query, &why)) {
-		web_problem(c, 400, "Bad Request", why ? why : "The query string is malformed.",
-		            NULL);
+		bad_input(c, 400, why ? why : "The query string is malformed.", NULL, NULL);
 		return -1;
 	}
 	if (c->req->body_too_large) {
-		if (c->route && c->route->kind == ROUTE_PAGE)
-			web_error_page(c, 413, "送信された内容が大きすぎます。",
-			               "What was sent is too large.");
-		else
-			web_problem(c, 413, "Content Too Large", "The request body is too large.",
-			            NULL);
+		bad_input(c, 413, "The request body is too large.",
+		          "送信された内容が大きすぎます。", "What was sent is too large.");
 		return -1;
 	}
 	const char *ct = http_req_header(c->req, "Content-Type");
@@ -322,32 +335,65 @@ static int parse_inputs(struct web_ctx *c)
 	if (c->req->body_len && ct && str_starts(ct, "application/x-www-form-urlencoded"))
 		bad = params_parse(c->a, c->req->body, c->req->body_len, &c->form, &why) != 0;
 	else if (c->req->body_len && ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
-		bad = parse_upload(c, ct, &why) != 0;
+		bad = c->route && c->route->fail ? (why = "Send the parameters as "
+		                                          "application/x-www-form-urlencoded.",
+		                                    1)
+		                                 : parse_upload(c, ct, &why) != 0;
 	if (bad) {
-		if (c->route && c->route->kind == ROUTE_PAGE)
-			web_error_page(c, 400, "送信された内容を読み取れませんでした。",
-			               "The submitted form could not be read.");
-		else
-			web_problem(c, 400, "Bad Request",
-			            why ? why : "The form body is malformed.", NULL);
+		bad_input(c, 400, why ? why : "The form body is malformed.",
+		          "送信された内容を読み取れませんでした。",
+		          "The submitted form could not be read.");
 		return -1;
 	}
 	return 0;
 }
 
-static const struct route *find_route(struct web_ctx *c, int *path_matched)
+static const struct route *find_route(struct web_ctx *c, const struct route **path_matched)
 {
-	*path_matched = 0;
+	*path_matched = NULL;
 	for (size_t i = 0; i < c->table->nroutes; i++) {
 		const struct route *rt = &c->table->routes[i];
 		if (!match(c, rt->pattern, c->req->path))
 			continue;
-		*path_matched = 1;
+		if (!*path_matched)
+			*path_matched = rt;
 		if (rt->method == c->req->method ||
 		    (c->req->method == HTTP_HEAD && rt->method == HTTP_GET))
 			return rt;
 	}
 	return NULL;
+}
+
+/* Path segments of pattern ({x}: any one) that match the path's, from the start. */
+static int segments_shared(const char *pattern, const char *path)
+{
+	int n = 0;
+	while (*pattern == '/' && *path == '/') {
+		pattern++, path++;
+		size_t pl = strcspn(pattern, "/"), ql = strcspn(path, "/");
+		int any = pl > 1 && pattern[0] == '{' && pattern[pl - 1] == '}';
+		if (!ql || (!any && (pl != ql || memcmp(pattern, path, pl))))
+			break;
+		n++;
+		pattern += pl, path += ql;
+	}
+	return n;
+}
+
+/* The route sharing the most leading segments with a path no route matches (the first of
+ * equals), for the shape of its 404. */
+static const struct route *nearest(const struct web_ctx *c)
+{
+	const struct route *best = NULL;
+	int most = 0;
+	for (size_t i = 0; i < c->table->nroutes; i++) {
+		int k = segments_shared(c->table->routes[i].pattern, c->req->path);
+		if (k > most) {
+			most = k;
+			best = &c->table->routes[i];
+		}
+	}
+	return best;
 }
 
 void web_dispatch(const struct env *env, struct http_req *req, struct http_resp *resp)
@@ -379,23 +425,23 @@ void web_dispatch_table(const struct env *env, const struct web_table *table, st
 	if (!req->query)
 		req->query = "";
 	client_identity(c);
-	int path_matched;
+	const struct route *path_matched;
 	c->route = find_route(c, &path_matched);
-	int api = str_starts(req->path, "/api/");
 	if (!c->route) {
-		/* A pseudo-route gives the error the right shape (problem+json or a page). */
-		static const struct route api_missing = {HTTP_GET,  "",   NULL, ROUTE_API,
-		                                         AUTH_NONE, NULL, NULL, NULL};
-		static const struct route page_missing = {HTTP_GET,  "",   NULL, ROUTE_PAGE,
-		                                          AUTH_NONE, NULL, NULL, NULL};
-		c->route = api ? &api_missing : &page_missing;
+		/* The answer takes the shape of the resource the path names (405), or of its
+		 * nearest neighbour: problem+json under /api, SCIM's under a SCIM base, a page. */
+		static const struct route page_missing = {
+		    HTTP_GET, "", NULL, ROUTE_PAGE, AUTH_NONE, NULL, NULL, NULL, NULL};
+		const struct route *near = path_matched ? path_matched : nearest(c);
+		int shaped = near && (near->kind == ROUTE_API || near->fail);
+		c->route = path_matched ? path_matched : shaped ? near : &page_missing;
 		if (parse_inputs(c) == 0) {
 			choose_lang(c);
 			if (path_matched)
-				web_problem(c, 405, "Method Not Allowed",
-				            "This resource does not support this method.", NULL);
-			else if (api)
-				web_problem(c, 404, "Not Found", "No such resource.", NULL);
+				bad_input(c, 405, "This resource does not support this method.",
+				          NULL, NULL);
+			else if (shaped)
+				bad_input(c, 404, "No such resource.", NULL, NULL);
 			else
 				web_error_page(c, 404, "ページが見つかりません。",
 				               "The page was not found.");

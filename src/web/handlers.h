@@ -288,4 +288,9 @@ int purpose_gate_api(struct web_ctx *c);
 /* A page's notice of the declared purpose (c->ac.purpose) and when it ends; nothing when none. */
 void purpose_notice(struct web_ctx *c);
 
+/* The route_fail_fn of the OAuth token and revocation endpoints (proto_oidc.c) and of the
+ * SCIM endpoints (proto_scim.c). */
+void proto_oidc_bad_input(struct web_ctx *c, int status, const char *detail);
+void proto_scim_bad_input(struct web_ctx *c, int status, const char *detail);
+
 #endif

@@ -332,6 +332,16 @@ static void token_error(struct web_ctx *c, const struct oidc_error *err)
 	         json_pack("{ssss}", "error", err->error, "error_description", err->description));
 }
 
+void proto_oidc_bad_input(struct web_ctx *c, int status, const char *detail)
+{
+	/* RFC 6749 §5.2: invalid_request for a request that is malformed; the status says
+	 * which (400, 405, 413). */
+	http_resp_header(c->resp, c->a, "Pragma", "no-cache");
+	web_json(c, status,
+	         json_pack("{ssss}", "error", "invalid_request", "error_description",
+	                   detail ? detail : "The request is malformed."));
+}
+
 static void client_credentials(struct web_ctx *c, struct oidc_token_req *r)
 {
 	r->client_id = param(&c->form, "client_id");

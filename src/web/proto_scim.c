@@ -42,6 +42,13 @@ static void fail(struct web_ctx *c, int status, const char *type, const char *de
 	send(c, &rep);
 }
 
+void proto_scim_bad_input(struct web_ctx *c, int status, const char *detail)
+{
+	/* RFC 7644 §3.12: scimType is defined for 400 only. */
+	fail(c, status, status == 400 ? "invalidSyntax" : NULL,
+	     detail ? detail : "The request is malformed.");
+}
+
 static int is_local(const struct web_ctx *c)
 {
 	return str_starts(c->req->path, LOCAL_PREFIX);

@@ -6,19 +6,29 @@
 
 #define PAGE(m, p, f, auth)                                                                        \
 	{                                                                                          \
-		HTTP_##m, p, f, ROUTE_PAGE, auth, NULL, NULL, NULL                                 \
+		HTTP_##m, p, f, ROUTE_PAGE, auth, NULL, NULL, NULL, NULL                           \
 	}
 #define PLAIN(m, p, f)                                                                             \
 	{                                                                                          \
-		HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL                           \
+		HTTP_##m, p, f, ROUTE_PLAIN, AUTH_NONE, NULL, NULL, NULL, NULL                     \
 	}
 #define PROTO(m, p, f)                                                                             \
 	{                                                                                          \
-		HTTP_##m, p, f, ROUTE_PROTO, AUTH_NONE, NULL, NULL, NULL                           \
+		HTTP_##m, p, f, ROUTE_PROTO, AUTH_NONE, NULL, NULL, NULL, NULL                     \
+	}
+/* Protocol endpoints whose every error, even for input the dispatcher cannot read, is in the
+ * protocol's format: OAuth 2.0 (RFC 6749 §5.2) and SCIM (RFC 7644 §3.12). */
+#define OAUTH(m, p, f)                                                                             \
+	{                                                                                          \
+		HTTP_##m, p, f, ROUTE_PROTO, AUTH_NONE, NULL, NULL, NULL, proto_oidc_bad_input     \
+	}
+#define SCIM(m, p, f)                                                                              \
+	{                                                                                          \
+		HTTP_##m, p, f, ROUTE_PROTO, AUTH_NONE, NULL, NULL, NULL, proto_scim_bad_input     \
 	}
 #define API(m, p, f, op, summary, scope)                                                           \
 	{                                                                                          \
-		HTTP_##m, "/api/v1" p, f, ROUTE_API, AUTH_FULL, op, summary, scope                 \
+		HTTP_##m, "/api/v1" p, f, ROUTE_API, AUTH_FULL, op, summary, scope, NULL           \
 	}
 
 const struct route web_routes[] = {
@@ -70,7 +80,7 @@ const struct route web_routes[] = {
     PAGE(POST, "/access-purpose", page_access_purpose, AUTH_FULL),
 
     {HTTP_GET, "/api/v1/openapi.json", api_openapi, ROUTE_API, AUTH_NONE, "getOpenApi",
-     "This API's OpenAPI 3.1 document", NULL},
+     "This API's OpenAPI 3.1 document", NULL, NULL},
     API(GET, "/me", api_me, "getMe", "The account of the caller", "read"),
     API(GET, "/orgs", api_orgs_list, "listOrgs", "Organisations the caller may see", "read"),
     API(POST, "/orgs", api_orgs_create, "createOrg", "Create an agency, project team or contractor",
@@ -270,10 +280,10 @@ const struct route web_routes[] = {
     PROTO(GET, "/oidc/jwks", proto_oidc_jwks),
     PROTO(GET, "/oidc/authorize", proto_oidc_authorize),
     PROTO(POST, "/oidc/authorize", proto_oidc_authorize),
-    PROTO(POST, "/oidc/token", proto_oidc_token),
+    OAUTH(POST, "/oidc/token", proto_oidc_token),
     PROTO(GET, "/oidc/userinfo", proto_oidc_userinfo),
     PROTO(POST, "/oidc/userinfo", proto_oidc_userinfo),
-    PROTO(POST, "/oidc/revoke", proto_oidc_revoke),
+    OAUTH(POST, "/oidc/revoke", proto_oidc_revoke),
     PAGE(GET, "/sso/clients", page_oidc_clients, AUTH_FULL),
     PAGE(GET, "/sso/clients/new", page_oidc_client_new_form, AUTH_FULL),
     PAGE(POST, "/sso/clients/new", page_oidc_client_new, AUTH_FULL),
@@ -313,45 +323,45 @@ const struct route web_routes[] = {
 
     /* -- SCIM 2.0 service provider: proto_scim.c -- */
     /* /scim/v2: the gcas directory for identity stores that pull (personal API token) */
-    PROTO(GET, "/scim/v2/ServiceProviderConfig", proto_scim_spc),
-    PROTO(GET, "/scim/v2/Schemas", proto_scim_schemas),
-    PROTO(GET, "/scim/v2/Schemas/{id}", proto_scim_schema),
-    PROTO(GET, "/scim/v2/ResourceTypes", proto_scim_types),
-    PROTO(GET, "/scim/v2/ResourceTypes/{id}", proto_scim_type),
-    PROTO(GET, "/scim/v2/Users", proto_scim_list),
-    PROTO(POST, "/scim/v2/Users", proto_scim_create),
-    PROTO(POST, "/scim/v2/Users/.search", proto_scim_search),
-    PROTO(GET, "/scim/v2/Users/{id}", proto_scim_get),
-    PROTO(PUT, "/scim/v2/Users/{id}", proto_scim_replace),
-    PROTO(PATCH, "/scim/v2/Users/{id}", proto_scim_patch),
-    PROTO(DELETE, "/scim/v2/Users/{id}", proto_scim_delete),
-    PROTO(GET, "/scim/v2/Groups", proto_scim_list),
-    PROTO(POST, "/scim/v2/Groups", proto_scim_create),
-    PROTO(POST, "/scim/v2/Groups/.search", proto_scim_search),
-    PROTO(GET, "/scim/v2/Groups/{id}", proto_scim_get),
-    PROTO(PUT, "/scim/v2/Groups/{id}", proto_scim_replace),
-    PROTO(PATCH, "/scim/v2/Groups/{id}", proto_scim_patch),
-    PROTO(DELETE, "/scim/v2/Groups/{id}", proto_scim_delete),
+    SCIM(GET, "/scim/v2/ServiceProviderConfig", proto_scim_spc),
+    SCIM(GET, "/scim/v2/Schemas", proto_scim_schemas),
+    SCIM(GET, "/scim/v2/Schemas/{id}", proto_scim_schema),
+    SCIM(GET, "/scim/v2/ResourceTypes", proto_scim_types),
+    SCIM(GET, "/scim/v2/ResourceTypes/{id}", proto_scim_type),
+    SCIM(GET, "/scim/v2/Users", proto_scim_list),
+    SCIM(POST, "/scim/v2/Users", proto_scim_create),
+    SCIM(POST, "/scim/v2/Users/.search", proto_scim_search),
+    SCIM(GET, "/scim/v2/Users/{id}", proto_scim_get),
+    SCIM(PUT, "/scim/v2/Users/{id}", proto_scim_replace),
+    SCIM(PATCH, "/scim/v2/Users/{id}", proto_scim_patch),
+    SCIM(DELETE, "/scim/v2/Users/{id}", proto_scim_delete),
+    SCIM(GET, "/scim/v2/Groups", proto_scim_list),
+    SCIM(POST, "/scim/v2/Groups", proto_scim_create),
+    SCIM(POST, "/scim/v2/Groups/.search", proto_scim_search),
+    SCIM(GET, "/scim/v2/Groups/{id}", proto_scim_get),
+    SCIM(PUT, "/scim/v2/Groups/{id}", proto_scim_replace),
+    SCIM(PATCH, "/scim/v2/Groups/{id}", proto_scim_patch),
+    SCIM(DELETE, "/scim/v2/Groups/{id}", proto_scim_delete),
     /* a local environment's identity store, where gcas's SCIM client pushes */
-    PROTO(GET, "/local-cloud/{env}/scim/v2/ServiceProviderConfig", proto_scim_spc),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/Schemas", proto_scim_schemas),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/Schemas/{id}", proto_scim_schema),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/ResourceTypes", proto_scim_types),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/ResourceTypes/{id}", proto_scim_type),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/Users", proto_scim_list),
-    PROTO(POST, "/local-cloud/{env}/scim/v2/Users", proto_scim_create),
-    PROTO(POST, "/local-cloud/{env}/scim/v2/Users/.search", proto_scim_search),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_get),
-    PROTO(PUT, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_replace),
-    PROTO(PATCH, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_patch),
-    PROTO(DELETE, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_delete),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/Groups", proto_scim_list),
-    PROTO(POST, "/local-cloud/{env}/scim/v2/Groups", proto_scim_create),
-    PROTO(POST, "/local-cloud/{env}/scim/v2/Groups/.search", proto_scim_search),
-    PROTO(GET, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_get),
-    PROTO(PUT, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_replace),
-    PROTO(PATCH, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_patch),
-    PROTO(DELETE, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_delete),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/ServiceProviderConfig", proto_scim_spc),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/Schemas", proto_scim_schemas),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/Schemas/{id}", proto_scim_schema),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/ResourceTypes", proto_scim_types),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/ResourceTypes/{id}", proto_scim_type),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/Users", proto_scim_list),
+    SCIM(POST, "/local-cloud/{env}/scim/v2/Users", proto_scim_create),
+    SCIM(POST, "/local-cloud/{env}/scim/v2/Users/.search", proto_scim_search),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_get),
+    SCIM(PUT, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_replace),
+    SCIM(PATCH, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_patch),
+    SCIM(DELETE, "/local-cloud/{env}/scim/v2/Users/{id}", proto_scim_delete),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/Groups", proto_scim_list),
+    SCIM(POST, "/local-cloud/{env}/scim/v2/Groups", proto_scim_create),
+    SCIM(POST, "/local-cloud/{env}/scim/v2/Groups/.search", proto_scim_search),
+    SCIM(GET, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_get),
+    SCIM(PUT, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_replace),
+    SCIM(PATCH, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_patch),
+    SCIM(DELETE, "/local-cloud/{env}/scim/v2/Groups/{id}", proto_scim_delete),
     /* -- end scim -- */
 
     /* -- BreakGlass records seen from the main server: page_breakglass.c -- */

@@ -30,6 +30,9 @@ enum route_kind {
 
 struct web_ctx;
 typedef void (*route_fn)(struct web_ctx *c);
+/* How a route says that its request could not be read before its handler ran (a malformed
+ * query or form, a body too large, a method it does not take): status and what is wrong. */
+typedef void (*route_fail_fn)(struct web_ctx *c, int status, const char *detail);
 
 struct route {
 	enum http_method method;
@@ -40,6 +43,9 @@ struct route {
 	const char *op_id;   /* API: OpenAPI operationId; NULL for pages */
 	const char *summary; /* API: one line for the OpenAPI document */
 	const char *scope;   /* API: token scope needed ("read" / "write") */
+	/* PROTO: the protocol's own error format (RFC 6749 §5.2, RFC 7644 §3.12); NULL: by
+	 * kind (an error page for pages, problem+json otherwise). */
+	route_fail_fn fail;
 };
 
 extern const struct route web_routes[];

@@ -329,6 +329,33 @@ static void test_bad_token(const char *cookie, const char *client_id, const char
 	    req_h("POST", "/oidc/token", NULL, "grant_type=password&username=x&password=y", BASIC),
 	    400, "the password grant");
 	has_str(BODY, "unsupported_grant_type", "  unsupported_grant_type");
+	/* Input the dispatcher cannot read still gets RFC 6749 §5.2's shape, not problem+json. */
+	static const struct {
+		const char *ct, *body, *what;
+		int status;
+	} unreadable[] = {
+	    {FORM_CT, "grant_type=authorization_code&code=%zz", "a broken percent-escape", 400},
+	    {FORM_CT, "grant_type=authorization_code&code=a%00b", "an escaped NUL", 400},
+	    {"multipart/form-data; boundary=x",
+	     "--x\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\n"
+	     "authorization_code\r\n--x--\r\n",
+	     "a multipart body", 400},
+	    {NULL, NULL, "GET instead of POST", 405},
+	};
+	for (size_t i = 0; i < sizeof(unreadable) / sizeof(unreadable[0]); i++) {
+		struct wt_resp r;
+		const char *hdrs[] = {BASIC, NULL};
+		int st = wt_request(&W, unreadable[i].body ? "POST" : "GET", "/oidc/token", NULL,
+		                    unreadable[i].ct, unreadable[i].body, hdrs, &r)
+		             ? -1
+		             : r.status;
+		is_int(st, unreadable[i].status, "/oidc/token, %s: %d", unreadable[i].what,
+		       unreadable[i].status);
+		has_str(r.body, "\"error\":\"invalid_request\"", "  invalid_request");
+		ok(r.content_type && strncmp(r.content_type, "application/json", 16) == 0,
+		   "  as application/json (%s)", r.content_type ? r.content_type : "none");
+		wt_resp_free(&r);
+	}
 	ok(unchanged(n0), "none of these changed a row");
 	is_int(redeem(code, VERIFIER, BASIC, NULL), 200, "the code still works for its client");
 	json_str(BODY, "access_token", at, sizeof(at));

@@ -246,6 +246,24 @@ static void test_lists(void)
 	}
 	is_int(scim("POST", "/scim/v2/Users/.search", NULL, "{\"filter\":5}", NULL), 401,
 	       "a bad SearchRequest without a token: 401 first");
+	/* What the dispatcher refuses before the handler still answers as RFC 7644 §3.12 says. */
+	static const struct {
+		const char *method, *target;
+		int status;
+	} unread[] = {
+	    {"DELETE", "/scim/v2/Users", 405},
+	    {"GET", "/scim/v2/Bogus", 404},
+	    {"GET", "/scim/v2/Users?filter=userName%20eq%20%22%ff%22", 400},
+	    {"GET", "/scim/v2/Users?filter=%00", 400},
+	    {"GET", "/local-cloud/x/scim/v2/Bogus", 404},
+	};
+	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++) {
+		is_int(scim(unread[i].method, unread[i].target, tokA, NULL, NULL), unread[i].status,
+		       "%s %s: %d", unread[i].method, unread[i].target, unread[i].status);
+		is_str(CTYPE, SCIM_CT_JSON, "  application/scim+json");
+		has_str(BODY, ERR_SCHEMA, "  an ErrorResponse");
+		has_str(BODY, fmt("\"status\":\"%d\"", unread[i].status), "  status as a string");
+	}
 }
 
 static void test_errors(void)
