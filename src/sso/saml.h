@@ -24,6 +24,7 @@
 
 #define SAML_NAMEID_PERSISTENT "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 #define SAML_NAMEID_EMAIL      "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+#define SAML_NAMEID_TRANSIENT  "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 #define SAML_ATTR_BASIC        "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"
 #define SAML_ATTR_URI          "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
 #define SAML_BIND_REDIRECT_URN "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
@@ -115,6 +116,11 @@ struct saml_authn_info {
 	const char *acs_url;       /* AssertionConsumerServiceURL, NULL when not given */
 	const char *nameid_format; /* NameIDPolicy Format, NULL when not given */
 	int force_authn;           /* ForceAuthn="true": the person signs in afresh */
+	int is_passive;            /* IsPassive="true": no page may be shown */
+	/* Why it cannot be answered with an assertion (a second-level status, saml-core §3.2.2.2)
+	 * though it is genuine, or NULL: a Version other than 2.0 (SAML_STATUS_VERSION_MISMATCH),
+	 * a NameIDPolicy Format this IdP does not issue (InvalidNameIDPolicy). */
+	const char *unanswerable;
 };
 
 struct saml_login; /* one sign-in being answered; released with the arena */
@@ -161,6 +167,14 @@ struct saml_post {
  * and assertion are each signed with RSA-SHA256 and SHA-256 digests. Errors: CRYPTO, NOMEM. */
 enum gcas_err saml_login_respond(struct saml_login *l, const struct saml_subject *s, int64_t now,
                                  int64_t ttl, struct saml_post *out);
+
+#define SAML_STATUS_VERSION_MISMATCH "urn:oasis:names:tc:SAML:2.0:status:VersionMismatch"
+#define SAML_STATUS_NO_PASSIVE       "urn:oasis:names:tc:SAML:2.0:status:NoPassive"
+#define SAML_STATUS_INVALID_NAMEID   "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
+/* A Response that answers the request without an assertion (saml-core §3.2.2.2): status is
+ * SAML_STATUS_VERSION_MISMATCH (a top-level code), or a second-level code under Responder
+ * (NoPassive, InvalidNameIDPolicy). Signed like any Response. Errors: CRYPTO, NOMEM. */
+enum gcas_err saml_login_refuse(struct saml_login *l, const char *status, struct saml_post *out);
 
 /* ---- the service provider (the local cloud's console) ---- */
 

@@ -32,6 +32,7 @@
 
 #include "base/clock.h"
 #include "base/codec.h"
+#include "base/rand.h"
 #include "sso/saml_internal.h"
 
 /* This thread's signing state for one cached server (tied to the LassoServer's lifetime by
@@ -401,6 +402,16 @@ enum gcas_err saml_login_begin(struct arena *a, const struct saml_idp *idp,
 	info->issuer = dup_or_null(a, pr->remote_providerID);
 	info->acs_url = dup_or_null(a, rq->AssertionConsumerServiceURL);
 	info->force_authn = rq->ForceAuthn ? 1 : 0;
+	info->is_passive = rq->IsPassive ? 1 : 0;
+	/* saml-core §3.4.1.1: a Format this IdP cannot issue is InvalidNameIDPolicy; §3.2.2.2:
+	 * a Version it does not speak is VersionMismatch. */
+	const char *fmt = rq->NameIDPolicy ? rq->NameIDPolicy->Format : NULL;
+	if (fmt && strcmp(fmt, SAML_NAMEID_EMAIL) && strcmp(fmt, SAML_NAMEID_PERSISTENT) &&
+	    strcmp(fmt, SAML_NAMEID_TRANSIENT) &&
+	    strcmp(fmt, "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"))
+		info->unanswerable = SAML_STATUS_INVALID_NAMEID;
+	if (!ra->Version || strcmp(ra->Version, "2.0") != 0)
+		info->unanswerable = SAML_STATUS_VERSION_MISMATCH;
 	if (rq->NameIDPolicy && rq->NameIDPolicy->Format)
 		info->nameid_format = dup_or_null(a, rq->NameIDPolicy->Format);
 	if (!ra->IssueInstant || saml_time_parse(ra->IssueInstant, &info->issue_instant))
@@ -427,6 +438,8 @@ enum gcas_err saml_login_begin(struct arena *a, const struct saml_idp *idp,
 		l->nameid_format = SAML_NAMEID_EMAIL;
 	else if (info->nameid_format && strcmp(info->nameid_format, SAML_NAMEID_PERSISTENT) == 0)
 		l->nameid_format = SAML_NAMEID_PERSISTENT;
+	else if (info->nameid_format && strcmp(info->nameid_format, SAML_NAMEID_TRANSIENT) == 0)
+		l->nameid_format = SAML_NAMEID_TRANSIENT;
 	*why = NULL;
 	*out = l;
 	return GCAS_OK;
@@ -492,6 +505,13 @@ static enum gcas_err set_subject(struct saml_login *l, LassoSaml2Assertion *as,
 {
 	int email = strcmp(l->nameid_format, SAML_NAMEID_EMAIL) == 0;
 	const char *v = email ? s->email : s->account_id;
+	/* saml-core §8.3.8: a transient identifier is opaque and used once. */
+	char once[34] = "_";
+	if (strcmp(l->nameid_format, SAML_NAMEID_TRANSIENT) == 0) {
+		if (rand_id(once + 1))
+			return GCAS_ERR_CRYPTO;
+		v = once;
+	}
 	if (!v || !*v || !as->Subject)
 		return GCAS_ERR_INVALID;
 	LassoSaml2NameID *nid = as->Subject->NameID;
@@ -683,7 +703,8 @@ static void doc_free(void *p)
 
 /* Lasso's unsigned Response (base64) signed: the assertion first, then the Response over it
  * (saml-profiles §4.1.3.5), serialized once and base64-encoded into *out. */
-static enum gcas_err sign_response(const struct saml_login *l, const char *b64, const char **out)
+static enum gcas_err sign_response(const struct saml_login *l, const char *b64, int with_assertion,
+                                   const char **out)
 {
 	size_t bl = strlen(b64);
 	char *raw = arena_alloc(l->a, bl);
@@ -704,11 +725,14 @@ static enum gcas_err sign_response(const struct saml_login *l, const char *b64, 
 	for (xmlNodePtr c = first_el(resp->children); c && !as; c = first_el(c->next))
 		if (is_el(c, SAML_NS, "Assertion"))
 			as = c;
-	/* The assertion's signature goes into the tree: the Response's digest covers it. */
+	/* The assertion's signature goes into the tree: the Response's digest covers it. A
+	 * Response with an error status carries none (saml_login_refuse). */
 	xmlNodePtr issuer;
 	const char *sig_as, *sig_resp;
-	enum gcas_err e = as ? sign_element(l, as, &issuer, &sig_as) : GCAS_ERR_INTERNAL;
-	if (e || (e = sig_insert(issuer, sig_as)) ||
+	enum gcas_err e = !as               ? (with_assertion ? GCAS_ERR_INTERNAL : GCAS_OK)
+	                  : !with_assertion ? GCAS_ERR_INTERNAL
+	                                    : sign_element(l, as, &issuer, &sig_as);
+	if (e || (as && (e = sig_insert(issuer, sig_as))) ||
 	    (e = sign_element(l, resp, &issuer, &sig_resp)))
 		return e;
 	xmlBufferPtr xb = xmlBufferCreate();
@@ -788,10 +812,46 @@ enum gcas_err saml_login_respond(struct saml_login *l, const struct saml_subject
 	 * against a Lasso that would take the request's word for it). */
 	if (!pr->msg_url || !pr->msg_body || !acs_known(l, pr->msg_url))
 		return GCAS_ERR_INVALID;
-	if ((e = sign_response(l, pr->msg_body, &out->response_b64)))
+	if ((e = sign_response(l, pr->msg_body, 1, &out->response_b64)))
 		return e;
 	out->acs_url = pr->msg_url;
 	if (LASSO_IS_SAMLP2_STATUS_RESPONSE(pr->response))
 		out->response_id = LASSO_SAMLP2_STATUS_RESPONSE(pr->response)->ID;
+	return GCAS_OK;
+}
+
+enum gcas_err saml_login_refuse(struct saml_login *l, const char *status, struct saml_post *out)
+{
+	*out = (struct saml_post){0};
+	LassoProfile *pr = LASSO_PROFILE(l->login);
+	/* Lasso sets up the refusal (Responder, RequestDenied) for a sign-in that did not
+	 * happen; its codes are then made the ones that say why. */
+	lasso_login_validate_request_msg(l->login, FALSE, TRUE);
+	if (!LASSO_IS_SAMLP2_STATUS_RESPONSE(pr->response))
+		return GCAS_ERR_INTERNAL;
+	LassoSamlp2Status *st = LASSO_SAMLP2_STATUS_RESPONSE(pr->response)->Status;
+	if (!st || !st->StatusCode)
+		return GCAS_ERR_INTERNAL;
+	LassoSamlp2StatusCode *top = st->StatusCode;
+	int version = strcmp(status, SAML_STATUS_VERSION_MISMATCH) == 0;
+	set_str(&top->Value, version ? status : LASSO_SAML2_STATUS_CODE_RESPONDER);
+	if (version) {
+		if (top->StatusCode)
+			g_object_unref(top->StatusCode);
+		top->StatusCode = NULL;
+	} else {
+		if (!top->StatusCode)
+			top->StatusCode = LASSO_SAMLP2_STATUS_CODE(lasso_samlp2_status_code_new());
+		set_str(&top->StatusCode->Value, status);
+	}
+	if (lasso_login_build_authn_response_msg(l->login) != 0)
+		return GCAS_ERR_CRYPTO;
+	if (!pr->msg_url || !pr->msg_body || !acs_known(l, pr->msg_url))
+		return GCAS_ERR_INVALID;
+	enum gcas_err e = sign_response(l, pr->msg_body, 0, &out->response_b64);
+	if (e)
+		return e;
+	out->acs_url = pr->msg_url;
+	out->response_id = LASSO_SAMLP2_STATUS_RESPONSE(pr->response)->ID;
 	return GCAS_OK;
 }

@@ -105,7 +105,8 @@ char *saml_idp_metadata(struct arena *a, const struct saml_idp *idp)
 		         "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n");
 	}
 	buf_puts(&b, "<md:NameIDFormat>" SAML_NAMEID_PERSISTENT "</md:NameIDFormat>\n"
-	             "<md:NameIDFormat>" SAML_NAMEID_EMAIL "</md:NameIDFormat>\n");
+	             "<md:NameIDFormat>" SAML_NAMEID_EMAIL "</md:NameIDFormat>\n"
+	             "<md:NameIDFormat>" SAML_NAMEID_TRANSIENT "</md:NameIDFormat>\n");
 	static const char *const binds[] = {SAML_BIND_REDIRECT_URN, SAML_BIND_POST_URN};
 	for (size_t i = 0; i < 2; i++) {
 		buf_printf(&b, "<md:SingleSignOnService Binding=\"%s\" Location=\"", binds[i]);

@@ -134,8 +134,9 @@ static int tk_sp_trust(struct tk_sp *sp, const char *idp_metadata)
 	                                             NULL, NULL);
 }
 
-/* When set, the next requests carry ForceAuthn="true" (saml-core §3.4.1). */
-static int tk_force_authn;
+/* When set, the next requests carry ForceAuthn="true" / IsPassive="true" (saml-core
+ * §3.4.1). */
+static int tk_force_authn, tk_is_passive;
 
 /* A signed AuthnRequest for idp_entity. post = 0: *out is the Redirect URL's query string
  * (what follows '?'); post = 1: the base64 SAMLRequest. acs: the AssertionConsumerServiceURL
@@ -161,6 +162,7 @@ static int tk_sp_request(struct tk_sp *sp, const char *idp_entity, int post, con
 	if (acs)
 		rq->AssertionConsumerServiceURL = g_strdup(acs);
 	rq->ForceAuthn = tk_force_authn ? TRUE : FALSE;
+	rq->IsPassive = tk_is_passive ? TRUE : FALSE;
 	if (issue_instant) {
 		g_free(LASSO_SAMLP2_REQUEST_ABSTRACT(rq)->IssueInstant);
 		LASSO_SAMLP2_REQUEST_ABSTRACT(rq)->IssueInstant = g_strdup(issue_instant);

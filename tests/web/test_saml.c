@@ -467,6 +467,92 @@ static void test_force_authn(void)
 	free(id);
 }
 
+/* A genuine request answered without an assertion: a signed Response to the ACS whose status
+ * says why (saml-core §3.2.2.2). */
+static void check_status(const char *top, const char *second, const char *in_response_to,
+                         const char *label)
+{
+	char *v = hidden("SAMLResponse");
+	ok(v != NULL, "%s: a SAMLResponse form", label);
+	if (!v)
+		return;
+	has_str(BODY, "action=\"" SP_ACS "\"", "%s: posted to the ACS", label);
+	char *xml = tk_b64_text(v);
+	ok(tk_xmlsec_verify(xml, "/samlp:Response", idp_cert), "%s: xmlsec: Response signed",
+	   label);
+	xmlDocPtr d = tk_parse(xml);
+	char *t = tk_xpath(d, "string(/samlp:Response/samlp:Status/samlp:StatusCode/@Value)");
+	char *s2 = tk_xpath(
+	    d, "string(/samlp:Response/samlp:Status/samlp:StatusCode/samlp:StatusCode/@Value)");
+	char *n = tk_xpath(d, "string(count(//saml:Assertion))");
+	char *irt = tk_xpath(d, "string(/samlp:Response/@InResponseTo)");
+	is_str(t, top, "%s: status %s", label, top);
+	is_str(s2, second, "%s: second-level %s", label, *second ? second : "(none)");
+	is_str(n, "0", "%s: no assertion", label);
+	is_str(irt, in_response_to, "%s: InResponseTo", label);
+	free(t);
+	free(s2);
+	free(n);
+	free(irt);
+	xmlFreeDoc(d);
+	free(xml);
+	free(v);
+}
+
+#define ST "urn:oasis:names:tc:SAML:2.0:status:"
+
+static void test_status_answers(void)
+{
+	char *msg, *id;
+	tk_is_passive = 1;
+	tk_sp_request(&sp, IDP, 0, NULL, NULL, NULL, &msg, &id);
+	long n0 = stored();
+	is_int(get(NULL, fmt("/saml/sso?%s", msg)), 200,
+	       "IsPassive, not signed in: answered at once, no sign-in page");
+	check_status(ST "Responder", ST "NoPassive", id, "IsPassive");
+	is_int(stored(), n0, "  nothing kept");
+	free(msg);
+	free(id);
+	tk_sp_request(&sp, IDP, 0, SP_ACS, NULL, NULL, &msg, &id);
+	is_int(get(&pm, fmt("/saml/sso?%s", msg)), 200, "IsPassive, signed in: answered");
+	check_post(id, "IsPassive signed in");
+	tk_is_passive = 0;
+	free(msg);
+	free(id);
+
+	/* transient (what mod_auth_mellon asks for): an opaque identifier, new each time. */
+	char seen[2][64] = {"", ""};
+	for (int i = 0; i < 2; i++) {
+		tk_sp_request(&sp, IDP, 0, NULL, NULL, SAML_NAMEID_TRANSIENT, &msg, &id);
+		is_int(get(&pm, fmt("/saml/sso?%s", msg)), 200, "a transient NameID asked for (%d)",
+		       i + 1);
+		char *v = hidden("SAMLResponse");
+		char *xml = v ? tk_b64_text(v) : NULL;
+		xmlDocPtr d = xml ? tk_parse(xml) : NULL;
+		char *f = d ? tk_xpath(d, "string(//saml:Subject/saml:NameID/@Format)") : NULL;
+		char *n = d ? tk_xpath(d, "string(//saml:Subject/saml:NameID)") : NULL;
+		is_str(f, SAML_NAMEID_TRANSIENT, "  its Format is transient");
+		ok(n && n[0] == '_' && strlen(n) == 33 && !strstr(n, pm.id), "  an opaque id (%s)",
+		   n ? n : "none");
+		snprintf(seen[i], sizeof(seen[i]), "%s", n ? n : "");
+		free(f);
+		free(n);
+		if (d)
+			xmlFreeDoc(d);
+		free(xml);
+		free(v);
+		free(msg);
+		free(id);
+	}
+	ok(strcmp(seen[0], seen[1]) != 0, "  a new one each time");
+
+	tk_sp_request(&sp, IDP, 0, NULL, NULL, "urn:bogus", &msg, &id);
+	is_int(get(&pm, fmt("/saml/sso?%s", msg)), 200, "a NameIDPolicy Format never issued");
+	check_status(ST "Responder", ST "InvalidNameIDPolicy", id, "NameIDPolicy");
+	free(msg);
+	free(id);
+}
+
 /* ---- bad input (§7) ---- */
 
 static char *deflate_b64(const char *s, size_t len)
@@ -795,6 +881,7 @@ int main(void)
 	test_metadata_and_registration();
 	test_sp_initiated();
 	test_force_authn();
+	test_status_answers();
 	test_bad_input();
 	test_idp_initiated_and_console();
 	test_local_sp();

@@ -420,6 +420,38 @@ static void test_sp_initiated(void)
 			has_str(why, "Destination", "  saying why");
 	}
 
+	/* saml-core §3.2.2.2: a Version other than 2.0 is answered with VersionMismatch. */
+	{
+		const char *xml =
+		    "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
+		    "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_v1\" "
+		    "Version=\"1.0\" IssueInstant=\"2026-11-27T00:00:00Z\" "
+		    "Destination=\"https://idp.test/saml/sso\"><saml:Issuer>" SP_ENTITY
+		    "</saml:Issuer></samlp:AuthnRequest>";
+		enum gcas_err e = saml_login_begin(a, &idp, &ref, SAML_BIND_REDIRECT,
+		                                   signed_query(a, &sp.key, xml),
+		                                   &(struct saml_msg_head){0}, &l, &info, &why);
+		is_int(e, GCAS_OK, "a Version 1.0 request is read");
+		is_str(info.unanswerable, SAML_STATUS_VERSION_MISMATCH,
+		       "  as one to answer with VersionMismatch");
+		struct saml_post vp;
+		if (!e) {
+			is_int(saml_login_refuse(l, info.unanswerable, &vp), GCAS_OK, "  answered");
+			char *vx = tk_b64_text(vp.response_b64);
+			xmlDocPtr vd = tk_parse(vx);
+			char *code = tk_xpath(vd, "string(//samlp:StatusCode/@Value)");
+			char *n = tk_xpath(vd, "string(count(//samlp:StatusCode))");
+			is_str(code, SAML_STATUS_VERSION_MISMATCH,
+			       "  with the top-level VersionMismatch");
+			is_str(n, "1", "  and no second-level code");
+			ok(strstr(vx, "Assertion") == NULL, "  and no assertion");
+			free(code);
+			free(n);
+			xmlFreeDoc(vd);
+			free(vx);
+		}
+	}
+
 	/* A Redirect signature over other bytes. */
 	tk_sp_request(&sp, IDP_ENTITY, 0, NULL, NULL, NULL, &msg, &id);
 	char *rs = strstr(msg, "RelayState=");
