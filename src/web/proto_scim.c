@@ -14,7 +14,7 @@
 
 static void send(struct web_ctx *c, struct scim_reply *rep)
 {
-	if (rep->status == 204 || !rep->body) {
+	if (rep->status == 204 || rep->status == 304 || !rep->body) {
 		c->resp->status = rep->status ? rep->status : 500;
 		buf_reset(&c->resp->body);
 		json_decref(rep->body);
@@ -94,6 +94,28 @@ static int json_body_ok(struct web_ctx *c)
 	return 0;
 }
 
+/* RFC 7232 §3.2: If-None-Match compares weakly ("W/" aside), "*" matching any; a list is
+ * comma-separated. */
+static int none_match(const char *header, const char *etag)
+{
+	const char *want = str_starts(etag, "W/") ? etag + 2 : etag;
+	size_t wl = strlen(want);
+	for (const char *p = header; p && *p;) {
+		p += strspn(p, " \t,");
+		size_t n = strcspn(p, ",");
+		size_t k = n;
+		while (k && (p[k - 1] == ' ' || p[k - 1] == '\t'))
+			k--;
+		const char *v = p;
+		if (k >= 2 && strncmp(v, "W/", 2) == 0)
+			v += 2, k -= 2;
+		if ((k == 1 && *v == '*') || (k == wl && strncmp(v, want, wl) == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 static void run(struct web_ctx *c, struct scim_call *call)
 {
 	struct scim_realm *r = open_realm(c);
@@ -114,6 +136,14 @@ static void run(struct web_ctx *c, struct scim_call *call)
 	if (!call->excluded)
 		call->excluded = kv_get(&c->query, "excludedAttributes");
 	svc_scim_call(r, call, &rep);
+	/* RFC 7644 §3.14: a client holding the current version is told so, without the body. */
+	const char *inm = http_req_header(c->req, "If-None-Match");
+	if (call->verb == SCIM_V_GET && rep.status == 200 && rep.etag[0] && inm &&
+	    none_match(inm, rep.etag)) {
+		json_decref(rep.body);
+		rep.body = NULL;
+		rep.status = 304;
+	}
 	send(c, &rep);
 }
 

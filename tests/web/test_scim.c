@@ -46,17 +46,22 @@ __attribute__((format(printf, 1, 2))) static const char *fmt(const char *f, ...)
 	return out;
 }
 
+/* Sent as If-None-Match when set. */
+static const char *IF_NONE_MATCH;
+
 /* One SCIM request with a bearer token (NULL: none) and optional If-Match. */
 static int scim(const char *method, const char *target, const char *token, const char *body,
                 const char *if_match)
 {
 	struct wt_resp r;
-	const char *h[4];
+	const char *h[5];
 	int n = 0;
 	if (token)
 		h[n++] = fmt("Authorization: Bearer %s", token);
 	if (if_match)
 		h[n++] = fmt("If-Match: %s", if_match);
+	if (IF_NONE_MATCH)
+		h[n++] = fmt("If-None-Match: %s", IF_NONE_MATCH);
 	h[n] = NULL;
 	free(BODY);
 	free(CTYPE);
@@ -338,6 +343,20 @@ static void test_disable(void)
 	is_int(scim("GET", path, tokA, NULL, NULL), 200, "GET alice");
 	is_str(body_str("version"), "W/\"1\"", "  meta.version is the account's version");
 	has_str(BODY, "\"active\":true", "  active");
+	/* RFC 7644 §3.14, RFC 7232 §3.2 (weak comparison; "*" and lists). */
+	static const struct {
+		const char *inm;
+		int status;
+	} inms[] = {{"W/\"1\"", 304}, {"\"1\"", 304},   {"W/\"7\", W/\"1\"", 304},
+	            {"*", 304},       {"W/\"7\"", 200}, {"W/\"11\"", 200}};
+	for (size_t i = 0; i < sizeof(inms) / sizeof(inms[0]); i++) {
+		IF_NONE_MATCH = inms[i].inm;
+		is_int(scim("GET", path, tokA, NULL, NULL), inms[i].status, "If-None-Match %s: %d",
+		       inms[i].inm, inms[i].status);
+		if (inms[i].status == 304)
+			is_str(BODY, "", "  without a body");
+	}
+	IF_NONE_MATCH = NULL;
 	has_str(BODY, fmt("\"location\":\"http://127.0.0.1:8080/scim/v2/Users/%s\"", alice),
 	        "  meta.location");
 	is_int(scim("PATCH", path, tokA_ro,
