@@ -1489,14 +1489,22 @@ static enum gcas_err count_accounts(struct db *db, void *ctx)
 
 /* The server ends the store's connection (restart, failover, idle timeout): the store must
  * reconnect rather than fail every later call on that pooled connection. */
-static void sec_pg_reconnect(void)
+/* A store of one connection that PostgreSQL knows by application_name app (made from what,
+ * so that testdb_pg_terminate can end exactly its session). */
+static struct store *store_named(const char *what, char app[64])
 {
-	char dsn[1200], app[64], why[512] = "";
-	int64_t n = 0;
-	snprintf(app, sizeof(app), "gcas_store_test_%d", (int)getpid());
+	char dsn[1200], why[512] = "";
+	snprintf(app, 64, "gcas_store_%s_%d", what, (int)getpid());
 	snprintf(dsn, sizeof(dsn), "%s%capplication_name=%s", tdb.dsn,
 	         strchr(tdb.dsn, '?') ? '&' : '?', app);
-	struct store *s = store_open(dsn, 1, why, sizeof(why));
+	return store_open(dsn, 1, why, sizeof(why));
+}
+
+static void sec_pg_reconnect(void)
+{
+	char app[64];
+	int64_t n = 0;
+	struct store *s = store_named("test", app);
 	if (!ok(s != NULL, "reconnect: open a second store"))
 		return;
 	is_err(store_run(s, count_accounts, &n), GCAS_OK, "reconnect: query before");
@@ -1919,11 +1927,8 @@ static enum gcas_err tx_append_then_die(struct db *db, void *ctx)
 
 static void sec_pg_lost_midtx(void)
 {
-	char dsn[1200], app[64], why[512] = "";
-	snprintf(app, sizeof(app), "gcas_store_lost_%d", (int)getpid());
-	snprintf(dsn, sizeof(dsn), "%s%capplication_name=%s", tdb.dsn,
-	         strchr(tdb.dsn, '?') ? '&' : '?', app);
-	struct store *s = store_open(dsn, 1, why, sizeof(why));
+	char app[64];
+	struct store *s = store_named("lost", app);
 	if (!ok(s != NULL, "lost: open a store of one connection"))
 		return;
 	struct head_ctx h0 = {-1, NULL}, h1 = {-1, NULL};
