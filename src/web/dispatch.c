@@ -334,11 +334,13 @@ static int parse_inputs(struct web_ctx *c)
 	int bad = 0;
 	if (c->req->body_len && ct && str_starts(ct, "application/x-www-form-urlencoded"))
 		bad = params_parse(c->a, c->req->body, c->req->body_len, &c->form, &why) != 0;
-	else if (c->req->body_len && ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
-		bad = c->route && c->route->fail ? (why = "Send the parameters as "
-		                                          "application/x-www-form-urlencoded.",
-		                                    1)
-		                                 : parse_upload(c, ct, &why) != 0;
+	else if (c->req->body_len && ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		/* Protocol endpoints take no uploads: OAuth's are form-urlencoded (RFC 6749
+		 * §4.1.3), SCIM's JSON. */
+		bad = c->route && c->route->fail ? 1 : parse_upload(c, ct, &why) != 0;
+		if (c->route && c->route->fail)
+			why = "Send the parameters as application/x-www-form-urlencoded.";
+	}
 	if (bad) {
 		bad_input(c, 400, why ? why : "The form body is malformed.",
 		          "送信された内容を読み取れませんでした。",
