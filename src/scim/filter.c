@@ -6,6 +6,7 @@
  * stack bound; and/or chains are built iteratively and bounded by the node count. */
 #include "scim/filter.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -525,6 +526,28 @@ static int is_string_type(enum scim_type t)
 	       t == SCIM_T_BINARY;
 }
 
+/* An xsd:dateTime as RFC 7643 §2.3.5 has it: YYYY-MM-DDThh:mm:ss, a fraction, then Z or a
+ * ±hh:mm offset. */
+static int is_datetime(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return 0;
+	s += sizeof(shape) - 1;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s == 'Z')
+		return s[1] == '\0';
+	return (*s == '+' || *s == '-') && isdigit((unsigned char)s[1]) &&
+	       isdigit((unsigned char)s[2]) && s[3] == ':' && isdigit((unsigned char)s[4]) &&
+	       isdigit((unsigned char)s[5]) && s[6] == '\0';
+}
+
 /* Is the literal meaningful for the attribute and operator? */
 static int check_compare(struct arena *a, const struct scim_filter *f, const char **why)
 {
@@ -550,6 +573,13 @@ static int check_compare(struct arena *a, const struct scim_filter *f, const cha
 		                  arena_printf(a,
 		                               "'%s' is a string: compare it with a quoted "
 		                               "string",
+		                               name));
+	if (leaf->type == SCIM_T_DATETIME && !substring && f->val.kind == SCIM_L_STRING &&
+	    !is_datetime(f->val.s))
+		return check_fail(a, why,
+		                  arena_printf(a,
+		                               "'%s' is a dateTime: compare it with one such as "
+		                               "\"2026-11-27T09:00:00Z\"",
 		                               name));
 	if (leaf->type == SCIM_T_BOOLEAN && f->val.kind != SCIM_L_BOOL)
 		return check_fail(

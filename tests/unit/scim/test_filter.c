@@ -237,6 +237,25 @@ static void schema_refusals(void)
 	has_str(refused(SCIM_USER, "userName eq 5"), "'userName' is a string",
 	        "string compared with a number");
 	has_str(refused(SCIM_USER, "active co \"t\""), "is a boolean", "co on a boolean");
+	/* RFC 7643 §2.3.5: a dateTime is compared with a dateTime, not any string. */
+	static const char *const not_dates[] = {"notadate",
+	                                        "2026-11-27",
+	                                        "2026-11-27 09:00:00Z",
+	                                        "2026-11-27T09:00:00",
+	                                        "2026-11-27T09:00:00.Z",
+	                                        "2026-11-27T09:00:00+0900",
+	                                        "2026-11-27T09:00:00Zjunk"};
+	for (size_t i = 0; i < sizeof(not_dates) / sizeof(not_dates[0]); i++)
+		has_str(refused(SCIM_USER,
+		                arena_printf(A, "meta.lastModified gt \"%s\"", not_dates[i])),
+		        "is a dateTime", "meta.lastModified gt \"%s\": refused", not_dates[i]);
+	static const char *const dates[] = {"2026-11-27T09:00:00Z", "2026-11-27T09:00:00.123Z",
+	                                    "2026-11-27T09:00:00+09:00"};
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++)
+		is_str(refused(SCIM_USER, arena_printf(A, "meta.lastModified gt \"%s\"", dates[i])),
+		       NULL, "meta.lastModified gt \"%s\": accepted", dates[i]);
+	is_str(refused(SCIM_USER, "meta.lastModified sw \"2026\""), NULL,
+	       "sw on a dateTime takes any prefix");
 	has_str(refused(SCIM_USER, "name eq \"x\""), "'name' is complex", "complex compared");
 	has_str(refused(SCIM_USER, "userName gt null"), "null can only be compared with eq or ne",
 	        "gt null");
