@@ -729,11 +729,12 @@ static enum gcas_err sign_response(const struct saml_login *l, const char *b64, 
 	 * Response with an error status carries none (saml_login_refuse). */
 	xmlNodePtr issuer;
 	const char *sig_as, *sig_resp;
-	enum gcas_err e = !as               ? (with_assertion ? GCAS_ERR_INTERNAL : GCAS_OK)
-	                  : !with_assertion ? GCAS_ERR_INTERNAL
-	                                    : sign_element(l, as, &issuer, &sig_as);
-	if (e || (as && (e = sig_insert(issuer, sig_as))) ||
-	    (e = sign_element(l, resp, &issuer, &sig_resp)))
+	if ((as != NULL) != (with_assertion != 0))
+		return GCAS_ERR_INTERNAL;
+	enum gcas_err e;
+	if (as && ((e = sign_element(l, as, &issuer, &sig_as)) || (e = sig_insert(issuer, sig_as))))
+		return e;
+	if ((e = sign_element(l, resp, &issuer, &sig_resp)))
 		return e;
 	xmlBufferPtr xb = xmlBufferCreate();
 	if (!xb)

@@ -14,6 +14,8 @@
 #include "store/db.h"
 
 #define PG_MAX_PARAMS 32
+/* What every session is told first: text in UTF-8, times in UTC. */
+#define SESSION_SETUP "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'"
 #define PG_DEFER_MAX  8
 /* A statement held back by pg_defer: its parameters copied into one block it owns. */
 struct pg_deferred {
@@ -94,7 +96,7 @@ static enum gcas_err pg_open(const char *dsn, struct db **out, char *why, size_t
 		return GCAS_ERR_DB;
 	}
 	PQsetNoticeProcessor(d->conn, quiet_notice, NULL);
-	PGresult *r = PQexec(d->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(d->conn, SESSION_SETUP);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok) {
@@ -180,7 +182,7 @@ static enum gcas_err restart(struct db_pg *d)
 		snprintf(d->err, sizeof(d->err), "reconnect failed: %s", PQerrorMessage(d->conn));
 		return GCAS_ERR_DB;
 	}
-	PGresult *r = PQexec(d->conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(d->conn, SESSION_SETUP);
 	PQclear(r);
 	return GCAS_OK;
 }

@@ -592,21 +592,21 @@ enum gcas_err svc_saml_sso(const struct env *env, const struct actor *ac, int64_
 	/* saml-core §3.4.1 ForceAuthn: the IdP MUST authenticate the presenter directly rather
 	 * than rely on the session: kept like a request from someone not signed in, and the web
 	 * layer ends the session before sending them to sign in. */
-	out->fresh_signin = ac && ac->acc && f.info.force_authn;
+	int signed_in = ac && ac->acc, fresh = signed_in && f.info.force_authn;
 	/* Genuine but not to be answered with an assertion: the SP is told why at its ACS
 	 * (saml-core §3.2.2.2). IsPassive (§3.4.1): a sign-in would need a page, which it forbids.
 	 */
 	const char *status = f.info.unanswerable;
-	if (!status && f.info.is_passive && (!(ac && ac->acc) || out->fresh_signin))
+	if (!status && f.info.is_passive && (!signed_in || fresh))
 		status = SAML_STATUS_NO_PASSIVE;
 	if (status) {
-		out->fresh_signin = 0;
 		log_msg(LOG_INFO, "saml request answered with a status", "status", status, "sp",
 		        f.entity_id, NULL);
 		return saml_login_refuse(f.login, status, &out->post);
 	}
-	if (ac && ac->acc && !out->fresh_signin)
+	if (signed_in && !fresh)
 		return answer(&f, out);
+	out->fresh_signin = fresh;
 	char *pid = arena_alloc(a, 33);
 	if (!pid || rand_id(pid))
 		return GCAS_ERR_CRYPTO;

@@ -307,12 +307,7 @@ static void bad_input(struct web_ctx *c, int status, const char *detail, const c
 	else if (c->route && c->route->kind == ROUTE_PAGE && page_ja)
 		web_error_page(c, status, page_ja, page_en);
 	else
-		web_problem(c, status,
-		            status == 413   ? "Content Too Large"
-		            : status == 405 ? "Method Not Allowed"
-		            : status == 404 ? "Not Found"
-		                            : "Bad Request",
-		            detail, NULL);
+		web_problem(c, status, http_status_text(status), detail, NULL);
 }
 
 static int parse_inputs(struct web_ctx *c)

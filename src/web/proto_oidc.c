@@ -319,7 +319,15 @@ static int basic_credentials(struct web_ctx *c, struct oidc_token_req *r)
 	return 1;
 }
 
-/* RFC 6749 §5.2: a JSON error; invalid_client is 401 with a challenge (RFC 7235 §3.1). */
+/* RFC 6749 §5.2: the JSON error of the token and revocation endpoints (no-store is the
+ * dispatcher's; Pragma: no-cache, §5.1). */
+static void oauth_error(struct web_ctx *c, int status, const char *error, const char *desc)
+{
+	http_resp_header(c->resp, c->a, "Pragma", "no-cache");
+	web_json(c, status, json_pack("{ssss}", "error", error, "error_description", desc));
+}
+
+/* invalid_client is 401 with a challenge (RFC 7235 §3.1), other refusals 400. */
 static void token_error(struct web_ctx *c, const struct oidc_error *err)
 {
 	int status = 400;
@@ -327,19 +335,14 @@ static void token_error(struct web_ctx *c, const struct oidc_error *err)
 		status = 401;
 		http_resp_header(c->resp, c->a, "WWW-Authenticate", "Basic realm=\"gcas\"");
 	}
-	http_resp_header(c->resp, c->a, "Pragma", "no-cache");
-	web_json(c, status,
-	         json_pack("{ssss}", "error", err->error, "error_description", err->description));
+	oauth_error(c, status, err->error, err->description);
 }
 
 void proto_oidc_bad_input(struct web_ctx *c, int status, const char *detail)
 {
-	/* RFC 6749 §5.2: invalid_request for a request that is malformed; the status says
-	 * which (400, 405, 413). */
-	http_resp_header(c->resp, c->a, "Pragma", "no-cache");
-	web_json(c, status,
-	         json_pack("{ssss}", "error", "invalid_request", "error_description",
-	                   detail ? detail : "The request is malformed."));
+	/* invalid_request for a request that is malformed; the status says which (400, 405,
+	 * 413). */
+	oauth_error(c, status, "invalid_request", detail ? detail : "The request is malformed.");
 }
 
 static void client_credentials(struct web_ctx *c, struct oidc_token_req *r)
@@ -382,10 +385,7 @@ void proto_oidc_token(struct web_ctx *c)
 		return;
 	}
 	if (e) {
-		err = (struct oidc_error){"server_error", "The token could not be issued."};
-		web_json(
-		    c, 500,
-		    json_pack("{ssss}", "error", err.error, "error_description", err.description));
+		oauth_error(c, 500, "server_error", "The token could not be issued.");
 		return;
 	}
 	/* RFC 6749 §5.1: no-store (the dispatcher sets it) and Pragma: no-cache. */
